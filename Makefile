@@ -1,0 +1,39 @@
+# Two commands on a fresh clone: `make run` starts the studio, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export STUDIO_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test setup demo bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip wheel
+
+# llama-cpp-python compiles from source the first time (about 8 minutes on 2 cores); pip caches the wheel.
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/studio db upgrade
+	$(BIN)/studio demo setup
+	$(BIN)/python -m studio.localmodel prepare --data-dir "$(STUDIO_DATA_DIR)"
+
+run: demo
+	@echo ""
+	@echo "  Community Content Studio: http://127.0.0.1:5000   (Ctrl-C stops everything)"
+	@echo "  Sandbox group chat:       http://127.0.0.1:5000/sandbox"
+	@echo ""
+	$(BIN)/honcho start -f Procfile
+
+# Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).
+test: setup
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

@@ -1,0 +1,251 @@
+"""Read the files of a brand kit's knowledge/ folder into Documents."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+DOC_TYPES = ("brand_story", "product_fact", "faq", "campaign", "persona", "regional_culture")
+SUPPORTED_SUFFIXES = (".md", ".csv", ".txt", ".json")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_BAD_ID_CHARS = re.compile(r"[#\s]")
+
+
+@dataclass
+class Document:
+    """One retrievable piece of brand knowledge."""
+
+    doc_id: str
+    type: str
+    title: str
+    text: str
+    valid_from: date | None
+    valid_to: date | None
+    source: str
+    products: list[str]
+    checksum: str
+    tags: list[str] = field(default_factory=list)
+
+    def is_valid_on(self, day: date) -> bool:
+        """True when `day` lies inside the document's validity window."""
+        return not ((self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to))
+
+
+def checksum_of(raw: bytes, doc_id: str) -> str:
+    """sha256 of a source file's bytes plus the document id."""
+    return hashlib.sha256(raw + b"\0" + doc_id.encode("utf-8")).hexdigest()
+
+
+def load_documents(knowledge_dir: Path, root: Path, problems: list[str]) -> list[Document]:
+    """Load every supported file under knowledge_dir; append problems instead of raising."""
+    documents: list[Document] = []
+    files = sorted(
+        p for p in knowledge_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+    )
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        raw = path.read_bytes()
+        text = _decode(raw, rel, problems)
+        if text is None:
+            continue
+        if not text.strip():
+            problems.append(f"{rel}: file is empty / 文件为空")
+            continue
+        loader = _LOADERS[path.suffix.lower()]
+        documents.extend(loader(path, rel, raw, text, problems))
+    _check_unique_ids(documents, problems)
+    return documents
+
+
+def _decode(raw: bytes, rel: str, problems: list[str]) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{rel}: not UTF-8 (byte {exc.start}) / 文件不是 UTF-8 编码")
+        return None
+
+
+def _check_unique_ids(documents: list[Document], problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for doc in documents:
+        if doc.doc_id in seen:
+            problems.append(
+                f"{doc.source}: duplicate document id {doc.doc_id!r} (also in {seen[doc.doc_id]}) / 文档 id 重复"
+            )
+        else:
+            seen[doc.doc_id] = doc.source
+
+
+def load_markdown(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -> list[Document]:
+    """A Markdown file with YAML front matter is one document."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        problems.append(f"{rel}: front matter missing (the file must start with a '---' YAML block)")
+        return []
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        problems.append(f"{rel}: malformed front matter YAML: {yaml_reason(exc, line_offset=1)}")
+        return []
+    if not isinstance(meta, dict):
+        problems.append(f"{rel}: front matter must be a mapping of keys")
+        return []
+    body = text[match.end():].strip()
+    if not body:
+        problems.append(f"{rel}: document has no text after the front matter")
+        return []
+    doc = _document_from_fields(meta, body, rel, raw, rel, problems)
+    return [doc] if doc else []
+
+
+def load_csv(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -> list[Document]:
+    """A product table: every row becomes one product_fact document keyed by sku."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        problems.append(f"{rel}: CSV has no header row")
+        return []
+    header = [cell.strip() for cell in rows[0]]
+    if header[0].lower() != "sku":
+        problems.append(f"{rel}: first column must be 'sku', found {header[0]!r}")
+        return []
+    title_col = next((i for i, name in enumerate(header) if name.lower() in ("name", "名称", "品名")), None)
+    documents = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"{rel} row {number}"
+        if len(row) > len(header):
+            problems.append(f"{where}: {len(row)} cells but the header has {len(header)} columns")
+            continue
+        cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+        sku = cells[0]
+        if not sku:
+            problems.append(f"{where}: missing sku / 缺少 sku")
+            continue
+        if _BAD_ID_CHARS.search(sku):
+            problems.append(f"{where}: sku {sku!r} must not contain spaces or '#'")
+            continue
+        lines = [f"{name}：{value}" for name, value in zip(header, cells) if name and value]
+        title = cells[title_col] if title_col is not None and cells[title_col] else sku
+        documents.append(Document(
+            doc_id=sku, type="product_fact", title=title, text="\n".join(lines),
+            valid_from=None, valid_to=None, source=rel, products=[sku], checksum=checksum_of(raw, sku),
+        ))
+    return documents
+
+
+def load_text(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -> list[Document]:
+    """A plain text file is one brand_story document named after the file."""
+    doc_id = path.stem
+    if _BAD_ID_CHARS.search(doc_id):
+        problems.append(f"{rel}: file name {doc_id!r} must not contain spaces or '#' (it is the document id)")
+        return []
+    return [Document(
+        doc_id=doc_id, type="brand_story", title=doc_id, text=text.strip(), valid_from=None,
+        valid_to=None, source=rel, products=[], checksum=checksum_of(raw, doc_id),
+    )]
+
+
+def load_json(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -> list[Document]:
+    """A JSON object, or list of objects, with id/type/title/text keys."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(f"{rel}: malformed JSON at line {exc.lineno}: {exc.msg}")
+        return []
+    items = data if isinstance(data, list) else [data]
+    documents = []
+    for number, item in enumerate(items, start=1):
+        where = f"{rel} item {number}" if isinstance(data, list) else rel
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object with id/type/title/text")
+            continue
+        body = item.get("text")
+        if not isinstance(body, str) or not body.strip():
+            problems.append(f"{where}: missing 'text'")
+            continue
+        doc = _document_from_fields(item, body.strip(), where, raw, rel, problems)
+        if doc:
+            documents.append(doc)
+    return documents
+
+
+def _document_from_fields(
+    meta: dict, body: str, where: str, raw: bytes, rel: str, problems: list[str]
+) -> Document | None:
+    before = len(problems)
+    doc_id = _required_text(meta, "id", where, problems)
+    doc_type = _required_text(meta, "type", where, problems)
+    title = _required_text(meta, "title", where, problems)
+    if doc_id and _BAD_ID_CHARS.search(doc_id):
+        problems.append(f"{where}: id {doc_id!r} must not contain spaces or '#'")
+    if doc_type and doc_type not in DOC_TYPES:
+        problems.append(f"{where}: type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
+    valid_from = _optional_date(meta, "valid_from", where, problems)
+    valid_to = _optional_date(meta, "valid_to", where, problems)
+    if valid_from and valid_to and valid_from > valid_to:
+        problems.append(f"{where}: valid_from {valid_from} is after valid_to {valid_to}")
+    products = _string_list(meta, "products", where, problems)
+    tags = _string_list(meta, "tags", where, problems)
+    if len(problems) > before:
+        return None
+    return Document(
+        doc_id=doc_id, type=doc_type, title=title, text=body, valid_from=valid_from, valid_to=valid_to,
+        source=rel, products=products, checksum=checksum_of(raw, doc_id), tags=tags,
+    )
+
+
+def _required_text(meta: dict, key: str, where: str, problems: list[str]) -> str:
+    value = meta.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        label = "front matter" if where.endswith(".md") else "document"
+        problems.append(f"{where}: {label} missing {key!r}")
+        return ""
+    return value.strip()
+
+
+def _optional_date(meta: dict, key: str, where: str, problems: list[str]) -> date | None:
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(f"{where}: {key} {value!r} is not an ISO date like 2024-06-01")
+        return None
+
+
+def _string_list(meta: dict, key: str, where: str, problems: list[str]) -> list[str]:
+    value = meta.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        problems.append(f"{where}: {key} must be a list of strings")
+        return []
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def yaml_reason(exc: yaml.YAMLError, *, line_offset: int = 0) -> str:
+    """A one-line description of a YAML parse error with its line number."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} (line {mark.line + 1 + line_offset})" if mark else str(problem)
+
+
+_LOADERS = {".md": load_markdown, ".csv": load_csv, ".txt": load_text, ".json": load_json}

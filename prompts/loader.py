@@ -1,0 +1,443 @@
+"""Reading and rendering the prompt template files.
+
+Template files are plain UTF-8 text kept next to this module (``prompts/draft/completion.txt``,
+``prompts/stages/引入.txt`` ...).  A brand kit may ship a folder with the same relative paths; a
+file found there wins over the built-in one.
+
+File format
+-----------
+* An optional metadata header: the first line is ``---``, then ``key: value`` lines, then ``---``.
+* The body.  Placeholders are written ``${name}``; ``$$`` stands for a literal ``$``.  Any other
+  ``$`` is left alone, so prices such as ``$9.9`` need no escaping.
+* Example files use sections: a line ``【资料】`` starts the section named ``资料`` and so on.
+
+Also builds the draft prompt (`build_draft_prompt`).  Nothing here knows about Flask, the database or
+the model server.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date as _date
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).resolve().parent
+
+_PLACEHOLDER = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|(\$))")
+_SECTION = re.compile(r"^【([^】\n]{1,20})】[ \t]*$", re.MULTILINE)
+
+
+class PromptTemplateError(Exception):
+    """A template file is missing, unreadable, or refers to a value that was not supplied."""
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    name: str  # relative path, e.g. "draft/completion.txt"
+    body: str  # text after the metadata header
+    meta: dict[str, str] = field(default_factory=dict)
+    version: str = ""  # short sha256 of the file's bytes
+    path: Path | None = None
+    overridden: bool = False
+
+    def render(self, drop_empty: bool = False, **values) -> str:
+        return render_text(self.body, values, name=self.name, drop_empty=drop_empty)
+
+
+def _safe_relative(name: str) -> Path:
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise PromptTemplateError(f"bad template name {name!r}")
+    return rel
+
+
+def _resolve(name: str, overrides_dir: Path | None) -> tuple[Path, bool]:
+    rel = _safe_relative(name)
+    if overrides_dir is not None:
+        base = Path(overrides_dir).resolve()
+        candidate = (base / rel).resolve()
+        if candidate.is_relative_to(base) and candidate.is_file():
+            return candidate, True
+    candidate = PROMPTS_DIR / rel
+    if candidate.is_file():
+        return candidate, False
+    raise PromptTemplateError(f"prompt template {name!r} not found")
+
+
+def template_exists(name: str, overrides_dir: Path | None = None) -> bool:
+    try:
+        _resolve(name, overrides_dir)
+    except PromptTemplateError:
+        return False
+    return True
+
+
+def short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def split_meta(text: str) -> tuple[dict[str, str], str]:
+    """Split an optional ``---`` header of ``key: value`` lines from the body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    meta: dict[str, str] = {}
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if line.strip() == "---":
+            return meta, "\n".join(lines[index + 1:])
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise PromptTemplateError(f"bad metadata line {line!r}")
+        meta[key.strip()] = value.strip()
+    raise PromptTemplateError("metadata header is not closed with ---")
+
+
+def read_template(name: str, overrides_dir: Path | None = None) -> TemplateFile:
+    path, overridden = _resolve(name, overrides_dir)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PromptTemplateError(f"cannot read prompt template {name!r}: {exc}") from exc
+    try:
+        meta, body = split_meta(text)
+    except PromptTemplateError as exc:
+        raise PromptTemplateError(f"{name}: {exc}") from None
+    # One trailing newline is the file's, not the template's.
+    if body.endswith("\n"):
+        body = body[:-1]
+    return TemplateFile(name=name, body=body, meta=meta, version=short_hash(raw), path=path,
+                        overridden=overridden)
+
+
+def render_text(text: str, values: dict, *, name: str = "<template>", drop_empty: bool = False) -> str:
+    """Replace ``${key}`` with ``values[key]`` in a single pass (inserted values are not re-scanned).
+
+    With ``drop_empty`` a line whose placeholders all rendered empty is left out, so optional fields
+    ("日期：${date}") vanish instead of leaving a dangling label.
+    """
+    if drop_empty:
+        kept = []
+        for line in text.split("\n"):
+            keys = placeholders(line)
+            if keys and all(not str(values.get(key) or "").strip() for key in keys):
+                continue
+            kept.append(line)
+        text = "\n".join(kept)
+
+    def substitute(match: re.Match) -> str:
+        if match.group(2):
+            return "$"
+        key = match.group(1)
+        if key not in values:
+            raise PromptTemplateError(f"{name}: no value for ${{{key}}}")
+        value = values[key]
+        return "" if value is None else str(value)
+
+    return _PLACEHOLDER.sub(substitute, text)
+
+
+def placeholders(text: str) -> set[str]:
+    return {m.group(1) for m in _PLACEHOLDER.finditer(text) if m.group(1)}
+
+
+def parse_sections(text: str) -> dict[str, str]:
+    """``【资料】 ... 【文案】 ...`` -> {"资料": "...", "文案": "..."}; text before the first marker is dropped."""
+    sections: dict[str, str] = {}
+    matches = list(_SECTION.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        sections[match.group(1).strip()] = text[match.end():end].strip("\n").strip()
+    return sections
+
+
+def list_templates(folder: str, overrides_dir: Path | None = None) -> list[str]:
+    """Relative names of the ``.txt`` files in ``folder`` (built-in plus brand-kit ones), sorted."""
+    rel = _safe_relative(folder)
+    names: set[str] = set()
+    roots = [PROMPTS_DIR]
+    if overrides_dir is not None:
+        roots.append(Path(overrides_dir).resolve())
+    for root in roots:
+        directory = root / rel
+        if directory.is_dir():
+            names.update(f"{rel.as_posix()}/{p.name}" for p in directory.glob("*.txt") if p.is_file())
+    return sorted(names)
+
+
+# =============================================================================================
+# Building the draft prompt
+# =============================================================================================
+
+LIFECYCLE_STAGES = ("引入", "破冰", "促活", "转化", "留存", "召回")
+_DEFAULT_STAGE = "通用"
+_STAGE_ALIASES = {
+    "onboarding": "引入", "welcome": "引入", "new": "引入", "intro": "引入", "introduction": "引入",
+    "icebreak": "破冰", "icebreaking": "破冰", "ice_breaking": "破冰", "engage": "破冰",
+    "activation": "促活", "active": "促活", "activate": "促活", "nurture": "促活",
+    "conversion": "转化", "convert": "转化", "vip": "转化",
+    "retention": "留存", "retain": "留存", "loyal": "留存", "loyalty": "留存",
+    "reactivation": "召回", "winback": "召回", "win_back": "召回", "lapsed": "召回", "dormant": "召回",
+}
+
+# How much of the context a base model gets: few examples, short facts (Gemma 270M runs with n_ctx 2048).
+_COMPLETION_EXAMPLES = 2
+_COMPLETION_FACTS = 4
+_COMPLETION_FACT_CHARS = 110
+_COMPLETION_PERSONA_CHARS = 160
+_CHAT_FACT_CHARS = 800
+_SENTENCE_END = "。！？!?；;～~…"
+
+
+@dataclass
+class Fact:
+    number: int
+    doc_id: str
+    title: str
+    text: str
+
+
+@dataclass
+class DraftPrompt:
+    system: str
+    user: str
+    completion: str
+    stop: list[str]
+    files: dict[str, str]  # template file name -> short sha256 version
+    # The opening the completion document ends with; a base model's output continues it.
+    prefix: str = ""
+    min_chars: int = 50
+    max_chars: int = 300
+    catchphrases: list[str] = field(default_factory=list)
+    taboo: list[str] = field(default_factory=list)
+    stage: str = _DEFAULT_STAGE
+    channel_type: str = "default"
+
+
+class _Templates:
+    """Reads templates once per build and remembers the version of each file used."""
+
+    def __init__(self, overrides_dir: Path | None):
+        self.overrides_dir = Path(overrides_dir) if overrides_dir else None
+        self.files: dict[str, str] = {}
+        self._cache: dict[str, TemplateFile] = {}
+
+    def get(self, name: str, record: bool = True) -> TemplateFile:
+        if name not in self._cache:
+            self._cache[name] = read_template(name, self.overrides_dir)
+        tpl = self._cache[name]
+        if record:
+            self.files[name] = tpl.version
+        return tpl
+
+    def exists(self, name: str) -> bool:
+        return template_exists(name, self.overrides_dir)
+
+
+def normalize_stage(stage: str | None) -> str:
+    raw = (stage or "").strip()
+    if raw in LIFECYCLE_STAGES:
+        return raw
+    for known in LIFECYCLE_STAGES:
+        if known in raw:  # "引入期", "转化阶段"
+            return known
+    return _STAGE_ALIASES.get(raw.lower().replace("-", "_").replace(" ", "_"), _DEFAULT_STAGE)
+
+
+def _clean(value) -> str:
+    return re.sub(r"\s+", " ", str(value or "")).strip()
+
+
+def _str_list(values) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = re.split(r"[\n,，、;；|]+", values)
+    return [_clean(v) for v in values if _clean(v)]
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters, preferably at the end of a sentence."""
+    text = _clean(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    best = max(cut.rfind(ch) for ch in _SENTENCE_END + "，,")
+    if best >= limit * 0.5:
+        return cut[: best + 1]
+    return cut + "…"
+
+
+def _format_date(value) -> str:
+    raw = _clean(value)
+    if not raw:
+        return ""
+    try:
+        day = _date.fromisoformat(raw[:10])
+    except ValueError:
+        return raw
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _with_pause(phrase: str) -> str:
+    """A catchphrase used as the first words of a post needs a pause after it."""
+    phrase = phrase.strip()
+    if not phrase:
+        return ""
+    if phrase[-1] in _SENTENCE_END + "，,～~、:：":
+        return phrase
+    return phrase + "！"
+
+
+def _meta_int(tpl: TemplateFile, key: str, default: int) -> int:
+    try:
+        return int(tpl.meta.get(key, default))
+    except ValueError as exc:
+        raise PromptTemplateError(f"{tpl.name}: {key} must be a whole number") from exc
+
+
+def _stop_list(tpl: TemplateFile) -> list[str]:
+    raw = tpl.meta.get("stop", "")
+    return [part.replace("\\n", "\n") for part in raw.split("|") if part.strip()]
+
+
+def _fact_lines(templates: _Templates, facts: list[Fact], limit_chars: int, max_facts: int | None) -> str:
+    tpl = templates.get("draft/fact.txt")
+    chosen = facts if max_facts is None else facts[:max_facts]
+    return "\n".join(
+        tpl.render(number=f.number, doc_id=f.doc_id, title=_clean(f.title),
+                   text=_shorten(f.text, limit_chars))
+        for f in chosen
+    )
+
+
+def _load_examples(templates: _Templates, stage: str) -> list[tuple[TemplateFile, dict[str, str]]]:
+    examples = []
+    for name in list_templates("examples", templates.overrides_dir):
+        tpl = templates.get(name, record=False)
+        sections = parse_sections(tpl.body)
+        if sections.get("资料") and sections.get("文案"):
+            examples.append((tpl, sections))
+    # Examples of the same stage go last: the entry right before the new one steers it most.
+    others = [e for e in examples if e[0].meta.get("stage") != stage]
+    same = [e for e in examples if e[0].meta.get("stage") == stage]
+    chosen_same = same[:1]
+    chosen_others = others[: max(0, _COMPLETION_EXAMPLES - len(chosen_same))]
+    chosen = chosen_others + chosen_same
+    for tpl, _sections in chosen:
+        templates.get(tpl.name)  # record the version of the examples actually shown
+    return chosen
+
+
+def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel_type: str, brief: dict,
+                       facts: list[Fact], overrides_dir: Path | None = None) -> DraftPrompt:
+    templates = _Templates(overrides_dir)
+    persona = persona or {}
+    segment = segment or {}
+    brief = brief or {}
+    facts = list(facts or [])
+
+    brand_name = _clean(brand_name) or "我们"
+    persona_name = _clean(persona.get("name")) or "社群主理人"
+    persona_voice = _clean(persona.get("voice")) or "亲切、真诚、口语化"
+    catchphrases = _str_list(persona.get("catchphrases"))
+    taboo = _str_list(persona.get("taboo"))
+    persona_examples = [_clean(e) for e in (persona.get("examples") or []) if _clean(e)]
+
+    stage = normalize_stage(segment.get("lifecycle_stage"))
+    stage_tpl = templates.get(f"stages/{stage}.txt" if templates.exists(f"stages/{stage}.txt")
+                              else f"stages/{_DEFAULT_STAGE}.txt")
+    channel_key = re.sub(r"[^a-z0-9_-]", "", (channel_type or "").lower()) or "default"
+    channel_name = f"channels/{channel_key}.txt"
+    channel_tpl = templates.get(channel_name if templates.exists(channel_name) else "channels/default.txt")
+    min_chars = _meta_int(channel_tpl, "min_chars", 50)
+    max_chars = _meta_int(channel_tpl, "max_chars", 300)
+
+    products = _str_list(brief.get("products"))
+    key_message = _clean(brief.get("key_message"))
+    goal = _clean(brief.get("goal"))
+    date_text = _format_date(brief.get("date"))
+    brief_text = _clean(brief.get("text"))
+    segment_name = _clean(segment.get("name")) or "社群成员"
+    segment_description = _clean(segment.get("description"))
+    product = products[0] if products else (_clean(facts[0].title) if facts else (key_message[:20] or brand_name))
+
+    values = {
+        "brand_name": brand_name,
+        "persona_name": persona_name,
+        "persona_voice": persona_voice,
+        "persona_backstory": _clean(persona.get("backstory")),
+        "catchphrases": "、".join(catchphrases),
+        "taboo": "、".join(taboo),
+        "segment_name": segment_name,
+        "segment_description": segment_description,
+        "stage": stage,
+        "goal": goal,
+        "key_message": key_message,
+        "products": "、".join(products),
+        "product": product,
+        "date": date_text,
+        "brief_text": brief_text,
+        "channel_name": channel_tpl.meta.get("name", channel_key),
+        "channel_short": channel_tpl.meta.get("short", ""),
+        "channel_guidance": channel_tpl.body.strip(),
+        "min_chars": min_chars,
+        "max_chars": max_chars,
+        "catchphrase": _with_pause(catchphrases[0]) if catchphrases else "",
+    }
+
+    # ---- chat mode: system + user messages -------------------------------------------------
+    sample_tpl = templates.get("draft/system_persona_sample.txt")
+    system_values = dict(values, persona_samples="\n".join(
+        sample_tpl.render(text=_shorten(e, 400)) for e in persona_examples[:3]))
+    system = templates.get("draft/system.txt").render(drop_empty=True, **system_values).strip()
+    user_values = dict(values, stage_guidance=stage_tpl.body.strip(),
+                       facts=_fact_lines(templates, facts, _CHAT_FACT_CHARS, None))
+    user = templates.get("draft/user.txt").render(drop_empty=True, **user_values).strip()
+
+    # ---- completion mode: a few-shot collection ending with the new post's opening ------------
+    entry_tpl = templates.get("draft/completion_example.txt")
+    entries: list[dict] = []
+    if persona_examples:
+        persona_tpl = templates.get("draft/completion_persona_example.txt")
+        entries.append({
+            "brand": brand_name, "author": persona_name, "voice": persona_voice,
+            "audience": persona_tpl.meta.get("audience", segment_name),
+            "guidance": persona_tpl.meta.get("guidance", ""),
+            "facts": persona_tpl.body.strip(),
+            "post": _shorten(persona_examples[0], _COMPLETION_PERSONA_CHARS),
+        })
+    for tpl, sections in _load_examples(templates, stage):
+        example_stage = normalize_stage(tpl.meta.get("stage"))
+        guide_name = f"stages/{example_stage}.txt"
+        guidance = templates.get(guide_name).meta.get("short", "") if templates.exists(guide_name) else ""
+        entries.append({
+            "brand": tpl.meta.get("brand", ""), "author": tpl.meta.get("author", ""),
+            "voice": tpl.meta.get("voice", ""), "audience": tpl.meta.get("audience", ""),
+            "guidance": guidance, "facts": sections["资料"], "post": sections["文案"],
+        })
+    examples_text = "\n\n".join(
+        entry_tpl.render(number=i, **entry).strip() for i, entry in enumerate(entries, start=1))
+
+    brief_lines = templates.get("draft/completion_brief.txt").render(drop_empty=True, **values).strip()
+    current_facts = "\n".join(part for part in (
+        _fact_lines(templates, facts, _COMPLETION_FACT_CHARS, _COMPLETION_FACTS), brief_lines) if part)
+    guidance = stage_tpl.meta.get("short", "")
+    prefix = render_text(stage_tpl.meta.get("opening", ""), values, name=stage_tpl.name).strip()
+    current = entry_tpl.render(
+        number=len(entries) + 1, brand=brand_name, author=persona_name, voice=persona_voice,
+        audience=segment_name, guidance=guidance, facts=current_facts, post="",
+    ).rstrip() + "\n" + prefix
+    doc_tpl = templates.get("draft/completion.txt")
+    completion = doc_tpl.render(**dict(values, examples=examples_text, current=current))
+    stop = _stop_list(doc_tpl)
+
+    return DraftPrompt(
+        system=system, user=user, completion=completion, stop=stop, files=dict(templates.files),
+        prefix=prefix, min_chars=min_chars, max_chars=max_chars, catchphrases=catchphrases,
+        taboo=taboo, stage=stage, channel_type=channel_key,
+    )

@@ -1,0 +1,39 @@
+"""Community Content Studio: the Flask application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from studio.config import build_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the studio: settings, extensions, blueprints, CLI and Celery, in that order."""
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app.config.update(build_config(overrides))
+
+    from studio import auth, cli, i18n
+    from studio.api import bp as api_bp
+    from studio.extensions import csrf, db, migrate
+    from studio.web import register_blueprints
+    from workers.celery_app import celery_init_app
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    register_blueprints(app)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    cli.init_app(app)
+    celery_init_app(app)
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,81 @@
+from flask import g, jsonify, request
+
+from studio.api import bp, token_required
+from studio.services import brands, drafting, review
+from studio.services.errors import Forbidden, InvalidInput
+from studio.services.rendering import markdown_to_safe_html
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "Community Content Studio API", "version": "1"},
+    "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"token": []}],
+    "paths": {
+        "/api/v1/brands": {"get": {"summary": "List brands", "responses": {"200": {"description": "brands"}}}},
+        "/api/v1/brands/{slug}/search": {"get": {
+            "summary": "Hybrid knowledge search",
+            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+                           {"name": "k", "in": "query", "schema": {"type": "integer", "default": 5}}],
+            "responses": {"200": {"description": "hits, best first"}}}},
+        "/api/v1/briefs": {"post": {
+            "summary": "Create a brief and draft one variant per segment on the workers",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": [
+                "brand", "persona", "channel", "segments", "key_message"]}}}},
+            "responses": {"201": {"description": "brief created"}, "400": {"description": "invalid brief"}}}},
+        "/api/v1/briefs/{id}": {"get": {"summary": "Drafting progress of a brief",
+                                        "responses": {"200": {"description": "progress"}}}},
+        "/api/v1/posts/{id}": {"get": {"summary": "A post with its current revision",
+                                       "responses": {"200": {"description": "post"}}}},
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.get("/brands")
+@token_required
+def list_brands():
+    return jsonify([{"slug": b.slug, "name": b.name, "timezone": b.timezone} for b in brands.list_brands()])
+
+
+@bp.get("/brands/<slug>/search")
+@token_required
+def search(slug: str):
+    return jsonify(brands.search_knowledge(slug, request.args.get("q", ""), k=request.args.get("k", 5, type=int)))
+
+
+@bp.post("/briefs")
+@token_required
+def create_brief():
+    if not g.api_user.can("editor"):
+        raise Forbidden("editor role required")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("request body must be a JSON object")
+    brief = drafting.create_brief(drafting.BriefInput(
+        brand=str(data.get("brand", "")), persona=str(data.get("persona", "")), channel=str(data.get("channel", "")),
+        segments=drafting.parse_list(data.get("segments")), key_message=str(data.get("key_message", "")),
+        goal=str(data.get("goal", "")), products=drafting.parse_list(data.get("products"))), g.api_user.id)
+    drafting.start_drafting(brief.id)
+    return jsonify({"id": brief.id, **drafting.brief_progress(brief.id)}), 201
+
+
+@bp.get("/briefs/<int:brief_id>")
+@token_required
+def brief_progress(brief_id: int):
+    return jsonify(drafting.brief_progress(brief_id))
+
+
+@bp.get("/posts/<int:post_id>")
+@token_required
+def get_post(post_id: int):
+    post = review.get_post(post_id)
+    revision = post.current_revision
+    return jsonify({"id": post.id, "status": post.status, "segment": post.segment.slug, "error": post.error or None,
+                    "revision": revision.number if revision else None, "body": revision.body if revision else "",
+                    "html": markdown_to_safe_html(revision.body) if revision else "",
+                    "citations": revision.citations if revision else []})

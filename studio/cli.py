@@ -1,0 +1,160 @@
+"""The `studio` command: a Flask CLI group over the same services as the web."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from flask.cli import AppGroup, FlaskGroup
+
+from studio.schema import require_migrated
+from studio.services import accounts, brands, drafting
+from studio.services.errors import StudioError
+
+brand_cli = AppGroup("brand", help="Brand kits.")
+knowledge_cli = AppGroup("knowledge", help="The brand knowledge index.")
+user_cli = AppGroup("user", help="Users and API tokens.")
+demo_cli = AppGroup("demo", help="The demo brand and logins.")
+
+DEMO_KIT = Path(__file__).resolve().parent.parent / "knowledge" / "samples" / "chayun"
+DEMO_USERS = (("editor", "editor", "studio-editor"), ("reviewer", "reviewer", "studio-reviewer"),
+              ("admin", "admin", "studio-admin"))
+
+
+def _emit(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def service_command(func):
+    """Check the schema, then turn domain errors into a message on stderr and exit code 1."""
+    @wraps(func)
+    def wrapped(*args, **kwargs):
+        try:
+            require_migrated()
+            return func(*args, **kwargs)
+        except StudioError as exc:
+            click.echo(f"错误 / error: {exc}", err=True)
+            sys.exit(1)
+    return wrapped
+
+
+@brand_cli.command("import")
+@click.argument("kit_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reindex", is_flag=True, help="Drop and rebuild the brand's index (after changing the embedder).")
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def import_brand(kit_dir: Path, reindex: bool, as_json: bool):
+    """Import or update a brand kit folder (brand.yaml + knowledge/)."""
+    result = brands.import_brand_kit(kit_dir, reindex=reindex)
+    if as_json:
+        _emit(result)
+    else:
+        click.echo(f"imported {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
+
+
+@knowledge_cli.command("search")
+@click.argument("query")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def knowledge_search(query: str, brand_slug: str, k: int, as_json: bool):
+    """Hybrid search within one brand's knowledge."""
+    hits = brands.search_knowledge(brand_slug, query, k=k)
+    if as_json:
+        _emit(hits)
+        return
+    for rank, hit in enumerate(hits, 1):
+        click.echo(f"{rank}. [{hit['doc_id']}] {hit['title']} ({hit['score']:.4f})\n   {hit['text'][:120]}")
+
+
+@click.command("draft")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--persona", required=True)
+@click.option("--segments", required=True, help="Comma-separated segment slugs.")
+@click.option("--channel", required=True)
+@click.option("--brief", "brief_text", required=True, help="The key message of the brief.")
+@click.option("--goal", default="")
+@click.option("--products", default="", help="Comma-separated product names or SKUs.")
+@click.option("--date", "event_date", default="", help="Event date, YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def draft(brand_slug, persona, segments, channel, brief_text, goal, products, event_date, as_json):
+    """Draft one variant per segment in this process (no worker needed)."""
+    try:
+        on_date = date.fromisoformat(event_date) if event_date else None
+    except ValueError:
+        raise click.BadParameter(f"{event_date!r} is not YYYY-MM-DD", param_hint="--date") from None
+    variants = drafting.draft_variants_now(drafting.BriefInput(
+        brand=brand_slug, persona=persona, channel=channel, segments=drafting.parse_list(segments),
+        key_message=brief_text, goal=goal, products=drafting.parse_list(products), event_date=on_date))
+    rows = [{"segment": v.segment, "body": v.body, "citations": v.citations, "error": v.error or None}
+            for v in variants]
+    if as_json:
+        _emit(rows)
+    else:
+        for row in rows:
+            click.echo(f"== {row['segment']} ==\n{row['body'] or row['error']}\n引用: {', '.join(row['citations'])}\n")
+    if all(row["error"] for row in rows):
+        sys.exit(1)
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["editor", "reviewer", "admin"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@service_command
+def create_user(username: str, role: str, password_stdin: bool):
+    """Create a user (or reset their password and role)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = accounts.create_user(username, password, role)
+    click.echo(f"user {user.username} ({user.role}) ready")
+
+
+@user_cli.command("token")
+@click.argument("username")
+@service_command
+def user_token(username: str):
+    """Issue a new API token (the old one stops working)."""
+    click.echo(accounts.issue_api_token(username))
+
+
+@demo_cli.command("setup")
+@service_command
+def demo_setup():
+    """Import the demo brand kit and create the demo logins."""
+    result = brands.import_brand_kit(DEMO_KIT)
+    for username, role, password in DEMO_USERS:
+        if accounts.authenticate(username, password) is None:
+            accounts.create_user(username, password, role)
+    click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
+    for username, role, password in DEMO_USERS:
+        click.echo(f"  {role:<8} {username} / {password}")
+
+
+def init_app(app) -> None:
+    for group in (brand_cli, knowledge_cli, user_cli, demo_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(draft)
+
+
+def _create_app():
+    from studio import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    """Entry point of the `studio` command."""
+    FlaskGroup(create_app=_create_app, add_version_option=False, load_dotenv=False,
+               help="Community Content Studio.")(prog_name="studio")
+
+
+

@@ -1,0 +1,108 @@
+"""Settings: a default in code for every key, overridden by the environment, then by the caller."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+LOCAL_LLM_URL = "http://127.0.0.1:8080/v1"
+
+
+def _env_float(environ, name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _persistent_secret_key(data_dir: Path) -> str:
+    """A random key kept in the data folder, so sessions survive restarts without a default in code."""
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = key_file.with_suffix(".tmp")
+    tmp.write_text(key)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, key_file)
+    return key
+
+
+def build_config(overrides: dict | None = None, environ=None) -> dict:
+    """Return the app's settings: code defaults < environment < overrides."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    data_dir = Path(overrides.get("STUDIO_DATA_DIR") or environ.get("STUDIO_DATA_DIR") or "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    llm_url = environ.get("OPENAI_BASE_URL") or LOCAL_LLM_URL
+    broker_url = environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
+    dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 2.0)
+
+    config = {
+        "STUDIO_DATA_DIR": str(data_dir),
+        "SECRET_KEY": environ.get("STUDIO_SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'studio.sqlite3'}",
+        "CHROMA_URL": environ.get("CHROMA_URL") or "",
+        "STUDIO_EMBEDDINGS": environ.get("STUDIO_EMBEDDINGS") or "hashing",
+        "STUDIO_EMBEDDINGS_BASE_URL": environ.get("STUDIO_EMBEDDINGS_BASE_URL") or llm_url,
+        "OPENAI_BASE_URL": llm_url,
+        "OPENAI_API_KEY": environ.get("OPENAI_API_KEY") or "local-model",
+        "STUDIO_LLM_MODEL": environ.get("STUDIO_LLM_MODEL") or "gemma-3-270m",
+        # Base models only continue text; instruct models behind a provider want chat messages.
+        "STUDIO_LLM_MODE": environ.get("STUDIO_LLM_MODE") or ("completion" if llm_url == LOCAL_LLM_URL else "chat"),
+        "STUDIO_LLM_TIMEOUT": _env_float(environ, "STUDIO_LLM_TIMEOUT", 120.0),
+        "STUDIO_DISPATCH_INTERVAL": dispatch_every,
+        # How long a claimed or sending delivery may stay so before the dispatcher looks again.
+        "STUDIO_DELIVERY_LEASE": _env_float(environ, "STUDIO_DELIVERY_LEASE", 60.0),
+        "STUDIO_RETRIEVAL_K": 5,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=7),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CELERY": {
+            "broker_url": broker_url,
+            "task_ignore_result": True,
+            "result_backend": None,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": False,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "broker_transport_options": {"polling_interval": 0.3},
+            "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
+            "beat_schedule": {
+                "dispatch-due-deliveries": {
+                    "task": "workers.tasks.dispatch_due_deliveries",
+                    "schedule": dispatch_every,
+                    "options": {"expires": max(dispatch_every * 5, 10)},
+                },
+            },
+            "task_routes": {
+                "workers.tasks.draft_variant": {"queue": "drafts"},
+                "workers.tasks.dispatch_due_deliveries": {"queue": "dispatch"},
+                "workers.tasks.send_delivery": {"queue": "send"},
+            },
+        },
+    }
+    celery_overrides = overrides.pop("CELERY", None)
+    config.update(overrides)
+    if celery_overrides:
+        config["CELERY"] = {**config["CELERY"], **celery_overrides}
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _persistent_secret_key(data_dir)
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    else:
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return config

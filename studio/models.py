@@ -1,0 +1,225 @@
+"""Database tables of the studio. Times are naive UTC."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from studio.extensions import db
+
+ROLES = ("editor", "reviewer", "admin")
+LIFECYCLE_STAGES = ("引入", "破冰", "促活", "转化", "留存", "召回")
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: one convention for SQLite and PostgreSQL."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def can(self, *roles: str) -> bool:
+        return self.role == "admin" or self.role in roles
+
+
+class Brand(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    kit_path: Mapped[str] = mapped_column(String(500), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    personas: Mapped[list["Persona"]] = relationship(back_populates="brand", order_by="Persona.id")
+    segments: Mapped[list["Segment"]] = relationship(back_populates="brand", order_by="Segment.id")
+    channels: Mapped[list["Channel"]] = relationship(back_populates="brand", order_by="Channel.id")
+
+
+class Persona(db.Model):
+    __table_args__ = (UniqueConstraint("brand_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    voice: Mapped[str] = mapped_column(Text, default="")
+    backstory: Mapped[str] = mapped_column(Text, default="")
+    catchphrases: Mapped[list] = mapped_column(JSON, default=list)
+    taboo: Mapped[list] = mapped_column(JSON, default=list)
+    examples: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    brand: Mapped[Brand] = relationship(back_populates="personas")
+
+    def as_prompt_dict(self) -> dict:
+        return {
+            "slug": self.slug, "name": self.name, "voice": self.voice, "backstory": self.backstory,
+            "catchphrases": list(self.catchphrases or []), "taboo": list(self.taboo or []),
+            "examples": list(self.examples or []),
+        }
+
+
+class Segment(db.Model):
+    __table_args__ = (UniqueConstraint("brand_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    lifecycle_stage: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    brand: Mapped[Brand] = relationship(back_populates="segments")
+
+    def as_prompt_dict(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "lifecycle_stage": self.lifecycle_stage,
+                "description": self.description}
+
+
+class Channel(db.Model):
+    __table_args__ = (UniqueConstraint("brand_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(500))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(default=True)
+    brand: Mapped[Brand] = relationship(back_populates="channels")
+
+
+class KnowledgeDocument(db.Model):
+    __table_args__ = (UniqueConstraint("brand_id", "doc_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    doc_id: Mapped[str] = mapped_column(String(128))
+    type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(500))
+    checksum: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Brief(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    persona_id: Mapped[int] = mapped_column(ForeignKey("persona.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
+    goal: Mapped[str] = mapped_column(String(300), default="")
+    key_message: Mapped[str] = mapped_column(Text)
+    products: Mapped[list] = mapped_column(JSON, default=list)
+    event_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    brand: Mapped[Brand] = relationship()
+    author: Mapped[User] = relationship()
+    persona: Mapped[Persona] = relationship()
+    channel: Mapped[Channel] = relationship()
+    posts: Mapped[list["Post"]] = relationship(back_populates="brief", order_by="Post.id")
+
+    def as_prompt_dict(self) -> dict:
+        return {
+            "goal": self.goal, "key_message": self.key_message, "products": list(self.products or []),
+            "date": self.event_date.isoformat() if self.event_date else "",
+            "text": " ".join(part for part in (self.goal, self.key_message) if part),
+        }
+
+
+POST_STATES = ("generating", "error", "draft", "in_review", "changes_requested", "approved", "scheduled",
+               "published")
+
+
+class Post(db.Model):
+    """One variant of a brief for one segment, with its revisions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id"))
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id"))
+    status: Mapped[str] = mapped_column(String(20), default="generating", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    current_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True))
+    approved_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    generation: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    brief: Mapped[Brief] = relationship(back_populates="posts")
+    segment: Mapped[Segment] = relationship()
+    current_revision: Mapped["Revision | None"] = relationship(foreign_keys=[current_revision_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    revisions: Mapped[list["Revision"]] = relationship(
+        back_populates="post", foreign_keys="Revision.post_id", order_by="Revision.number")
+
+
+class Revision(db.Model):
+    __table_args__ = (UniqueConstraint("post_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship(back_populates="revisions", foreign_keys=[post_id])
+    author: Mapped[User | None] = relationship()
+
+
+DELIVERY_STATES = ("scheduled", "claimed", "sending", "sent", "failed", "retry", "unconfirmed", "cancelled")
+
+
+class Delivery(db.Model):
+    """One post revision to one channel target; the pair is the idempotency key."""
+
+    __table_args__ = (UniqueConstraint("revision_id", "channel_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    not_before: Mapped[datetime] = mapped_column(DateTime, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    response: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    post: Mapped[Post] = relationship()
+    revision: Mapped[Revision] = relationship()
+    channel: Mapped[Channel] = relationship()
+
+
+class SandboxMessage(db.Model):
+    """A post as it arrived in a sandbox channel's group chat."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    delivery_key: Mapped[str] = mapped_column(String(80), unique=True)
+    sender: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEvent(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,126 @@
+"""Delivery: claim due posts, send each once, record what the channel answered.
+
+States: scheduled -> claimed -> sending -> sent | failed | retry | unconfirmed; or cancelled.
+A send that started and never finished is unconfirmed and is never resent automatically.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import update
+
+from studio.extensions import db
+from studio.models import Delivery, Post, utcnow
+from studio.services import audit
+from studio.services.rendering import defuse_mass_mentions, markdown_to_plain_text
+from workers.channels import OutgoingMessage, SendResult, get_adapter
+
+log = logging.getLogger(__name__)
+CLAIMABLE = ("scheduled", "retry")
+MAX_ATTEMPTS = 5
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["STUDIO_DELIVERY_LEASE"])
+
+
+def claim_due_deliveries(limit: int = 500) -> list[int]:
+    """Claim due deliveries for sending; each id is claimed by exactly one dispatcher."""
+    now = utcnow()
+    _recover_stale(now)
+    candidates = db.select(Delivery.id).where(Delivery.status.in_(CLAIMABLE), Delivery.not_before <= now) \
+        .order_by(Delivery.not_before).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = db.session.scalars(candidates).all()
+    if not ids:
+        db.session.commit()
+        return []
+    # Compare-and-swap: only rows still claimable change, so a racing dispatcher gets nothing twice.
+    claimed = db.session.scalars(
+        update(Delivery).where(Delivery.id.in_(ids), Delivery.status.in_(CLAIMABLE))
+        .values(status="claimed", lease_until=now + _lease(), updated_at=now).returning(Delivery.id),
+        execution_options={"synchronize_session": False}).all()
+    db.session.commit()
+    return list(claimed)
+
+
+def _recover_stale(now) -> None:
+    """Claims whose task vanished go back to the queue; sends that never finished become unconfirmed."""
+    db.session.execute(update(Delivery).where(Delivery.status == "claimed", Delivery.lease_until < now)
+                       .values(status="scheduled", lease_until=None),
+                       execution_options={"synchronize_session": False})
+    stale = db.session.scalars(
+        update(Delivery).where(Delivery.status == "sending", Delivery.lease_until < now)
+        .values(status="unconfirmed", response="发送中断，结果未知：请人工确认或重发")
+        .returning(Delivery.post_id), execution_options={"synchronize_session": False}).all()
+    for post_id in stale:
+        audit.record("unconfirmed", post_id=post_id, detail="发送中断，结果未知")
+
+
+def _start_sending(delivery_id: int) -> bool:
+    now = utcnow()
+    started = db.session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "claimed")
+        .values(status="sending", lease_until=now + _lease(), attempts=Delivery.attempts + 1, updated_at=now),
+        execution_options={"synchronize_session": False}).rowcount
+    db.session.commit()
+    return started == 1
+
+
+def build_message(delivery: Delivery) -> OutgoingMessage:
+    body = defuse_mass_mentions(delivery.revision.body)
+    persona = delivery.post.brief.persona
+    return OutgoingMessage(
+        delivery_key=delivery.key, post_id=delivery.post_id, channel_id=delivery.channel_id,
+        channel_slug=delivery.channel.slug, target=delivery.channel.target,
+        settings=dict(delivery.channel.settings or {}), due_at=delivery.due_at, markdown=body,
+        text=markdown_to_plain_text(body), sender=persona.name if persona else delivery.channel.name)
+
+
+def send_delivery(delivery_id: int) -> str | None:
+    """Send one claimed delivery; a duplicate task finds it no longer claimed and does nothing."""
+    if not _start_sending(delivery_id):
+        return None
+    delivery = db.session.get(Delivery, delivery_id)
+    try:
+        result = get_adapter(delivery.channel.type).send(build_message(delivery))
+    except Exception as exc:  # an adapter bug must not leave the delivery in limbo
+        log.exception("adapter %s crashed on delivery %s", delivery.channel.type, delivery_id)
+        db.session.rollback()
+        delivery = db.session.get(Delivery, delivery_id)
+        result = SendResult("unknown", f"适配器异常：{type(exc).__name__}")
+    _record_result(delivery, result)
+    db.session.commit()
+    return delivery.status
+
+
+def _record_result(delivery: Delivery, result: SendResult) -> None:
+    now = utcnow()
+    delivery.response, delivery.lease_until = result.detail[:2000], None
+    channel = delivery.channel.name
+    if result.outcome == "sent":
+        delivery.status, delivery.sent_at = "sent", now
+        audit.record("sent", post_id=delivery.post_id, detail=f"{channel}：{result.detail}")
+        _mark_published_when_done(delivery.post_id)
+    elif result.outcome == "transient" and delivery.attempts < MAX_ATTEMPTS:
+        backoff = max(result.retry_after or 0.0, 5.0 * 2 ** (delivery.attempts - 1))
+        delivery.status, delivery.not_before = "retry", now + timedelta(seconds=backoff)
+        audit.record("retry", post_id=delivery.post_id, detail=f"{channel}：{result.detail}，{backoff:.0f}秒后重试")
+    elif result.outcome == "unknown":
+        delivery.status = "unconfirmed"
+        audit.record("unconfirmed", post_id=delivery.post_id, detail=f"{channel}：{result.detail}")
+    else:
+        delivery.status = "failed"
+        audit.record("failed", post_id=delivery.post_id, detail=f"{channel}：{result.detail}")
+
+
+def _mark_published_when_done(post_id: int) -> None:
+    post = db.session.get(Post, post_id)
+    statuses = db.session.scalars(db.select(Delivery.status).where(
+        Delivery.post_id == post_id, Delivery.revision_id == post.current_revision_id)).all()
+    db.session.flush()
+    if post.status == "scheduled" and statuses and all(s in ("sent", "cancelled") for s in statuses):
+        post.status = "published"

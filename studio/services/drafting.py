@@ -1,0 +1,209 @@
+"""Briefs and drafting: one grounded variant per segment, in the persona's voice."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from prompts.loader import Fact, build_draft_prompt
+from studio.extensions import db
+from studio.models import Brief, Channel, Persona, Post, Revision, Segment
+from studio.services import audit
+from studio.services.brands import get_brand
+from studio.services.errors import InvalidInput, NotFound
+from studio.services.knowledge_base import get_index
+from studio.services.llm import GenerationFailed, LLMSettings, write_variant
+
+
+@dataclass
+class BriefInput:
+    """What an editor writes: plain values, validated by create_brief."""
+
+    brand: str
+    persona: str
+    channel: str
+    segments: list[str]
+    key_message: str
+    goal: str = ""
+    products: list[str] = field(default_factory=list)
+    event_date: date | None = None
+
+
+@dataclass
+class ComposedVariant:
+    segment: str
+    body: str = ""
+    citations: list[str] = field(default_factory=list)
+    error: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+def llm_settings() -> LLMSettings:
+    config = current_app.config
+    return LLMSettings(base_url=config["OPENAI_BASE_URL"], api_key=config["OPENAI_API_KEY"],
+                       model=config["STUDIO_LLM_MODEL"], mode=config["STUDIO_LLM_MODE"],
+                       timeout_s=config["STUDIO_LLM_TIMEOUT"])
+
+
+def parse_list(raw: str | list | None) -> list[str]:
+    """Split 'a,b，c' or a list into clean items."""
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else re.split(r"[,，、\s]+", raw)
+    return [item.strip() for item in items if item and item.strip()]
+
+
+def resolve_brief(data: BriefInput):
+    """Check a brief against its brand; return (brand, persona, channel, segments) or raise InvalidInput."""
+    if not (data.key_message or "").strip():
+        raise InvalidInput("简报不能为空：请写下要传达的核心信息 / the brief is empty")
+    if len(data.key_message) > 4000:
+        raise InvalidInput("简报过长（最多4000字） / the brief is longer than 4000 characters")
+    brand = get_brand(data.brand)
+    persona = _one(Persona, brand.id, data.persona, "人设 / persona")
+    channel = _one(Channel, brand.id, data.channel, "渠道 / channel")
+    if not data.segments:
+        raise InvalidInput("请至少选择一个人群 / pick at least one segment")
+    segments = [_one(Segment, brand.id, slug, "人群 / segment") for slug in dict.fromkeys(data.segments)]
+    return brand, persona, channel, segments
+
+
+def _one(model, brand_id: int, slug: str, label: str):
+    row = db.session.scalar(db.select(model).where(model.brand_id == brand_id, model.slug == slug,
+                                                   model.active.is_(True)))
+    if row is None:
+        raise InvalidInput(f"未知的{label}: {slug!r}")
+    return row
+
+
+def create_brief(data: BriefInput, author_id: int) -> Brief:
+    """Store a brief with one post per segment, each waiting for its draft."""
+    brand, persona, channel, segments = resolve_brief(data)
+    brief = Brief(brand_id=brand.id, author_id=author_id, persona_id=persona.id, channel_id=channel.id,
+                  goal=data.goal.strip(), key_message=data.key_message.strip(), products=data.products,
+                  event_date=data.event_date)
+    db.session.add(brief)
+    db.session.flush()
+    for segment in segments:
+        post = Post(brief_id=brief.id, segment_id=segment.id, status="generating")
+        db.session.add(post)
+        db.session.flush()
+        audit.record("created", post_id=post.id, actor_id=author_id, detail=f"人群 {segment.name}")
+    db.session.commit()
+    return brief
+
+
+def start_drafting(brief_id: int) -> None:
+    """Queue one drafting task per variant; they run concurrently on the workers."""
+    from celery import group
+
+    from workers.tasks import draft_variant
+
+    post_ids = [post.id for post in get_brief(brief_id).posts if post.status == "generating"]
+    group(draft_variant.s(post_id) for post_id in post_ids).apply_async()
+
+
+def get_brief(brief_id: int) -> Brief:
+    brief = db.session.get(Brief, brief_id)
+    if brief is None:
+        raise NotFound(f"没有简报 #{brief_id}")
+    return brief
+
+
+def brief_progress(brief_id: int) -> dict:
+    posts = get_brief(brief_id).posts
+    done = sum(post.status != "generating" for post in posts)
+    return {"total": len(posts), "done": done, "failed": sum(post.status == "error" for post in posts),
+            "posts": [{"id": p.id, "segment": p.segment.name, "status": p.status, "error": p.error}
+                      for p in posts]}
+
+
+def retrieve_facts(brand_slug: str, query: str, on_date: date, k: int) -> tuple[list[Fact], list[str]]:
+    """Top facts for the query, one per document, numbered for citation; plus the chunk ids used."""
+    hits = get_index().search(brand_slug, query, k=k * 2, on_date=on_date)
+    facts, chunk_ids, seen = [], [], set()
+    for hit in hits:
+        if hit.doc_id in seen:
+            continue
+        seen.add(hit.doc_id)
+        facts.append(Fact(number=len(facts) + 1, doc_id=hit.doc_id, title=hit.title, text=hit.text))
+        chunk_ids.append(hit.chunk_id)
+        if len(facts) == k:
+            break
+    return facts, chunk_ids
+
+
+def brand_context(brand) -> dict:
+    return {"slug": brand.slug, "name": brand.name, "timezone": brand.timezone, "kit_path": brand.kit_path}
+
+
+def compose_variant(brief: dict, brand: dict, persona: dict, segment: dict, channel_type: str) -> ComposedVariant:
+    """Retrieve facts, render the prompt, ask the model; an empty or failed generation becomes an error.
+
+    Takes plain values only, so several variants can be composed in threads.
+    """
+    result = ComposedVariant(segment=segment["slug"])
+    on_date = date.fromisoformat(brief["date"]) if brief.get("date") else datetime.now(
+        ZoneInfo(brand["timezone"])).date()
+    query = " ".join([brief["text"], *brief["products"]])
+    try:
+        facts, chunk_ids = retrieve_facts(brand["slug"], query, on_date, current_app.config["STUDIO_RETRIEVAL_K"])
+        kit_prompts = Path(brand["kit_path"]) / "prompts" if brand["kit_path"] else None
+        prompt = build_draft_prompt(
+            brand_name=brand["name"], persona=persona, segment=segment, channel_type=channel_type, brief=brief,
+            facts=facts, overrides_dir=kit_prompts if kit_prompts and kit_prompts.is_dir() else None)
+        settings = llm_settings()
+        key_terms = list(brief["products"]) + [fact.title for fact in facts[:2]]
+        variant = write_variant(prompt, facts, key_terms=key_terms, settings=settings)
+    except GenerationFailed as exc:
+        result.error = f"生成失败：{exc}"
+        return result
+    result.body, result.citations = variant.text, list(variant.citations)
+    result.meta = {"model": settings.model, "mode": settings.mode, "temperature": settings.temperature,
+                   "max_tokens": settings.max_tokens, "prompt_files": prompt.files, "chunks": chunk_ids,
+                   "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]}
+    return result
+
+
+def draft_post(post_id: int) -> None:
+    """Write the first revision of a post that is waiting for its draft."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.status != "generating":
+        return
+    brief = post.brief
+    composed = compose_variant(brief.as_prompt_dict(), brand_context(brief.brand), brief.persona.as_prompt_dict(),
+                               post.segment.as_prompt_dict(), brief.channel.type)
+    if composed.error:
+        post.status, post.error = "error", composed.error
+        audit.record("draft_failed", post_id=post.id, detail=composed.error)
+    else:
+        revision = Revision(post_id=post.id, number=1, body=composed.body, citations=composed.citations,
+                            note="模型初稿")
+        db.session.add(revision)
+        db.session.flush()
+        post.current_revision_id, post.status, post.error = revision.id, "draft", ""
+        post.generation = composed.meta
+        audit.record("drafted", post_id=post.id, detail=f"模型 {composed.meta.get('model')}")
+    db.session.commit()
+
+
+def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
+    """Draft every segment's variant in this process, concurrently, without storing anything."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    brand, persona, channel, segments = resolve_brief(data)
+    brief = Brief(goal=data.goal, key_message=data.key_message, products=data.products,
+                  event_date=data.event_date).as_prompt_dict()
+    context = (brand_context(brand), persona.as_prompt_dict(), channel.type)
+    app = current_app._get_current_object()
+
+    def run(segment: dict) -> ComposedVariant:
+        with app.app_context():
+            return compose_variant(brief, context[0], context[1], segment, context[2])
+
+    with ThreadPoolExecutor(max_workers=min(4, len(segments))) as pool:
+        return list(pool.map(run, [segment.as_prompt_dict() for segment in segments]))

@@ -1,0 +1,35 @@
+"""Named domain errors; each entrypoint maps them to a flash message, an HTTP status or an exit code."""
+
+
+class StudioError(Exception):
+    """Base of the studio's expected failures; the message is safe to show a user."""
+
+    status = 400
+
+
+class NotFound(StudioError):
+    status = 404
+
+
+class Forbidden(StudioError):
+    status = 403
+
+
+class InvalidInput(StudioError):
+    pass
+
+
+class InvalidTransition(StudioError):
+    status = 409
+
+
+class SelfApproval(Forbidden):
+    pass
+
+
+class SlotInPast(InvalidInput):
+    pass
+
+
+class DatabaseNotMigrated(StudioError):
+    status = 503

@@ -1,0 +1,453 @@
+"""Writing one post variant with a language model behind an OpenAI-compatible API.
+
+Two ways to ask:
+
+* ``mode="completion"`` for base models (the bundled Gemma 3 270M served by llama.cpp): the prompt is a
+  few-shot document that ends with the opening of the new post; the model continues it.
+* ``mode="chat"`` for instruction-tuned models: a system and a user message.
+
+Whatever comes back is cleaned, checked (not empty, Chinese, on topic, no taboo words) and scored; the
+best candidate wins.  If nothing usable comes back after ``attempts`` rounds, :class:`GenerationFailed`
+says why; a blank text is never returned.
+
+No Flask here: the caller passes everything in.
+"""
+from __future__ import annotations
+
+import collections
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+import openai
+
+from prompts.loader import DraftPrompt, Fact
+
+__all__ = ["LLMSettings", "GenerationFailed", "Variant", "write_variant", "cjk_share", "clean_text"]
+
+
+@dataclass
+class LLMSettings:
+    base_url: str
+    api_key: str
+    model: str
+    mode: str = "completion"  # "completion" for base models, "chat" for instruct models
+    temperature: float = 0.8
+    max_tokens: int = 220
+    timeout_s: float = 60
+    candidates: int = 2
+    attempts: int = 3
+    top_p: float = 0.9
+    # llama.cpp sampling extras, sent only in completion mode; None leaves them to the server.
+    repeat_penalty: float | None = 1.15
+    top_k: int | None = 40
+    min_p: float | None = 0.05
+
+
+class GenerationFailed(Exception):
+    """The model produced nothing usable, or could not be reached; the message says why."""
+
+
+@dataclass
+class Variant:
+    text: str
+    citations: list[str]  # doc_ids of the facts the text relies on
+    score: float = 0.0
+    tries: int = 0  # completions requested to get this one
+    meta: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+# ---------------------------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_TERMINATORS = "。！？!?～~…」』”）)】"
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]")
+_SPECIAL_TOKEN = re.compile(r"<\|?/?[A-Za-z_][A-Za-z0-9_\-|]{0,30}\|?>")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+# Lines that begin another part of the few-shot document (the model starting a new entry).
+_ENTRY_MARKERS = re.compile(
+    r"^\s*(?:#{2,}|第\s*[0-9一二三四五六七八九十]+\s*篇|品牌[：:]|执笔[：:]|发给[：:]|写法[：:]|资料[：:]|文案[：:]"
+    r"|《|\[(?:\d+|产品|要点|日期|说明)\]|【[^】]{1,8}】\s*$)",
+    re.MULTILINE,
+)
+_LEADING_LABEL = re.compile(r"^\s*(?:文案|正文|帖子|发帖内容|回复)\s*[：:]\s*")
+_PREAMBLE = re.compile(r"^[^\n]{0,40}(?:以下是|下面是|好的|当然)[^\n]{0,40}[：:]\s*\n")
+_NUM_WITH_UNIT = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|℃|°C|°|度|元|块|克|千克|公斤|斤|两|毫升|ml|mL|ML|升|L|年|月|日|号|天|周|次"
+    r"|包|盒|罐|瓶|片|泡|人|位|名|分钟|秒|小时|点|岁|个|件|款|饼|袋|杯|折|倍|期|份|支|套|张|粒|颗|米|厘米|cm|mm|g|kg)"
+)
+_BARE_NUMBER = re.compile(r"(?<![\w.])\d{3,}(?![\w.])")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,}|\d+[A-Za-z]{1,4}\b")
+_SPLIT = re.compile(r"[\s,，、。！？!?；;：:（）()《》「」『』“”\"'【】\[\]/|·\-—~～]+")
+_QUOTED = re.compile(r"[「『“《\"]([^」』”》\"]{2,20})[」』”》\"]")
+
+
+def cjk_share(text: str) -> float:
+    """Share of CJK characters among the letters of ``text`` (0.0 when it has no letters)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters)
+
+
+def _norm(text: str) -> str:
+    """Text without spaces and punctuation, for comparing lines and sentences."""
+    return "".join(ch for ch in text if ch.isalnum()).lower()
+
+
+def _visible_len(text: str) -> int:
+    return len(re.sub(r"\s+", "", text))
+
+
+def _cut_at(text: str, markers: list[str]) -> str:
+    cut = len(text)
+    for marker in markers:
+        if marker:
+            index = text.find(marker)
+            if index != -1:
+                cut = min(cut, index)
+    return text[:cut]
+
+
+def _split_sentences(line: str) -> list[str]:
+    """Sentences of a line, each keeping its closing punctuation."""
+    parts = re.findall(r"[^。！？!?；;…～~]+[。！？!?；;…～~]*[」』”）)]?|[。！？!?；;…～~]+", line)
+    return [p for p in parts if p]
+
+
+def _drop_repeats(text: str) -> str:
+    """Remove repeated lines and repeated sentences, and collapse stuttering ("好好好好好")."""
+    text = re.sub(r"(.{1,8}?)\1{3,}", r"\1\1", text)
+    seen_lines: list[str] = []
+    seen_sentences: set[str] = set()
+    kept_lines = []
+    for line in text.split("\n"):
+        key = _norm(line)
+        if key and any(key == old or (len(key) >= 8 and key in old) for old in seen_lines):
+            continue
+        sentences = []
+        for sentence in _split_sentences(line):
+            skey = _norm(sentence)
+            if len(skey) >= 4 and skey in seen_sentences:
+                continue
+            if skey:
+                seen_sentences.add(skey)
+            sentences.append(sentence)
+        new_line = "".join(sentences).strip()
+        if key:
+            seen_lines.append(key)
+        if new_line or not line.strip():
+            kept_lines.append(new_line)
+    return "\n".join(kept_lines)
+
+
+def _ends_complete(line: str) -> bool:
+    line = line.rstrip()
+    return bool(line) and (line[-1] in _TERMINATORS or bool(_EMOJI.match(line[-1])))
+
+
+def _trim_tail(text: str, truncated: bool) -> str:
+    """Drop a trailing half sentence.
+
+    A model cut off by max_tokens usually stops mid-sentence: go back to the last sentence end.  A
+    model that stopped by itself may end a line without punctuation; that line is kept.
+    """
+    text = text.rstrip()
+    if not text or not truncated or _ends_complete(text):
+        return text
+    last = max(text.rfind(ch) for ch in _TERMINATORS)
+    newline = text.rfind("\n")
+    if last == -1 and newline == -1:
+        return ""
+    if newline > last:
+        return text[:newline].rstrip()
+    return text[: last + 1].rstrip()
+
+
+def _limit_length(text: str, max_chars: int) -> str:
+    """Shorten a too-long post at a sentence end not beyond ``max_chars`` visible characters."""
+    if _visible_len(text) <= max_chars:
+        return text
+    count, cut = 0, 0
+    for index, ch in enumerate(text):
+        if not ch.isspace():
+            count += 1
+        if count > max_chars:
+            break
+        if ch in _TERMINATORS or ch == "\n":
+            cut = index + 1
+    return text[:cut].rstrip() if cut else text
+
+
+def clean_text(raw: str, *, prefix: str = "", stop: list[str] | None = None, truncated: bool = False,
+               max_chars: int | None = None) -> str:
+    """Turn a raw model continuation (or chat answer) into a post: ``prefix`` + the cleaned text."""
+    body = (raw or "").replace("\r\n", "\n")
+    body = _SPECIAL_TOKEN.sub("", body)
+    body = _cut_at(body, list(stop or []))
+    match = _ENTRY_MARKERS.search(body)
+    if match:
+        body = body[: match.start()]
+        truncated = False  # the model finished this post and began another one
+    if not prefix:
+        body = _PREAMBLE.sub("", body, count=1)
+        body = _LEADING_LABEL.sub("", body.lstrip())
+    text = prefix + body
+    text = _URL.sub("", text)
+    text = _MARKDOWN_HEADING.sub("", text)
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"[ \t\u3000]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = _drop_repeats(text)
+    text = _trim_tail(text, truncated)
+    if max_chars:
+        text = _limit_length(text, max_chars)
+    text = text.strip().strip("\"'“”")
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Topic terms and citations
+# ---------------------------------------------------------------------------------------------
+
+def _term_variants(term: str) -> list[str]:
+    """Searchable pieces of a key term: short terms as they are, long phrases as 4-character pieces."""
+    term = term.strip()
+    if not term:
+        return []
+    if len(term) <= 8:
+        return [term]
+    pieces = []
+    for part in _SPLIT.split(term):
+        if len(part) < 2:
+            continue
+        if len(part) <= 8:
+            pieces.append(part)
+        else:
+            pieces.extend(part[i:i + 4] for i in range(len(part) - 3))
+    return pieces or [term]
+
+
+def fact_terms(fact: Fact) -> list[str]:
+    """The distinctive content of a fact: numbers with units, Latin words, title words, quoted names."""
+    terms: list[str] = []
+    body = f"{fact.title}\n{fact.text}"
+    terms += [re.sub(r"\s+", "", m.group(0)) for m in _NUM_WITH_UNIT.finditer(body)]
+    terms += [m.group(0) for m in _BARE_NUMBER.finditer(body)]
+    terms += [m.group(0) for m in _LATIN_WORD.finditer(body)]
+    terms += [m.group(1) for m in _QUOTED.finditer(body)]
+    title = (fact.title or "").strip()
+    if len(title) >= 3:
+        terms.append(title)
+    terms += [part for part in _SPLIT.split(title) if len(part) >= 3]
+    unique = []
+    for term in terms:
+        term = term.strip()
+        if term and term not in unique:
+            unique.append(term)
+    return unique
+
+
+def _contains(text: str, term: str) -> bool:
+    if not term:
+        return False
+    if term[0].isdigit():  # "5克" must not match inside "25克"
+        return re.search(r"(?<![\d.])" + re.escape(term), text) is not None
+    return term.lower() in text.lower()
+
+
+def _cjk_bigrams(text: str) -> set[str]:
+    chars = [ch if _CJK.match(ch) else " " for ch in text]
+    joined = "".join(chars)
+    return {joined[i:i + 2] for i in range(len(joined) - 1) if " " not in joined[i:i + 2]}
+
+
+def find_citations(text: str, facts: list[Fact]) -> list[str]:
+    cited = []
+    for fact in facts:
+        if any(_contains(text, term) for term in fact_terms(fact)) and fact.doc_id not in cited:
+            cited.append(fact.doc_id)
+    if cited or not facts:
+        return cited
+    chars = set(_CJK.findall(text))
+    best = max(facts, key=lambda f: (len(chars & set(_CJK.findall(f"{f.title}{f.text}"))), -f.number))
+    return [best.doc_id]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking and scoring candidates
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class _Candidate:
+    text: str
+    reason: str = ""  # why it was rejected; empty when usable
+    score: float = 0.0
+    seconds: float = 0.0
+
+
+def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
+              key_terms: list[str]) -> _Candidate:
+    """Reject unusable text (returns a reason) or score a usable one (higher is better)."""
+    if not _norm(generated):
+        return _Candidate(text, reason="empty output")
+    share = cjk_share(generated)
+    if share < 0.5:
+        return _Candidate(text, reason=f"not Chinese ({share:.0%} CJK letters)")
+    length = _visible_len(text)
+    if length < max(20, int(prompt.min_chars * 0.6)):
+        return _Candidate(text, reason=f"too short ({length} characters)")
+    hits = [word for word in prompt.taboo if word and word in text]
+    if hits:
+        return _Candidate(text, reason=f"uses a taboo word ({hits[0]})")
+
+    variants = {v for term in key_terms for v in _term_variants(term)}
+    key_hits = {v for v in variants if _contains(generated, v)}
+    fact_hits = {t for f in facts for t in fact_terms(f) if _contains(generated, t)}
+    fact_grams = set().union(*(_cjk_bigrams(f"{f.title}{f.text}") for f in facts)) if facts else set()
+    shared_grams = _cjk_bigrams(generated) & (fact_grams | {g for t in key_terms for g in _cjk_bigrams(t)})
+    if not key_hits and not fact_hits and len(shared_grams) < 4:
+        shown = "、".join(list(dict.fromkeys(t for t in key_terms if t))[:4]) or "the facts"
+        return _Candidate(text, reason=f"off-topic (mentions none of {shown})")
+
+    score = 0.0
+    if prompt.min_chars <= length <= prompt.max_chars:
+        score += 2.0
+    else:
+        target = prompt.min_chars if length < prompt.min_chars else prompt.max_chars
+        score += 2.0 - min(2.0, abs(length - target) / max(target, 1) * 4)
+    score += min(len(key_hits | {t for t in key_terms if t and _contains(text, t)}), 3) * 1.0
+    score += min(len(fact_hits), 4) * 0.75
+    score += min(len(shared_grams), 10) * 0.05
+    if any(c and c in text for c in prompt.catchphrases):
+        score += 1.0
+    if _ends_complete(text):
+        score += 0.5
+    score += share  # the more Chinese the better
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and max(_visible_len(line) for line in lines) > 160:
+        score -= 0.5  # a wall of text reads badly in a chat group
+    return _Candidate(text, score=round(score, 3))
+
+
+# ---------------------------------------------------------------------------------------------
+# Talking to the server
+# ---------------------------------------------------------------------------------------------
+
+def _public_url(url: str) -> str:
+    """The base URL without user:password, for messages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<invalid url>"
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _redact(message: str, settings: LLMSettings) -> str:
+    message = str(message)
+    if settings.api_key and len(settings.api_key) >= 4:
+        message = message.replace(settings.api_key, "***")
+    message = re.sub(r"\b(sk|key|tok)-[A-Za-z0-9_\-]{6,}", r"\1-***", message)
+    return message[:300]
+
+
+def _client(settings: LLMSettings) -> openai.OpenAI:
+    return openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
+                         timeout=settings.timeout_s, max_retries=0)
+
+
+def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
+    """One completion: (raw text, cut off by max_tokens?)."""
+    url = _public_url(settings.base_url)
+    try:
+        if settings.mode == "chat":
+            response = client.chat.completions.create(
+                model=settings.model,
+                messages=[{"role": "system", "content": prompt.system},
+                          {"role": "user", "content": prompt.user}],
+                temperature=settings.temperature,
+                top_p=settings.top_p,
+                # Chinese takes more tokens per character in most tokenizers: leave room for a full post.
+                max_tokens=max(settings.max_tokens, int(prompt.max_chars * 1.6)),
+            )
+            choice = response.choices[0] if response.choices else None
+            content = (choice.message.content if choice and choice.message else "") or ""
+        else:
+            extra = {key: value for key, value in (("repeat_penalty", settings.repeat_penalty),
+                                                   ("top_k", settings.top_k), ("min_p", settings.min_p))
+                     if value is not None}
+            response = client.completions.create(
+                model=settings.model,
+                prompt=prompt.completion,
+                temperature=settings.temperature,
+                top_p=settings.top_p,
+                max_tokens=settings.max_tokens,
+                stop=prompt.stop[:4] or None,  # OpenAI-style APIs take at most 4; the rest are cut locally
+                seed=random.randrange(1, 2**31 - 1),
+                extra_body=extra or None,
+            )
+            choice = response.choices[0] if response.choices else None
+            content = (choice.text if choice else "") or ""
+    except openai.APITimeoutError as exc:
+        raise GenerationFailed(f"model server at {url} did not answer within {settings.timeout_s:g} s") from exc
+    except openai.APIConnectionError as exc:
+        raise GenerationFailed(f"model server unreachable at {url}") from exc
+    except openai.AuthenticationError as exc:
+        raise GenerationFailed(f"model server at {url} rejected the API key (HTTP {exc.status_code})") from exc
+    except openai.NotFoundError as exc:
+        raise GenerationFailed(
+            f"model server at {url} answered 404 (model {settings.model!r} or the "
+            f"{'chat' if settings.mode == 'chat' else 'completions'} endpoint not found)") from exc
+    except openai.APIStatusError as exc:
+        detail = _redact(getattr(exc, "message", "") or str(exc), settings)
+        raise GenerationFailed(f"model server at {url} returned HTTP {exc.status_code}: {detail}") from exc
+    except openai.OpenAIError as exc:
+        raise GenerationFailed(f"model call failed: {_redact(exc, settings)}") from exc
+    truncated = bool(choice and getattr(choice, "finish_reason", None) == "length")
+    return content, truncated
+
+
+def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str],
+                  settings: LLMSettings) -> Variant:
+    """Ask the model for candidates, keep the best usable one; raise GenerationFailed otherwise."""
+    if settings.mode not in ("completion", "chat"):
+        raise GenerationFailed(f"unknown LLM mode {settings.mode!r} (use 'completion' or 'chat')")
+    client = _client(settings)
+    key_terms = [t.strip() for t in key_terms if t and t.strip()]
+    prefix = prompt.prefix if settings.mode == "completion" else ""
+    reasons: collections.Counter[str] = collections.Counter()
+    examples: dict[str, str] = {}
+    tries = 0
+    started = time.monotonic()
+    for attempt in range(max(1, settings.attempts)):
+        usable: list[_Candidate] = []
+        for _ in range(max(1, settings.candidates)):
+            t0 = time.monotonic()
+            raw, truncated = _request(client, prompt, settings)
+            tries += 1
+            text = clean_text(raw, prefix=prefix, stop=prompt.stop, truncated=truncated,
+                              max_chars=prompt.max_chars)
+            generated = text[len(prefix):] if prefix and text.startswith(prefix) else text
+            candidate = _evaluate(text, generated, prompt, facts, key_terms)
+            candidate.seconds = time.monotonic() - t0
+            if candidate.reason:
+                kind = candidate.reason.split(" (")[0]
+                reasons[kind] += 1
+                examples[kind] = candidate.reason
+            else:
+                usable.append(candidate)
+        if usable:
+            best = max(usable, key=lambda c: c.score)
+            return Variant(text=best.text, citations=find_citations(best.text, facts), score=best.score,
+                           tries=tries, meta={"attempt": attempt + 1,
+                                              "seconds": round(time.monotonic() - started, 2)})
+    summary = "; ".join(f"{examples[kind]} ×{count}" for kind, count in reasons.most_common(3))
+    raise GenerationFailed(f"no usable text after {tries} tries: {summary}")

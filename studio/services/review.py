@@ -1,0 +1,119 @@
+"""Editing and review: revisions, submission, approval bound to one revision."""
+from __future__ import annotations
+
+from studio.extensions import db
+from studio.models import Post, Revision, User
+from studio.services import audit
+from studio.services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, SelfApproval
+
+MAX_BODY_CHARS = 20000
+
+
+def get_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"没有帖子 #{post_id}")
+    return post
+
+
+def save_revision(post_id: int, body: str, author: User, note: str = "") -> Revision:
+    """Store an edit as a new revision; an approved or scheduled post goes back to review."""
+    post = get_post(post_id)
+    if not author.can("editor"):
+        raise Forbidden("只有编辑可以修改帖子")
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise InvalidInput("正文不能为空 / the post body is empty")
+    if len(body) > MAX_BODY_CHARS:
+        raise InvalidInput(f"正文过长（最多{MAX_BODY_CHARS}字）")
+    if post.status == "generating":
+        raise InvalidTransition("初稿还在生成中，请稍候")
+    current = post.current_revision
+    if current is not None and current.body == body:
+        return current
+    number = (current.number if current else 0) + 1
+    revision = Revision(post_id=post.id, number=number, body=body, author_id=author.id, note=note[:200],
+                        citations=list(current.citations) if current else [])
+    db.session.add(revision)
+    db.session.flush()
+    post.current_revision_id = revision.id
+    audit.record("edited", post_id=post.id, actor_id=author.id, detail=f"修订 {number}")
+    if post.status in ("approved", "scheduled", "published"):
+        from studio.services.scheduling import cancel_pending_deliveries
+
+        cancelled = cancel_pending_deliveries(post.id, actor_id=author.id)
+        post.status = "in_review"
+        audit.record("submitted", post_id=post.id, actor_id=author.id,
+                     detail=f"批准后修改，自动退回审核（取消 {cancelled} 条待发送）")
+    elif post.status == "error":
+        post.status, post.error = "draft", ""
+    db.session.commit()
+    return revision
+
+
+def submit_for_review(post_id: int, actor: User) -> Post:
+    post = get_post(post_id)
+    if not actor.can("editor"):
+        raise Forbidden("只有编辑可以提交审核")
+    if post.status not in ("draft", "changes_requested"):
+        raise InvalidTransition(f"当前状态（{post.status}）不能提交审核")
+    if post.current_revision is None:
+        raise InvalidTransition("还没有正文，不能提交")
+    post.status = "in_review"
+    audit.record("submitted", post_id=post.id, actor_id=actor.id, detail=f"修订 {post.current_revision.number}")
+    db.session.commit()
+    return post
+
+
+def _authors(post: Post) -> set[int]:
+    ids = {post.brief.author_id}
+    ids.update(rev.author_id for rev in post.revisions if rev.author_id)
+    return ids
+
+
+def approve(post_id: int, reviewer: User, revision_id: int) -> Post:
+    """Approve exactly the revision the reviewer saw; a newer one must be reviewed again."""
+    post = get_post(post_id)
+    if not reviewer.can("reviewer"):
+        raise Forbidden("只有审核员可以批准")
+    if reviewer.id in _authors(post):
+        raise SelfApproval("不能批准自己写的帖子 / nobody approves their own post")
+    if post.status != "in_review":
+        raise InvalidTransition(f"当前状态（{post.status}）不能批准")
+    if post.current_revision_id != revision_id:
+        raise InvalidTransition("帖子在你审阅后又被修改了，请查看最新修订再批准")
+    post.status, post.approved_revision_id, post.approved_by_id = "approved", revision_id, reviewer.id
+    audit.record("approved", post_id=post.id, actor_id=reviewer.id, detail=f"修订 {post.current_revision.number}")
+    db.session.commit()
+    return post
+
+
+def send_back(post_id: int, reviewer: User, comment: str) -> Post:
+    post = get_post(post_id)
+    if not reviewer.can("reviewer"):
+        raise Forbidden("只有审核员可以退回")
+    if post.status != "in_review":
+        raise InvalidTransition(f"当前状态（{post.status}）不能退回")
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidInput("退回时请写明修改意见")
+    post.status = "changes_requested"
+    audit.record("rejected", post_id=post.id, actor_id=reviewer.id, detail=comment[:2000])
+    db.session.commit()
+    return post
+
+
+def is_approved(post: Post) -> bool:
+    """An approval holds for the revision it was given to, and for no other."""
+    return post.approved_revision_id is not None and post.approved_revision_id == post.current_revision_id
+
+
+def review_queue() -> list[Post]:
+    return db.session.scalars(db.select(Post).where(Post.status == "in_review").order_by(Post.updated_at)).all()
+
+
+def posts_by_status(statuses: tuple[str, ...] | None = None, limit: int = 200) -> list[Post]:
+    query = db.select(Post).order_by(Post.updated_at.desc()).limit(limit)
+    if statuses:
+        query = query.where(Post.status.in_(statuses))
+    return db.session.scalars(query).all()

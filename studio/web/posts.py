@@ -1,0 +1,73 @@
+from datetime import datetime
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from studio.auth import role_required
+from studio.services import audit, review, scheduling
+from studio.services.errors import InvalidInput
+from studio.services.rendering import markdown_to_safe_html
+from studio.web import bp
+
+
+@bp.get("/posts/<int:post_id>")
+def post(post_id: int):
+    post = review.get_post(post_id)
+    brand = post.brief.brand
+    deliveries = scheduling.deliveries_of(post_id)
+    return render_template(
+        "post.html", post=post, brand=brand, revision=post.current_revision,
+        preview=markdown_to_safe_html(post.current_revision.body if post.current_revision else ""),
+        facts=(post.generation or {}).get("facts", []), events=audit.events_for_post(post_id),
+        deliveries=deliveries, approved=review.is_approved(post),
+        local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
+
+
+@bp.post("/posts/<int:post_id>/revisions")
+@role_required("editor")
+def save_revision(post_id: int):
+    review.save_revision(post_id, request.form.get("body", ""), current_user, note=request.form.get("note", ""))
+    flash("已保存新修订", "ok")
+    return redirect(url_for("web.post", post_id=post_id))
+
+
+@bp.post("/posts/<int:post_id>/submit")
+@role_required("editor")
+def submit(post_id: int):
+    review.submit_for_review(post_id, current_user)
+    flash("已提交审核", "ok")
+    return redirect(url_for("web.post", post_id=post_id))
+
+
+@bp.post("/posts/<int:post_id>/approve")
+@role_required("reviewer")
+def approve(post_id: int):
+    review.approve(post_id, current_user, request.form.get("revision_id", type=int))
+    flash("已批准", "ok")
+    return redirect(url_for("web.post", post_id=post_id))
+
+
+@bp.post("/posts/<int:post_id>/send-back")
+@role_required("reviewer")
+def send_back(post_id: int):
+    review.send_back(post_id, current_user, request.form.get("comment", ""))
+    flash("已退回修改", "ok")
+    return redirect(url_for("web.review_queue"))
+
+
+@bp.post("/posts/<int:post_id>/schedule")
+@role_required("editor", "reviewer")
+def schedule(post_id: int):
+    raw = request.form.get("send_at", "").strip()
+    try:
+        local_time = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"发送时间格式不正确：{raw!r}") from None
+    scheduling.schedule_post(post_id, local_time, request.form.getlist("channels"), current_user)
+    flash("已排期", "ok")
+    return redirect(url_for("web.post", post_id=post_id))
+
+
+@bp.post("/preview")
+def preview():
+    return jsonify({"html": markdown_to_safe_html(request.form.get("body", ""))})

@@ -1,0 +1,1 @@
+"""Celery side of the studio: the app bound to Flask, tasks and channel adapters."""
