@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import KitError
-from .loaders import DOC_TYPES, Document, load_documents, yaml_reason
+from .loaders import DOC_TYPES, Document, load_documents, parse_yaml, yaml_reason
 
 __all__ = [
     "BrandKit", "ChannelSpec", "DOC_TYPES", "Document", "LIFECYCLE_STAGES", "Persona", "Segment",
@@ -107,7 +107,7 @@ def _read_brand_yaml(path: Path, problems: list[str]) -> dict | None:
         problems.append("brand.yaml: missing / 缺少 brand.yaml")
         return None
     try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+        data = parse_yaml(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
         problems.append("brand.yaml: not UTF-8 / 文件不是 UTF-8 编码")
         return None

@@ -20,6 +20,18 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", r
 _BAD_ID_CHARS = re.compile(r"[#\s]")
 
 
+class _KitYamlLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is reported instead of crashing the parser."""
+
+
+_KitYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def parse_yaml(text: str):
+    """Parse kit YAML safely, keeping dates as strings."""
+    return yaml.load(text, Loader=_KitYamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 @dataclass
 class Document:
     """One retrievable piece of brand knowledge."""
@@ -93,7 +105,7 @@ def load_markdown(path: Path, rel: str, raw: bytes, text: str, problems: list[st
         problems.append(f"{rel}: front matter missing (the file must start with a '---' YAML block)")
         return []
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = parse_yaml(match.group(1))
     except yaml.YAMLError as exc:
         problems.append(f"{rel}: malformed front matter YAML: {yaml_reason(exc, line_offset=1)}")
         return []

@@ -1,0 +1,175 @@
+"""Scheduling and delivery, run in-process: claim once, send once, and be honest when unsure."""
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from studio.extensions import db
+from studio.models import Channel, Delivery, Revision, SandboxMessage, utcnow
+from studio.services import delivery, review, scheduling
+from studio.services.errors import SlotInPast
+from tests.conftest import make_app
+from tests.studio.factories import drafted_post, user
+from tests.support import WebhookReceiver, create_postgres_database, drop_postgres_database
+
+
+@pytest.fixture
+def receiver():
+    server = WebhookReceiver(secret="demo-webhook-secret").start()
+    yield server
+    server.stop()
+
+
+def approved_post(receiver=None, body="小茶来啦~ 白牡丹2024建议90℃冲泡，一盒168元。@all 快来"):
+    if receiver is not None:
+        hook = db.session.scalar(db.select(Channel).where(Channel.slug == "partner-webhook"))
+        hook.target = receiver.url
+        db.session.commit()
+    post = drafted_post(body=body)
+    review.submit_for_review(post.id, user("editor"))
+    review.approve(post.id, user("reviewer"), post.current_revision_id)
+    return post
+
+
+def shanghai_now() -> datetime:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+
+
+def make_due(post_id: int) -> None:
+    for row in scheduling.deliveries_of(post_id):
+        row.not_before = row.due_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+
+@pytest.fixture
+def ctx(app, users, demo_brand):
+    with app.app_context():
+        yield app
+
+
+def test_a_schedule_in_the_past_is_rejected(ctx):
+    post = approved_post()
+    with pytest.raises(SlotInPast):
+        scheduling.schedule_post(post.id, shanghai_now() - timedelta(minutes=5), ["sandbox-main"], user("reviewer"))
+    assert scheduling.deliveries_of(post.id) == []
+
+
+def test_schedule_uses_the_brand_time_zone(ctx):
+    post = approved_post()
+    local = shanghai_now().replace(microsecond=0) + timedelta(hours=2)
+    [row] = scheduling.schedule_post(post.id, local, ["sandbox-main"], user("reviewer"))
+    assert row.due_at == local - timedelta(hours=8)  # Asia/Shanghai is UTC+8 all year
+    assert row.key == f"rev{post.current_revision_id}-ch{row.channel_id}"
+
+
+def test_due_post_reaches_sandbox_and_webhook_once_each(ctx, receiver):
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main", "partner-webhook"],
+                             user("reviewer"))
+    assert delivery.claim_due_deliveries() == []  # not due yet
+    make_due(post.id)
+    claimed = delivery.claim_due_deliveries()
+    assert len(claimed) == 2
+    assert delivery.claim_due_deliveries() == []  # claimed once
+    for delivery_id in claimed:
+        assert delivery.send_delivery(delivery_id) == "sent"
+        assert delivery.send_delivery(delivery_id) is None  # a duplicate task sends nothing
+    [request] = receiver.requests
+    assert receiver.signature_ok(request)
+    hook_row = next(d for d in scheduling.deliveries_of(post.id) if d.channel.type == "webhook")
+    assert request.headers["Idempotency-Key"] == hook_row.key == request.json["delivery_key"]
+    assert request.json["due_at"].endswith("Z") and request.json["post_id"] == post.id
+    assert "@all" not in request.json["markdown"] and "＠all" in request.json["markdown"]
+    [message] = db.session.scalars(db.select(SandboxMessage)).all()
+    assert message.sender == "小茶" and "白牡丹2024" in message.body
+    db.session.refresh(post)
+    assert post.status == "published"
+
+
+def test_rate_limited_webhook_is_retried_later_not_failed(ctx, receiver):
+    receiver.status = 429
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
+    make_due(post.id)
+    [delivery_id] = delivery.claim_due_deliveries()
+    assert delivery.send_delivery(delivery_id) == "retry"
+    row = db.session.get(Delivery, delivery_id)
+    assert row.not_before > utcnow() and "429" in row.response
+    assert delivery.claim_due_deliveries() == []  # honours the back-off
+
+
+def test_permanent_error_fails_with_the_channel_answer(ctx, receiver):
+    receiver.status = 403
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
+    make_due(post.id)
+    [delivery_id] = delivery.claim_due_deliveries()
+    assert delivery.send_delivery(delivery_id) == "failed"
+    assert "HTTP 403" in db.session.get(Delivery, delivery_id).response
+
+
+def test_a_send_that_never_finished_becomes_unconfirmed_not_resent(ctx, receiver):
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
+    make_due(post.id)
+    [delivery_id] = delivery.claim_due_deliveries()
+    row = db.session.get(Delivery, delivery_id)
+    row.status, row.lease_until = "sending", utcnow() - timedelta(seconds=1)  # a worker died mid-send
+    db.session.commit()
+    assert delivery.claim_due_deliveries() == []
+    db.session.refresh(row)
+    assert row.status == "unconfirmed"
+    assert receiver.requests == []
+
+
+def test_editing_a_scheduled_post_cancels_its_pending_deliveries(ctx):
+    post = approved_post()
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=5), ["sandbox-main"], user("reviewer"))
+    review.save_revision(post.id, "小茶来啦~ 改了时间。", user("editor2"))
+    assert [d.status for d in scheduling.deliveries_of(post.id)] == ["cancelled"]
+    assert post.status == "in_review"
+
+
+def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path, users):
+    url = create_postgres_database()
+    try:
+        app = make_app(tmp_path / "pg", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            from studio.cli import DEMO_KIT
+            from studio.services import accounts, brands
+
+            brands.import_brand_kit(DEMO_KIT)
+            for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
+                accounts.create_user(name, users[name], role)
+            post = approved_post()
+            scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main"],
+                                     user("reviewer"))
+            row = scheduling.deliveries_of(post.id)[0]
+            for n in range(60):  # many due deliveries, one per revision
+                revision = Revision(post_id=post.id, number=n + 2, body=f"第{n}版")
+                db.session.add(revision)
+                db.session.flush()
+                db.session.add(Delivery(post_id=post.id, revision_id=revision.id, channel_id=row.channel_id,
+                                        key=f"bulk-{n}", due_at=row.due_at, not_before=row.due_at))
+            db.session.commit()
+            make_due(post.id)
+        results: list[list[int]] = []
+
+        def claim():
+            with app.app_context():
+                results.append(delivery.claim_due_deliveries(limit=25))
+
+        threads = [threading.Thread(target=claim) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        claimed = [delivery_id for batch in results for delivery_id in batch]
+        assert len(claimed) == len(set(claimed))
+        with app.app_context():
+            assert len(claimed) == db.session.scalar(db.select(db.func.count()).select_from(Delivery).where(
+                Delivery.status == "claimed"))
+            db.engine.dispose()
+    finally:
+        drop_postgres_database(url)

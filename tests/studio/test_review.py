@@ -1,0 +1,92 @@
+"""Review: nobody approves their own post, and an approval holds for one revision only."""
+import pytest
+
+from studio.extensions import db
+from studio.models import AuditEvent
+from studio.services import review
+from studio.services.errors import InvalidInput, InvalidTransition, SelfApproval
+from tests.studio.factories import drafted_post, user
+
+
+@pytest.fixture
+def ctx(app, users, demo_brand):
+    with app.app_context():
+        yield
+
+
+def test_reviewer_approves_the_revision_they_saw(ctx):
+    post = drafted_post()
+    review.submit_for_review(post.id, user("editor"))
+    review.approve(post.id, user("reviewer"), post.current_revision_id)
+    assert post.status == "approved" and review.is_approved(post)
+    actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.post_id == post.id))]
+    assert actions == ["created", "submitted", "approved"]
+
+
+def test_nobody_approves_their_own_post(ctx):
+    post = drafted_post(author="admin")
+    review.submit_for_review(post.id, user("admin"))
+    with pytest.raises(SelfApproval):
+        review.approve(post.id, user("admin"), post.current_revision_id)
+    assert post.status == "in_review"
+
+
+def test_an_admin_who_edited_the_post_cannot_approve_it(ctx):
+    post = drafted_post()
+    review.save_revision(post.id, "小茶来啦~ 改过的正文。", user("admin"))
+    review.submit_for_review(post.id, user("editor"))
+    with pytest.raises(SelfApproval):
+        review.approve(post.id, user("admin"), post.current_revision_id)
+
+
+def test_an_edit_after_approval_sends_the_post_back_to_review(ctx):
+    post = drafted_post()
+    review.submit_for_review(post.id, user("editor"))
+    review.approve(post.id, user("reviewer"), post.current_revision_id)
+    approved_revision = post.current_revision_id
+    review.save_revision(post.id, "小茶来啦~ 新的一版。", user("editor2"))
+    assert post.status == "in_review"
+    assert not review.is_approved(post)
+    with pytest.raises(InvalidTransition):
+        review.approve(post.id, user("reviewer"), approved_revision)  # the stale revision
+    review.approve(post.id, user("reviewer"), post.current_revision_id)
+    assert review.is_approved(post) and post.current_revision.number == 2
+
+
+def test_sending_back_needs_a_comment_that_the_audit_keeps(ctx):
+    post = drafted_post()
+    review.submit_for_review(post.id, user("editor"))
+    with pytest.raises(InvalidInput):
+        review.send_back(post.id, user("reviewer"), "  ")
+    review.send_back(post.id, user("reviewer"), "语气再轻松一点")
+    assert post.status == "changes_requested"
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "rejected")).one()
+    assert event.detail == "语气再轻松一点" and event.actor.username == "reviewer"
+
+
+def test_empty_revision_is_refused_and_history_is_kept(ctx):
+    post = drafted_post()
+    with pytest.raises(InvalidInput):
+        review.save_revision(post.id, "   ", user("editor"))
+    review.save_revision(post.id, "第二版", user("editor"))
+    review.save_revision(post.id, "第三版", user("editor"))
+    assert [r.number for r in post.revisions] == [1, 2, 3]
+    assert post.revisions[0].body.startswith("小茶来啦")
+
+
+def test_web_approve_by_author_shows_the_reason(client, auth, app, demo_brand):
+    with app.app_context():
+        post = drafted_post(author="admin")
+        review.submit_for_review(post.id, user("admin"))
+        post_id, revision_id = post.id, post.current_revision_id
+    auth.login("admin")
+    response = client.post(f"/posts/{post_id}/approve", data={"revision_id": revision_id}, follow_redirects=True)
+    assert "不能批准自己写的帖子" in response.get_data(as_text=True)
+
+
+def test_preview_strips_scripts_from_user_markdown(client, auth):
+    auth.login("editor")
+    html = client.post("/preview", data={"body": "**好茶**<script>alert(1)</script>"
+                                                 "<img src=x onerror=alert(2)>[x](javascript:alert(3))"}).json["html"]
+    assert "<strong>好茶</strong>" in html
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
