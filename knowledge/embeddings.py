@@ -113,7 +113,8 @@ class OpenAIEmbedder:
         return self._client.embed_query(text)
 
 
-def make_embedder(spec: str = "hashing", *, base_url: str | None = None, api_key: str | None = None) -> Embedder:
+def make_embedder(spec: str = "hashing", *, base_url: str | None = None,
+                  api_key: str | None = None) -> Embedder:
     """Build an embedder from 'hashing', 'hashing:DIM' or 'openai:MODEL'."""
     kind, _, arg = (spec or "hashing").strip().partition(":")
     if kind == "hashing":

@@ -24,7 +24,9 @@ class _KitYamlLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so a bad date is reported instead of crashing the parser."""
 
 
-_KitYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_KitYamlLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 def parse_yaml(text: str):
@@ -247,7 +249,8 @@ def _string_list(meta: dict, key: str, where: str, problems: list[str]) -> list[
     value = meta.get(key)
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+    scalars = isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)
+    if not scalars:
         problems.append(f"{where}: {key} must be a list of strings")
         return []
     return [str(v).strip() for v in value if str(v).strip()]

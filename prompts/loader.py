@@ -191,6 +191,9 @@ _COMPLETION_FACT_CHARS = 110
 _COMPLETION_PERSONA_CHARS = 160
 _CHAT_FACT_CHARS = 800
 _SENTENCE_END = "。！？!?；;～~…"
+_FIGURE = re.compile(r"(?<![\d.])\d+(?:[.:：]\d+)?\s*(?:%|％|℃|°C|度|元|块|克|公斤|斤|毫升|ml|mL|升|年|月|日|号|点|天"
+                     r"|次|包|盒|罐|瓶|片|泡|人|位|名|分钟|小时|个|件|款|饼|袋|杯|折|份|支|套|张|粒|颗|g|kg)?")
+_FACT_TITLE = re.compile(r"^\s*\[\d+\]\s*([^：:\n]{2,30})[：:]", re.MULTILINE)
 
 
 @dataclass
@@ -216,6 +219,9 @@ class DraftPrompt:
     taboo: list[str] = field(default_factory=list)
     stage: str = _DEFAULT_STAGE
     channel_type: str = "default"
+    # Names and figures that belong only to the few-shot examples (their brands, authors, products,
+    # prices, dates); a post that contains one copied an example instead of using its own facts.
+    borrowed: list[str] = field(default_factory=list)
 
 
 class _Templates:
@@ -333,6 +339,24 @@ def _load_examples(templates: _Templates, stage: str) -> list[tuple[TemplateFile
     return chosen
 
 
+def _borrowed_terms(entries: list[dict], exclude: str) -> list[str]:
+    """Brands, authors, product names and figures of the shown examples that the new post must not reuse."""
+    terms: list[str] = []
+    for entry in entries:
+        terms += [entry.get("brand", ""), entry.get("author", "")]
+        terms += [m.group(1).strip() for m in _FACT_TITLE.finditer(entry.get("facts", ""))]
+        for text in (entry.get("facts", ""), entry.get("post", "")):
+            terms += [re.sub(r"\s+", "", m.group(0)) for m in _FIGURE.finditer(text)
+                      if not m.group(0).strip().isdigit() or len(m.group(0).strip()) >= 3]
+    unique: list[str] = []
+    for term in terms:
+        term = term.strip()
+        if len(term) >= 3 - bool(re.search(r"[^\d\W]", term) and not term[0].isdigit()) \
+                and term not in exclude and term not in unique:
+            unique.append(term)
+    return unique
+
+
 def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel_type: str, brief: dict,
                        facts: list[Fact], overrides_dir: Path | None = None) -> DraftPrompt:
     templates = _Templates(overrides_dir)
@@ -418,10 +442,11 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
         entries.append({
             "brand": tpl.meta.get("brand", ""), "author": tpl.meta.get("author", ""),
             "voice": tpl.meta.get("voice", ""), "audience": tpl.meta.get("audience", ""),
-            "guidance": guidance, "facts": sections["资料"], "post": sections["文案"],
+            "guidance": guidance, "facts": sections["资料"], "post": sections["文案"], "shipped": True,
         })
     examples_text = "\n\n".join(
-        entry_tpl.render(number=i, **entry).strip() for i, entry in enumerate(entries, start=1))
+        entry_tpl.render(number=i, **{k: v for k, v in entry.items() if k != "shipped"}).strip()
+        for i, entry in enumerate(entries, start=1))
 
     brief_lines = templates.get("draft/completion_brief.txt").render(drop_empty=True, **values).strip()
     current_facts = "\n".join(part for part in (
@@ -432,6 +457,7 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
         number=len(entries) + 1, brand=brand_name, author=persona_name, voice=persona_voice,
         audience=segment_name, guidance=guidance, facts=current_facts, post="",
     ).rstrip() + "\n" + prefix
+    borrowed = _borrowed_terms([e for e in entries if e.get("shipped")], exclude=f"{current}\n{user}\n{system}")
     doc_tpl = templates.get("draft/completion.txt")
     completion = doc_tpl.render(**dict(values, examples=examples_text, current=current))
     stop = _stop_list(doc_tpl)
@@ -439,5 +465,5 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
     return DraftPrompt(
         system=system, user=user, completion=completion, stop=stop, files=dict(templates.files),
         prefix=prefix, min_chars=min_chars, max_chars=max_chars, catchphrases=catchphrases,
-        taboo=taboo, stage=stage, channel_type=channel_key,
+        taboo=taboo, stage=stage, channel_type=channel_key, borrowed=borrowed,
     )

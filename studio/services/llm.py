@@ -81,6 +81,11 @@ _NUM_WITH_UNIT = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|℃|°C|°|度|元|块|克|千克|公斤|斤|两|毫升|ml|mL|ML|升|L|年|月|日|号|天|周|次"
     r"|包|盒|罐|瓶|片|泡|人|位|名|分钟|秒|小时|点|岁|个|件|款|饼|袋|杯|折|倍|期|份|支|套|张|粒|颗|米|厘米|cm|mm|g|kg)"
 )
+# Figures a brand must get right: prices, discounts, temperatures, weights, volumes, counts, dates.
+_CHECKED_FIGURE = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|折|元|块钱|℃|°C|度|克|千克|公斤|斤|毫升|ml|mL|升|g|kg|片|瓶|罐|饼|盒|包|袋|支"
+    r"|年|月|日|号)"
+)
 _BARE_NUMBER = re.compile(r"(?<![\w.])\d{3,}(?![\w.])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,}|\d+[A-Za-z]{1,4}\b")
 _SPLIT = re.compile(r"[\s,，、。！？!?；;：:（）()《》「」『』“”\"'【】\[\]/|·\-—~～]+")
@@ -305,6 +310,14 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
     hits = [word for word in prompt.taboo if word and word in text]
     if hits:
         return _Candidate(text, reason=f"uses a taboo word ({hits[0]})")
+    copied = [term for term in prompt.borrowed if _contains(generated, term)]
+    if copied:
+        return _Candidate(text, reason=f"copied an example's details ({copied[0]})")
+    sources = "\n".join([prompt.user, *(f"{f.title} {f.text}" for f in facts)])
+    invented = [m.group(0) for m in _CHECKED_FIGURE.finditer(generated)
+                if not _contains(sources, re.sub(r"\s+", "", m.group(0)))]
+    if invented:
+        return _Candidate(text, reason=f"states a figure not in the facts ({invented[0]})")
 
     variants = {v for term in key_terms for v in _term_variants(term)}
     key_hits = {v for v in variants if _contains(generated, v)}
@@ -333,6 +346,11 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
     if lines and max(_visible_len(line) for line in lines) > 160:
         score -= 0.5  # a wall of text reads badly in a chat group
     return _Candidate(text, score=round(score, 3))
+
+
+# A candidate scoring this much (length in range, on topic with facts, complete ending, in voice) is kept
+# without generating the remaining candidates of its attempt.
+GOOD_ENOUGH = 6.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,6 +462,8 @@ def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str
                 examples[kind] = candidate.reason
             else:
                 usable.append(candidate)
+                if candidate.score >= GOOD_ENOUGH:
+                    break  # no need to spend another generation on this attempt
         if usable:
             best = max(usable, key=lambda c: c.score)
             return Variant(text=best.text, citations=find_citations(best.text, facts), score=best.score,
