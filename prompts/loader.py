@@ -322,18 +322,20 @@ def _fact_lines(templates: _Templates, facts: list[Fact], limit_chars: int, max_
 
 
 def _load_examples(templates: _Templates, stage: str) -> list[tuple[TemplateFile, dict[str, str]]]:
+    """The shipped few-shot examples to show, chosen by the new post's stage.
+
+    Examples of the *same* stage are left out on purpose: a small base model given an example whose
+    opening matches the new post's opening copies that example's sentences (and its prices).  With
+    examples of other stages it instead copies from the new post's own facts, which is what we want.
+    """
     examples = []
     for name in list_templates("examples", templates.overrides_dir):
         tpl = templates.get(name, record=False)
         sections = parse_sections(tpl.body)
         if sections.get("资料") and sections.get("文案"):
             examples.append((tpl, sections))
-    # Examples of the same stage go last: the entry right before the new one steers it most.
-    others = [e for e in examples if e[0].meta.get("stage") != stage]
-    same = [e for e in examples if e[0].meta.get("stage") == stage]
-    chosen_same = same[:1]
-    chosen_others = others[: max(0, _COMPLETION_EXAMPLES - len(chosen_same))]
-    chosen = chosen_others + chosen_same
+    others = [e for e in examples if normalize_stage(e[0].meta.get("stage")) != stage]
+    chosen = (others or examples)[:_COMPLETION_EXAMPLES]
     for tpl, _sections in chosen:
         templates.get(tpl.name)  # record the version of the examples actually shown
     return chosen
@@ -426,15 +428,6 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
     # ---- completion mode: a few-shot collection ending with the new post's opening ------------
     entry_tpl = templates.get("draft/completion_example.txt")
     entries: list[dict] = []
-    if persona_examples:
-        persona_tpl = templates.get("draft/completion_persona_example.txt")
-        entries.append({
-            "brand": brand_name, "author": persona_name, "voice": persona_voice,
-            "audience": persona_tpl.meta.get("audience", segment_name),
-            "guidance": persona_tpl.meta.get("guidance", ""),
-            "facts": persona_tpl.body.strip(),
-            "post": _shorten(persona_examples[0], _COMPLETION_PERSONA_CHARS),
-        })
     for tpl, sections in _load_examples(templates, stage):
         example_stage = normalize_stage(tpl.meta.get("stage"))
         guide_name = f"stages/{example_stage}.txt"
@@ -443,6 +436,16 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
             "brand": tpl.meta.get("brand", ""), "author": tpl.meta.get("author", ""),
             "voice": tpl.meta.get("voice", ""), "audience": tpl.meta.get("audience", ""),
             "guidance": guidance, "facts": sections["资料"], "post": sections["文案"], "shipped": True,
+        })
+    # The persona's own post goes right before the new one: the nearest entry sets the voice.
+    if persona_examples:
+        persona_tpl = templates.get("draft/completion_persona_example.txt")
+        entries.append({
+            "brand": brand_name, "author": persona_name, "voice": persona_voice,
+            "audience": persona_tpl.meta.get("audience", segment_name),
+            "guidance": persona_tpl.meta.get("guidance", ""),
+            "facts": persona_tpl.body.strip(),
+            "post": _shorten(persona_examples[0], _COMPLETION_PERSONA_CHARS),
         })
     examples_text = "\n\n".join(
         entry_tpl.render(number=i, **{k: v for k, v in entry.items() if k != "shipped"}).strip()

@@ -73,7 +73,6 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
             "task_reject_on_worker_lost": False,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
-            "broker_transport_options": {"polling_interval": 0.3},
             "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
             "beat_schedule": {
                 "dispatch-due-deliveries": {

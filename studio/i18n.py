@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, session, url_for
 
-from studio.i18n_en import ENGLISH
+from studio.i18n_en import CHINESE_LABELS, ENGLISH
 
 bp = Blueprint("i18n", __name__)
 LANGUAGES = ("zh", "en")
@@ -20,7 +20,7 @@ def gettext(text: str) -> str:
     """Translate a Chinese UI phrase when the user chose English."""
     if current_language() == "en":
         return ENGLISH.get(text, text)
-    return text
+    return CHINESE_LABELS.get(text, text)
 
 
 @bp.get("/lang/<code>")

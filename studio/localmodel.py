@@ -24,6 +24,7 @@ MODEL_ALIAS = "gemma-3-270m"  # the name clients send as "model" (STUDIO_LLM_MOD
 DEFAULT_N_CTX = 2048
 DEFAULT_THREADS = 2
 DEFAULT_BATCH = 512
+DEFAULT_CACHE_BYTES = 1 << 30
 
 
 def _package():
@@ -84,6 +85,10 @@ def server_argv(model_path: Path | str, host: str = "127.0.0.1", port: int = 808
         "--n_threads", str(int(threads)),
         "--n_threads_batch", str(int(threads)),
         "--interrupt_requests", "False",
+        # Keep evaluated prompt states in RAM: drafts share the long few-shot head, so later requests
+        # skip most of the prompt processing even when requests for different stages interleave.
+        "--cache", "True",
+        "--cache_size", str(DEFAULT_CACHE_BYTES),
     ]
 
 
