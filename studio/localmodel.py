@@ -24,7 +24,6 @@ MODEL_ALIAS = "gemma-3-270m"  # the name clients send as "model" (STUDIO_LLM_MOD
 DEFAULT_N_CTX = 2048
 DEFAULT_THREADS = 2
 DEFAULT_BATCH = 512
-DEFAULT_CACHE_BYTES = 1 << 30
 
 
 def _package():
@@ -72,7 +71,10 @@ def server_argv(model_path: Path | str, host: str = "127.0.0.1", port: int = 808
     """The command line that starts llama-cpp-python's OpenAI-compatible server for the model.
 
     llama-cpp-python's server runs one request at a time (no parallel slots): concurrent requests wait
-    in turn.  ``--interrupt_requests False`` makes them wait instead of cutting off the one running.
+    in turn, which is also what two cores can bear.  ``--interrupt_requests False`` makes a new request
+    wait instead of cutting off a streaming one.  ``--cache`` stays off: its RAM cache snapshots the
+    logits over Gemma's 262k-token vocabulary (gigabytes per entry), while the model already reuses the
+    longest common prompt prefix with the previous request, which is what drafts of one brief share.
     """
     return [
         python or sys.executable, "-m", "llama_cpp.server",
@@ -85,10 +87,6 @@ def server_argv(model_path: Path | str, host: str = "127.0.0.1", port: int = 808
         "--n_threads", str(int(threads)),
         "--n_threads_batch", str(int(threads)),
         "--interrupt_requests", "False",
-        # Keep evaluated prompt states in RAM: drafts share the long few-shot head, so later requests
-        # skip most of the prompt processing even when requests for different stages interleave.
-        "--cache", "True",
-        "--cache_size", str(DEFAULT_CACHE_BYTES),
     ]
 
 

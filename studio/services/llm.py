@@ -75,6 +75,7 @@ _ENTRY_MARKERS = re.compile(
     r"|《|\[(?:\d+|产品|要点|日期|说明)\]|【[^】]{1,8}】\s*$)",
     re.MULTILINE,
 )
+_HASHTAG_LINE = re.compile(r"^(?:\s*#[^\s#]{1,20}#?)+\s*$", re.MULTILINE)
 _LEADING_LABEL = re.compile(r"^\s*(?:文案|正文|帖子|发帖内容|回复)\s*[：:]\s*")
 _PREAMBLE = re.compile(r"^[^\n]{0,40}(?:以下是|下面是|好的|当然)[^\n]{0,40}[：:]\s*\n")
 _NUM_WITH_UNIT = re.compile(
@@ -205,6 +206,7 @@ def clean_text(raw: str, *, prefix: str = "", stop: list[str] | None = None, tru
     text = prefix + body
     text = _URL.sub("", text)
     text = _MARKDOWN_HEADING.sub("", text)
+    text = _HASHTAG_LINE.sub("", text)
     text = text.replace("**", "").replace("__", "")
     text = re.sub(r"[ \t\u3000]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
@@ -382,6 +384,57 @@ def _client(settings: LLMSettings) -> openai.OpenAI:
                          timeout=settings.timeout_s, max_retries=0)
 
 
+def _runaway(text: str, prompt: DraftPrompt) -> str:
+    """Why a streaming continuation can be cut off now: "" (go on), "done" or "long"."""
+    if any(marker and marker in text for marker in prompt.stop) or _ENTRY_MARKERS.search(text):
+        return "done"
+    if _visible_len(prompt.prefix + text) > prompt.max_chars * 1.25:
+        return "long"
+    lines = [_norm(line) for line in text.split("\n")]
+    lines = [line for line in lines if len(line) >= 4]
+    if len(lines) - len(set(lines)) >= 2:  # the model is looping over the same lines
+        return "long"
+    return ""
+
+
+def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
+    """A completion read as a stream, so a runaway continuation is cut off (and the server stops
+    working on it) as soon as it is clearly finished, too long or looping."""
+    extra = {key: value for key, value in (("repeat_penalty", settings.repeat_penalty),
+                                           ("top_k", settings.top_k), ("min_p", settings.min_p))
+             if value is not None}
+    deadline = time.monotonic() + settings.timeout_s
+    stream = client.completions.create(
+        model=settings.model,
+        prompt=prompt.completion,
+        temperature=settings.temperature,
+        top_p=settings.top_p,
+        max_tokens=settings.max_tokens,
+        stop=prompt.stop[:4] or None,  # OpenAI-style APIs take at most 4; the rest are cut locally
+        seed=random.randrange(1, 2**31 - 1),
+        stream=True,
+        extra_body=extra or None,
+    )
+    parts: list[str] = []
+    truncated = False
+    try:
+        for chunk in stream:
+            for choice in chunk.choices or []:
+                parts.append(choice.text or "")
+                if choice.finish_reason == "length":
+                    truncated = True
+            verdict = _runaway("".join(parts), prompt)
+            if verdict:
+                truncated = verdict == "long"
+                break
+            if time.monotonic() > deadline:
+                raise GenerationFailed(f"model server at {_public_url(settings.base_url)} did not finish "
+                                       f"within {settings.timeout_s:g} s")
+    finally:
+        stream.close()  # closing the connection tells the server to stop generating
+    return "".join(parts), truncated
+
+
 def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
     """One completion: (raw text, cut off by max_tokens?)."""
     url = _public_url(settings.base_url)
@@ -399,21 +452,7 @@ def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) 
             choice = response.choices[0] if response.choices else None
             content = (choice.message.content if choice and choice.message else "") or ""
         else:
-            extra = {key: value for key, value in (("repeat_penalty", settings.repeat_penalty),
-                                                   ("top_k", settings.top_k), ("min_p", settings.min_p))
-                     if value is not None}
-            response = client.completions.create(
-                model=settings.model,
-                prompt=prompt.completion,
-                temperature=settings.temperature,
-                top_p=settings.top_p,
-                max_tokens=settings.max_tokens,
-                stop=prompt.stop[:4] or None,  # OpenAI-style APIs take at most 4; the rest are cut locally
-                seed=random.randrange(1, 2**31 - 1),
-                extra_body=extra or None,
-            )
-            choice = response.choices[0] if response.choices else None
-            content = (choice.text if choice else "") or ""
+            return _stream_completion(client, prompt, settings)
     except openai.APITimeoutError as exc:
         raise GenerationFailed(f"model server at {url} did not answer within {settings.timeout_s:g} s") from exc
     except openai.APIConnectionError as exc:

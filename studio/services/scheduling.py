@@ -41,7 +41,7 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
     if not channel_slugs:
         raise InvalidInput("请至少选择一个发送渠道")
     revision = post.current_revision
-    deliveries = []
+    deliveries, names = [], []
     for slug in dict.fromkeys(channel_slugs):
         channel = db.session.scalar(db.select(Channel).where(Channel.brand_id == brand.id, Channel.slug == slug,
                                                              Channel.active.is_(True)))
@@ -59,10 +59,10 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
         delivery.attempts, delivery.lease_until, delivery.response = 0, None, ""
         db.session.add(delivery)
         deliveries.append(delivery)
+        names.append(channel.name)
     post.status = "scheduled"
-    names = "、".join(d.channel.name if d.channel else "" for d in deliveries) or ", ".join(channel_slugs)
     audit.record("scheduled", post_id=post.id, actor_id=actor.id,
-                 detail=f"{local_time:%Y-%m-%d %H:%M} {brand.timezone} → {names}")
+                 detail=f"{local_time:%Y-%m-%d %H:%M} {brand.timezone} → {'、'.join(names)}")
     db.session.commit()
     return deliveries
 

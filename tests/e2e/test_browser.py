@@ -1,0 +1,110 @@
+"""The UI in a real browser (Debian's chromium driven by Playwright)."""
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from werkzeug.serving import make_server
+
+from studio.services import delivery, review
+from tests.conftest import PASSWORDS
+from tests.studio.factories import drafted_post, user
+from tests.support import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def live_server(app, users, demo_brand):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def login(page, base: str, username: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, browser):
+    with app.app_context():
+        post_id = drafted_post().id
+    page = browser.new_page(locale="zh-CN")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    requests_elsewhere = []
+    page.on("request", lambda request: None if request.url.startswith(live_server)
+            else requests_elsewhere.append(request.url))
+
+    page.goto(live_server + "/")
+    assert "/login" in page.url
+    login(page, live_server, "editor")
+    page.goto(live_server + "/briefs/new")
+    assert page.locator("input[name=segments]").count() >= 5
+    assert page.locator("input[name=csrf_token]").first.input_value()
+    shot(page, "brief-form")
+
+    page.goto(f"{live_server}/posts/{post_id}")
+    page.fill("#body", "## 小茶来啦\n**白牡丹2024**建议90℃冲泡<script>alert('x')</script><img src=x onerror=alert(1)>")
+    page.wait_for_function("document.querySelector('#preview strong') !== null")
+    assert page.inner_text("#preview strong") == "白牡丹2024"
+    assert page.locator("#preview script, #preview img[onerror]").count() == 0
+    page.click("text=保存为新修订")
+    page.click("text=提交审核")
+    assert "待审核" in page.inner_text("h1")
+    shot(page, "editor")
+
+    login(page, live_server, "reviewer")
+    page.goto(f"{live_server}/review")
+    page.click(f"a[href='/posts/{post_id}']")
+    page.click("text=批准修订")
+    assert "已批准" in page.inner_text("h1")
+    send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=1)
+    page.fill("input[name=send_at]", send_at.strftime("%Y-%m-%dT%H:%M"))
+    page.click("text=排期发送")
+    assert "已排期" in page.inner_text("h1")
+    shot(page, "scheduled")
+
+    with app.app_context():  # let the post fall due now and run one dispatcher tick in-process
+        from studio.extensions import db
+        from studio.models import Delivery, utcnow
+        for row in db.session.scalars(db.select(Delivery)):
+            row.not_before = utcnow()
+        db.session.commit()
+        for delivery_id in delivery.claim_due_deliveries():
+            delivery.send_delivery(delivery_id)
+    page.goto(live_server + "/sandbox")
+    page.click("text=茶韵山房·体验群")
+    page.wait_for_selector(".chat .bubble")
+    assert "白牡丹2024" in page.inner_text(".chat")
+    assert page.locator(".chat script").count() == 0
+    shot(page, "sandbox")
+
+    page.click("text=English")
+    assert "Dashboard" in page.inner_text("header") or "Sandbox" in page.inner_text("header")
+    assert dialogs == [], "no script from a post ever ran"
+    assert requests_elsewhere == [], "the studio loads nothing from outside"
