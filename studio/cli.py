@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from studio.schema import require_migrated
 from studio.services import accounts, brands, drafting
@@ -82,6 +82,7 @@ def knowledge_search(query: str, brand_slug: str, k: int, as_json: bool):
 @click.option("--products", default="", help="Comma-separated product names or SKUs.")
 @click.option("--date", "event_date", default="", help="Event date, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True)
+@with_appcontext
 @service_command
 def draft(brand_slug, persona, segments, channel, brief_text, goal, products, event_date, as_json):
     """Draft one variant per segment in this process (no worker needed)."""

@@ -353,6 +353,8 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
 # A candidate scoring this much (length in range, on topic with facts, complete ending, in voice) is kept
 # without generating the remaining candidates of its attempt.
 GOOD_ENOUGH = 6.0
+# How many times a base model that stopped too early is asked to go on with another paragraph.
+EXTENSIONS = 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,16 +399,18 @@ def _runaway(text: str, prompt: DraftPrompt) -> str:
     return ""
 
 
-def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
+def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings,
+                       so_far: str = "") -> tuple[str, bool]:
     """A completion read as a stream, so a runaway continuation is cut off (and the server stops
-    working on it) as soon as it is clearly finished, too long or looping."""
+    working on it) as soon as it is clearly finished, too long or looping.  ``so_far`` is text already
+    written after the prompt, when asking the model to go on."""
     extra = {key: value for key, value in (("repeat_penalty", settings.repeat_penalty),
                                            ("top_k", settings.top_k), ("min_p", settings.min_p))
              if value is not None}
     deadline = time.monotonic() + settings.timeout_s
     stream = client.completions.create(
         model=settings.model,
-        prompt=prompt.completion,
+        prompt=prompt.completion + so_far,
         temperature=settings.temperature,
         top_p=settings.top_p,
         max_tokens=settings.max_tokens,
@@ -423,7 +427,7 @@ def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLM
                 parts.append(choice.text or "")
                 if choice.finish_reason == "length":
                     truncated = True
-            verdict = _runaway("".join(parts), prompt)
+            verdict = _runaway(so_far + "".join(parts), prompt)
             if verdict:
                 truncated = verdict == "long"
                 break
@@ -435,7 +439,8 @@ def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLM
     return "".join(parts), truncated
 
 
-def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
+def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings,
+             so_far: str = "") -> tuple[str, bool]:
     """One completion: (raw text, cut off by max_tokens?)."""
     url = _public_url(settings.base_url)
     try:
@@ -452,7 +457,7 @@ def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) 
             choice = response.choices[0] if response.choices else None
             content = (choice.message.content if choice and choice.message else "") or ""
         else:
-            return _stream_completion(client, prompt, settings)
+            return _stream_completion(client, prompt, settings, so_far)
     except openai.APITimeoutError as exc:
         raise GenerationFailed(f"model server at {url} did not answer within {settings.timeout_s:g} s") from exc
     except openai.APIConnectionError as exc:
@@ -470,6 +475,31 @@ def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) 
         raise GenerationFailed(f"model call failed: {_redact(exc, settings)}") from exc
     truncated = bool(choice and getattr(choice, "finish_reason", None) == "length")
     return content, truncated
+
+
+def _body(raw: str, prompt: DraftPrompt) -> str:
+    """A raw continuation up to where the model began something else (a stop string or a new entry)."""
+    body = _cut_at(raw, list(prompt.stop))
+    match = _ENTRY_MARKERS.search(body)
+    return (body[: match.start()] if match else body).rstrip()
+
+
+def _extend_short(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings, raw: str,
+                  truncated: bool) -> tuple[str, bool]:
+    """A base model often closes a post after one line; ask it for another paragraph while too short.
+
+    The server reuses the already evaluated prompt, so this costs only the new tokens.
+    """
+    for _ in range(EXTENSIONS):
+        body = _body(raw, prompt)
+        if truncated or _visible_len(prompt.prefix + body) >= prompt.min_chars:
+            break
+        so_far = body + "\n"
+        more, truncated = _request(client, prompt, settings, so_far=so_far)
+        if not _norm(_body(more, prompt)):
+            break
+        raw = so_far + more
+    return raw, truncated
 
 
 def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str],
@@ -490,6 +520,8 @@ def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str
             t0 = time.monotonic()
             raw, truncated = _request(client, prompt, settings)
             tries += 1
+            if settings.mode == "completion":
+                raw, truncated = _extend_short(client, prompt, settings, raw, truncated)
             text = clean_text(raw, prefix=prefix, stop=prompt.stop, truncated=truncated,
                               max_chars=prompt.max_chars)
             generated = text[len(prefix):] if prefix and text.startswith(prefix) else text

@@ -1,0 +1,119 @@
+"""Drafting: grounded variants from the real local model, a hosted chat API, and clear errors."""
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import make_app
+from tests.support import free_port
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+DRAFT = ["draft", "--brand", "chayun", "--persona", "xiaocha", "--channel", "sandbox-main", "--json"]
+
+
+def test_empty_brief_and_unknown_segment_are_named(runner, demo_brand):
+    result = runner.invoke(args=DRAFT + ["--segments", "newcomer", "--brief", "   "])
+    assert result.exit_code == 1 and "简报不能为空" in result.output
+    result = runner.invoke(args=DRAFT + ["--segments", "newcomer,whales", "--brief", "冬日品鉴会"])
+    assert result.exit_code == 1 and "whales" in result.output
+
+
+def test_brief_form_keeps_what_was_typed_when_a_segment_is_missing(client, auth, demo_brand):
+    auth.login("editor")
+    response = client.post("/briefs/new", data={"brand": "chayun", "persona": "xiaocha", "channel": "sandbox-main",
+                                                "key_message": "冬日品鉴会每周五晚8点"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "请至少选择一个人群" in page and "冬日品鉴会每周五晚8点" in page
+
+
+def test_unreachable_model_is_an_error_on_each_variant_never_a_blank_draft(tmp_path, demo_brand):
+    app = make_app(tmp_path / "offline", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
+                   STUDIO_LLM_MODE="completion", STUDIO_LLM_TIMEOUT=5)
+    with app.app_context():
+        from studio.cli import DEMO_KIT
+        from studio.services import brands
+        brands.import_brand_kit(DEMO_KIT)
+    result = app.test_cli_runner().invoke(args=DRAFT + ["--segments", "newcomer,vip", "--brief", "白牡丹2024上新"])
+    rows = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [row["segment"] for row in rows] == ["newcomer", "vip"]
+    for row in rows:
+        assert row["body"] == "" and row["error"] and "127.0.0.1" in row["error"]
+
+
+class FakeChatAPI:
+    """Stands in for a paid OpenAI-compatible provider and records what it was asked."""
+
+    def __init__(self):
+        self.requests = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                answer = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
+                          "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                              "role": "assistant",
+                              "content": "小茶来啦~ 白牡丹2024建议用90℃左右的水冲泡，周五晚8点的冬日品鉴会等你来，一起慢慢喝口好茶。"}}],
+                          "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+                data = json.dumps(answer, ensure_ascii=False).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+def test_a_configured_provider_gets_persona_voice_and_numbered_facts(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = make_app(tmp_path / "hosted", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-test-secret",
+                       STUDIO_LLM_MODEL="provider-model-x", STUDIO_LLM_MODE="chat")
+        with app.app_context():
+            from studio.cli import DEMO_KIT
+            from studio.services import brands
+            brands.import_brand_kit(DEMO_KIT)
+        result = app.test_cli_runner().invoke(args=DRAFT + [
+            "--segments", "newcomer", "--brief", "冬日品鉴会每周五晚8点，来品白牡丹2024", "--products", "白牡丹2024"])
+        assert result.exit_code == 0, result.output
+        [row] = json.loads(result.output)
+        assert "白牡丹2024" in row["body"] and row["error"] is None
+        assert row["citations"], "the variant cites the facts it used"
+        request = fake.requests[0]
+        assert request["path"].endswith("/chat/completions")
+        assert request["auth"] == "Bearer sk-test-secret"
+        assert request["body"]["model"] == "provider-model-x"
+        prompt = "\n".join(message["content"] for message in request["body"]["messages"])
+        assert "小茶" in prompt and "[1]" in prompt and "白牡丹" in prompt
+        assert "sk-test-secret" not in result.output
+    finally:
+        fake.server.shutdown()
+
+
+@pytest.mark.slow
+def test_local_model_drafts_grounded_chinese_variants(tmp_path, llm_config):
+    app = make_app(tmp_path / "local", **llm_config)
+    with app.app_context():
+        from studio.cli import DEMO_KIT
+        from studio.services import brands
+        brands.import_brand_kit(DEMO_KIT)
+    result = app.test_cli_runner().invoke(args=DRAFT + [
+        "--segments", "newcomer,lapsed", "--brief", "白牡丹2024上新，建议90℃冲泡，欢迎来群里聊聊", "--products",
+        "白牡丹2024"])
+    rows = json.loads(result.output)
+    assert [row["segment"] for row in rows] == ["newcomer", "lapsed"]
+    for row in rows:
+        assert row["error"] is None, row
+        assert len(CJK.findall(row["body"])) >= 20
+        assert row["citations"]
