@@ -25,8 +25,8 @@ demo: setup
 
 run: demo
 	@echo ""
-	@echo "  Community Content Studio: http://127.0.0.1:5000   (Ctrl-C stops everything)"
-	@echo "  Sandbox group chat:       http://127.0.0.1:5000/sandbox"
+	@echo "  Community Content Studio: http://127.0.0.1:$${STUDIO_PORT:-5000}  (Ctrl-C stops everything)"
+	@echo "  Sandbox group chat:       http://127.0.0.1:$${STUDIO_PORT:-5000}/sandbox"
 	@echo ""
 	$(BIN)/honcho start -f Procfile
 

@@ -213,6 +213,8 @@ class DraftPrompt:
     files: dict[str, str]  # template file name -> short sha256 version
     # The opening the completion document ends with; a base model's output continues it.
     prefix: str = ""
+    # The first words of the closing line (the stage's call to action); a base model finishes it.
+    closing: str = ""
     min_chars: int = 50
     max_chars: int = 300
     catchphrases: list[str] = field(default_factory=list)
@@ -456,6 +458,7 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
         _fact_lines(templates, facts, _COMPLETION_FACT_CHARS, _COMPLETION_FACTS), brief_lines) if part)
     guidance = stage_tpl.meta.get("short", "")
     prefix = render_text(stage_tpl.meta.get("opening", ""), values, name=stage_tpl.name).strip()
+    closing = render_text(stage_tpl.meta.get("closing", ""), values, name=stage_tpl.name).strip()
     current = entry_tpl.render(
         number=len(entries) + 1, brand=brand_name, author=persona_name, voice=persona_voice,
         audience=segment_name, guidance=guidance, facts=current_facts, post="",
@@ -467,6 +470,6 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
 
     return DraftPrompt(
         system=system, user=user, completion=completion, stop=stop, files=dict(templates.files),
-        prefix=prefix, min_chars=min_chars, max_chars=max_chars, catchphrases=catchphrases,
+        prefix=prefix, closing=closing, min_chars=min_chars, max_chars=max_chars, catchphrases=catchphrases,
         taboo=taboo, stage=stage, channel_type=channel_key, borrowed=borrowed,
     )

@@ -72,7 +72,7 @@ _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
 # Lines that begin another part of the few-shot document (the model starting a new entry).
 _ENTRY_MARKERS = re.compile(
     r"^\s*(?:#{2,}|第\s*[0-9一二三四五六七八九十]+\s*篇|品牌[：:]|执笔[：:]|发给[：:]|写法[：:]|资料[：:]|文案[：:]"
-    r"|《|\[(?:\d+|产品|要点|日期|说明)\]|【[^】]{1,8}】\s*$)",
+    r"|《|\[[^\]\n]{1,6}[\]】]|【[^】]{1,8}】\s*$)",
     re.MULTILINE,
 )
 _HASHTAG_LINE = re.compile(r"^(?:\s*#[^\s#]{1,20}#?)+\s*$", re.MULTILINE)
@@ -126,6 +126,18 @@ def _split_sentences(line: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _echoes(sentence: str, earlier: set[str]) -> bool:
+    """Whether most of a sentence's character pairs already appeared in one earlier sentence."""
+    grams = {sentence[i:i + 2] for i in range(len(sentence) - 1)}
+    if len(grams) < 4:
+        return False
+    for old in earlier:
+        old_grams = {old[i:i + 2] for i in range(len(old) - 1)}
+        if len(grams & old_grams) >= 0.7 * len(grams):
+            return True
+    return False
+
+
 def _drop_repeats(text: str) -> str:
     """Remove repeated lines and repeated sentences, and collapse stuttering ("好好好好好")."""
     text = re.sub(r"(.{1,8}?)\1{3,}", r"\1\1", text)
@@ -139,7 +151,7 @@ def _drop_repeats(text: str) -> str:
         sentences = []
         for sentence in _split_sentences(line):
             skey = _norm(sentence)
-            if len(skey) >= 4 and skey in seen_sentences:
+            if len(skey) >= 4 and (skey in seen_sentences or _echoes(skey, seen_sentences)):
                 continue
             if skey:
                 seen_sentences.add(skey)
@@ -386,11 +398,14 @@ def _client(settings: LLMSettings) -> openai.OpenAI:
                          timeout=settings.timeout_s, max_retries=0)
 
 
-def _runaway(text: str, prompt: DraftPrompt) -> str:
+def _runaway(so_far: str, new: str, prompt: DraftPrompt, *, one_line: bool, budget: int) -> str:
     """Why a streaming continuation can be cut off now: "" (go on), "done" or "long"."""
+    if one_line and "\n" in new.lstrip("\n"):
+        return "done"
+    text = so_far + new
     if any(marker and marker in text for marker in prompt.stop) or _ENTRY_MARKERS.search(text):
         return "done"
-    if _visible_len(prompt.prefix + text) > prompt.max_chars * 1.25:
+    if _visible_len(prompt.prefix + text) > budget:
         return "long"
     lines = [_norm(line) for line in text.split("\n")]
     lines = [line for line in lines if len(line) >= 4]
@@ -400,13 +415,18 @@ def _runaway(text: str, prompt: DraftPrompt) -> str:
 
 
 def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings,
-                       so_far: str = "") -> tuple[str, bool]:
+                       so_far: str = "", *, one_line: bool = False, budget: int | None = None) -> tuple[str, bool]:
     """A completion read as a stream, so a runaway continuation is cut off (and the server stops
-    working on it) as soon as it is clearly finished, too long or looping.  ``so_far`` is text already
-    written after the prompt, when asking the model to go on."""
+    working on it) as soon as it is clearly finished, too long or looping.
+
+    ``so_far`` is text already written after the prompt (the model goes on from there); ``one_line``
+    ends at the first line break; ``budget`` caps the visible length of prefix + so_far + new text.
+    Returns (new text, cut off for length?).
+    """
     extra = {key: value for key, value in (("repeat_penalty", settings.repeat_penalty),
                                            ("top_k", settings.top_k), ("min_p", settings.min_p))
              if value is not None}
+    budget = budget or int(prompt.max_chars * 1.25)
     deadline = time.monotonic() + settings.timeout_s
     stream = client.completions.create(
         model=settings.model,
@@ -427,7 +447,7 @@ def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLM
                 parts.append(choice.text or "")
                 if choice.finish_reason == "length":
                     truncated = True
-            verdict = _runaway(so_far + "".join(parts), prompt)
+            verdict = _runaway(so_far, "".join(parts), prompt, one_line=one_line, budget=budget)
             if verdict:
                 truncated = verdict == "long"
                 break
@@ -436,11 +456,14 @@ def _stream_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLM
                                        f"within {settings.timeout_s:g} s")
     finally:
         stream.close()  # closing the connection tells the server to stop generating
-    return "".join(parts), truncated
+    new = "".join(parts)
+    if one_line:
+        new = new.lstrip("\n").split("\n", 1)[0]
+    return new, truncated
 
 
 def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings,
-             so_far: str = "") -> tuple[str, bool]:
+             so_far: str = "", **stream_options) -> tuple[str, bool]:
     """One completion: (raw text, cut off by max_tokens?)."""
     url = _public_url(settings.base_url)
     try:
@@ -457,7 +480,7 @@ def _request(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings,
             choice = response.choices[0] if response.choices else None
             content = (choice.message.content if choice and choice.message else "") or ""
         else:
-            return _stream_completion(client, prompt, settings, so_far)
+            return _stream_completion(client, prompt, settings, so_far, **stream_options)
     except openai.APITimeoutError as exc:
         raise GenerationFailed(f"model server at {url} did not answer within {settings.timeout_s:g} s") from exc
     except openai.APIConnectionError as exc:
@@ -484,22 +507,41 @@ def _body(raw: str, prompt: DraftPrompt) -> str:
     return (body[: match.start()] if match else body).rstrip()
 
 
-def _extend_short(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings, raw: str,
-                  truncated: bool) -> tuple[str, bool]:
-    """A base model often closes a post after one line; ask it for another paragraph while too short.
+def _compose_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
+    """Write a post with a base model in up to three steps, returning (raw text after the prefix, cut off?).
 
-    The server reuses the already evaluated prompt, so this costs only the new tokens.
+    1. The model continues the prefix (the stage's opening) with the body, drawing on the facts.
+    2. A base model often closes a post after one line: while the body is too short it is asked to go
+       on with another paragraph (the server reuses the evaluated prompt, so this costs only new tokens).
+    3. The stage's closing words (a call to action fitting the segment) are appended and the model
+       finishes that one line.
     """
+    closing = prompt.closing.strip()
+    reserve = _visible_len(closing) + 25 if closing else 0
+    budget = max(prompt.min_chars, prompt.max_chars - reserve)
+    raw, truncated = _request(client, prompt, settings, budget=budget)
+    body = _body(raw, prompt)
     for _ in range(EXTENSIONS):
-        body = _body(raw, prompt)
-        if truncated or _visible_len(prompt.prefix + body) >= prompt.min_chars:
+        if truncated or _visible_len(prompt.prefix + body) + reserve >= prompt.min_chars:
             break
         so_far = body + "\n"
-        more, truncated = _request(client, prompt, settings, so_far=so_far)
-        if not _norm(_body(more, prompt)):
+        more, truncated = _request(client, prompt, settings, so_far=so_far, budget=budget)
+        more = _body(more, prompt)
+        if not _norm(more):
             break
-        raw = so_far + more
-    return raw, truncated
+        body = so_far + more.lstrip("\n")
+    if truncated:
+        body = _trim_tail(body, True)
+        truncated = False
+    if not closing or _norm(closing) in _norm(body) or not _norm(body):
+        return body, truncated
+    so_far = body.rstrip() + "\n" + closing
+    tail, truncated = _request(client, prompt, settings, so_far=so_far, one_line=True,
+                               budget=prompt.max_chars + 40)
+    tail = _body(tail, prompt).split("\n", 1)[0]
+    if not _norm(tail):  # nothing added: end the closing words themselves
+        return body.rstrip() + "\n" + closing.rstrip("：:，,、 ") + "～", False
+    return so_far + tail, truncated
 
 
 def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str],
@@ -518,10 +560,11 @@ def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str
         usable: list[_Candidate] = []
         for _ in range(max(1, settings.candidates)):
             t0 = time.monotonic()
-            raw, truncated = _request(client, prompt, settings)
-            tries += 1
             if settings.mode == "completion":
-                raw, truncated = _extend_short(client, prompt, settings, raw, truncated)
+                raw, truncated = _compose_completion(client, prompt, settings)
+            else:
+                raw, truncated = _request(client, prompt, settings)
+            tries += 1
             text = clean_text(raw, prefix=prefix, stop=prompt.stop, truncated=truncated,
                               max_chars=prompt.max_chars)
             generated = text[len(prefix):] if prefix and text.startswith(prefix) else text
