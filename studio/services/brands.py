@@ -8,7 +8,7 @@ from knowledge.kit import BrandKit, load_brand_kit
 from studio.extensions import db
 from studio.models import Brand, Channel, KnowledgeDocument, Persona, Segment, utcnow
 from studio.services.errors import InvalidInput, NotFound
-from studio.services.knowledge_base import get_index
+from studio.services.knowledge_base import get_index, index_errors
 
 
 def import_brand_kit(path: str | Path, *, reindex: bool = False) -> dict:
@@ -30,7 +30,8 @@ def import_brand_kit(path: str | Path, *, reindex: bool = False) -> dict:
     _sync_documents(brand, kit)
     try:
         # The index is synced last and is idempotent: if it fails, nothing in the database changed.
-        result = get_index().sync_brand(kit.slug, kit.documents, extra_terms=_brand_terms(kit), reindex=reindex)
+        with index_errors():
+            result = get_index().sync_brand(kit.slug, kit.documents, extra_terms=_brand_terms(kit), reindex=reindex)
     except Exception:
         db.session.rollback()
         raise
@@ -132,6 +133,7 @@ def search_knowledge(slug: str, query: str, k: int = 5) -> list[dict]:
     if not (query or "").strip():
         raise InvalidInput("查询不能为空 / the query is empty")
     get_brand(slug)
-    hits = get_index().search(slug, query, k=k)
+    with index_errors():
+        hits = get_index().search(slug, query, k=k)
     return [{"doc_id": h.doc_id, "chunk_id": h.chunk_id, "title": h.title, "type": h.type,
              "score": round(float(h.score), 6), "text": h.text} for h in hits]

@@ -15,7 +15,7 @@ from studio.models import Brief, Channel, Persona, Post, Revision, Segment
 from studio.services import audit
 from studio.services.brands import get_brand
 from studio.services.errors import InvalidInput, NotFound
-from studio.services.knowledge_base import get_index
+from studio.services.knowledge_base import get_index, index_errors
 from studio.services.llm import GenerationFailed, LLMSettings, write_variant
 
 
@@ -124,7 +124,8 @@ def brief_progress(brief_id: int) -> dict:
 
 def retrieve_facts(brand_slug: str, query: str, on_date: date, k: int) -> tuple[list[Fact], list[str]]:
     """Top facts for the query, one per document, numbered for citation; plus the chunk ids used."""
-    hits = get_index().search(brand_slug, query, k=k * 2, on_date=on_date)
+    with index_errors():
+        hits = get_index().search(brand_slug, query, k=k * 2, on_date=on_date)
     facts, chunk_ids, seen = [], [], set()
     for hit in hits:
         if hit.doc_id in seen:

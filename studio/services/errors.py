@@ -33,3 +33,7 @@ class SlotInPast(InvalidInput):
 
 class DatabaseNotMigrated(StudioError):
     status = 503
+
+
+class IndexNeedsRebuild(StudioError):
+    status = 409

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 from flask import current_app
 
 from knowledge.embeddings import make_embedder
+from knowledge.errors import EmbedderMismatch
 from knowledge.index import KnowledgeIndex
+from studio.services.errors import IndexNeedsRebuild
 
 _lock = threading.Lock()
 
@@ -41,3 +44,15 @@ def get_index() -> KnowledgeIndex:
                                        Path(config["STUDIO_DATA_DIR"]) / "bm25")
                 app.extensions["knowledge_index"] = index
     return index
+
+
+@contextmanager
+def index_errors():
+    """Turn an index built by another embedder into a message that asks for a re-index."""
+    try:
+        yield
+    except EmbedderMismatch as exc:
+        raise IndexNeedsRebuild(
+            f"品牌 {exc.brand_slug} 的知识索引由嵌入模型 {exc.indexed_with} 构建，当前配置为 {exc.configured}："
+            f"请重建索引（studio brand import DIR --reindex） / the index was built with {exc.indexed_with}, "
+            f"the configured embedder is {exc.configured}: re-index the brand") from exc

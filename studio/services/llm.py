@@ -72,7 +72,7 @@ _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
 # Lines that begin another part of the few-shot document (the model starting a new entry).
 _ENTRY_MARKERS = re.compile(
     r"^\s*(?:#{2,}|第\s*[0-9一二三四五六七八九十]+\s*篇|品牌[：:]|执笔[：:]|发给[：:]|写法[：:]|资料[：:]|文案[：:]"
-    r"|《|\[[^\]\n]{1,6}[\]】]|【[^】]{1,8}】\s*$)",
+    r"|(?:要点|说明|产品|日期|备注|标签|话题)[：:]|《|\[[^\]\n]{1,6}[\]】]|【[^】]{1,8}】\s*$)",
     re.MULTILINE,
 )
 _HASHTAG_LINE = re.compile(r"^(?:\s*#[^\s#]{1,20}#?)+\s*$", re.MULTILINE)
@@ -136,6 +136,14 @@ def _echoes(sentence: str, earlier: set[str]) -> bool:
         if len(grams & old_grams) >= 0.7 * len(grams):
             return True
     return False
+
+
+def _drop_fragments(text: str) -> str:
+    """Remove stray lines of a word or two ("奶粉", "体测") that a base model drops between paragraphs."""
+    lines = text.split("\n")
+    kept = [line for index, line in enumerate(lines)
+            if index == 0 or not line.strip() or len(_CJK.findall(line)) >= 5 or _ends_complete(line)]
+    return "\n".join(kept)
 
 
 def _drop_repeats(text: str) -> str:
@@ -223,6 +231,7 @@ def clean_text(raw: str, *, prefix: str = "", stop: list[str] | None = None, tru
     text = re.sub(r"[ \t\u3000]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = _drop_repeats(text)
+    text = _drop_fragments(text)
     text = _trim_tail(text, truncated)
     if max_chars:
         text = _limit_length(text, max_chars)
@@ -507,6 +516,16 @@ def _body(raw: str, prompt: DraftPrompt) -> str:
     return (body[: match.start()] if match else body).rstrip()
 
 
+def _first_sentences(text: str, limit: int) -> str:
+    """Whole sentences from the start of ``text`` up to about ``limit`` characters (at least one)."""
+    kept = ""
+    for sentence in _split_sentences(text):
+        if kept and len(kept) + len(sentence) > limit:
+            break
+        kept += sentence
+    return kept
+
+
 def _compose_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LLMSettings) -> tuple[str, bool]:
     """Write a post with a base model in up to three steps, returning (raw text after the prefix, cut off?).
 
@@ -538,9 +557,10 @@ def _compose_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LL
     so_far = body.rstrip() + "\n" + closing
     tail, truncated = _request(client, prompt, settings, so_far=so_far, one_line=True,
                                budget=prompt.max_chars + 40)
-    tail = _body(tail, prompt).split("\n", 1)[0]
+    tail = _first_sentences(_body(tail, prompt).split("\n", 1)[0], 40)
     if not _norm(tail):  # nothing added: end the closing words themselves
-        return body.rstrip() + "\n" + closing.rstrip("：:，,、 ") + "～", False
+        ending = closing if closing[-1] in _TERMINATORS else closing.rstrip("：:，,、 ") + "～"
+        return body.rstrip() + "\n" + ending, False
     return so_far + tail, truncated
 
 

@@ -103,3 +103,21 @@ def test_a_brand_never_sees_another_brands_chunks(runner, kit, tmp_path):
     other_hits = json.loads(runner.invoke(args=["knowledge", "search", "秘密计划 乌龙新品", "--brand",
                                                 "other-brand", "--json"]).output)
     assert other_hits[0]["doc_id"] == "secret-plan"
+
+
+def test_search_with_another_embedder_asks_for_a_reindex(runner, app, kit, tmp_path):
+    from tests.conftest import make_app
+
+    assert _import(runner, kit).exit_code == 0
+    data_dir = app.config["STUDIO_DATA_DIR"]
+    other = make_app(tmp_path / "unused", STUDIO_DATA_DIR=data_dir, STUDIO_EMBEDDINGS="hashing:256",
+                     SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    other_runner = other.test_cli_runner()
+    result = other_runner.invoke(args=["knowledge", "search", "白牡丹", "--brand", "chayun", "--json"])
+    assert result.exit_code == 1
+    assert "--reindex" in result.output and "重建索引" in result.output
+    result = other_runner.invoke(args=["brand", "import", str(kit), "--reindex", "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(other_runner.invoke(args=["knowledge", "search", "白牡丹", "--brand", "chayun",
+                                                "--json"]).output)
+    assert hits and "白牡丹" in hits[0]["text"] + hits[0]["title"]

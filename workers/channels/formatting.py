@@ -72,14 +72,54 @@ class _TreeBuilder(HTMLParser):
 
 
 def _tree(markdown_text: str) -> Node:
-    source = _STRIKE.sub(r"<del>\1</del>", markdown_text or "")
-    html = md.markdown(source, extensions=["extra", "sane_lists", "nl2br"], output_format="html")
+    html = md.markdown(markdown_text or "", extensions=["extra", "sane_lists", "nl2br"], output_format="html")
     html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel=None)
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
+    _strikethrough(builder.root)
+    _merge_adjacent(builder.root)
     return builder.root
+
+
+def _strikethrough(node: Node) -> None:
+    """~~text~~ (GitHub style, not in Python-Markdown) becomes <del>, except inside code."""
+    if node.tag in ("code", "pre"):
+        return
+    children: list = []
+    for child in node.children:
+        if isinstance(child, Node):
+            _strikethrough(child)
+            children.append(child)
+            continue
+        position = 0
+        for match in _STRIKE.finditer(child):
+            children.append(child[position:match.start()])
+            children.append(Node("del", children=[match.group(1)]))
+            position = match.end()
+        children.append(child[position:])
+    node.children = [c for c in children if not isinstance(c, str) or c]
+
+
+_SAME = {"b": "strong", "i": "em", "s": "del"}
+
+
+def _merge_adjacent(node: Node) -> None:
+    """**a****b** is one bold run: adjacent twins would otherwise render as ambiguous markers (_a__b_)."""
+    merged: list = []
+    for child in node.children:
+        if isinstance(child, Node):
+            child.tag = _SAME.get(child.tag, child.tag)
+            previous = merged[-1] if merged else None
+            if isinstance(previous, Node) and previous.tag == child.tag and child.tag in ("strong", "em", "del"):
+                previous.children.extend(child.children)
+                continue
+        merged.append(child)
+    node.children = merged
+    for child in merged:  # after merging, so twins brought together inside are merged too
+        if isinstance(child, Node):
+            _merge_adjacent(child)
 
 
 def plain(node) -> str:
@@ -276,6 +316,9 @@ class Dialect:
     def quote_line(self, line: str, depth: int) -> str:
         return "> " * depth + line
 
+    def join(self, parts: list[str]) -> str:
+        return "".join(parts)
+
     def finish(self, text: str) -> str:
         return text
 
@@ -432,9 +475,24 @@ class TelegramMarkdownV2(Dialect):
     def quote_line(self, line, depth):
         return ">" + line
 
+    def join(self, parts):
+        # "_a_" next to "_b_" would read as "__" (underline); Telegram ignores a \r put between them.
+        text = ""
+        for part in parts:
+            if text.endswith("_") and part.startswith("_"):
+                text += "\r"
+            text += part
+        return text
+
 
 class TelegramVisible(Dialect):
     """What a Telegram reader sees once MarkdownV2 is parsed: used to measure the 4096-character limit."""
+
+    def code_block(self, text, lang):
+        return text + "\n"
+
+    def rule(self):
+        return TelegramMarkdownV2.rule(self)
 
     def link(self, inner, href, text):
         return inner or href
@@ -469,7 +527,7 @@ def render_inlines(nodes: list, dialect: Dialect, active: frozenset = frozenset(
         else:
             parts.append(render_inlines(node.children, dialect, active))
     # Every newline left here came from a line break: spaces around it are noise.
-    return re.sub(r"[ \t]*\n[ \t]*", lambda _m: dialect.line_break(), "".join(parts))
+    return re.sub(r"[ \t]*\n[ \t]*", lambda _m: dialect.line_break(), dialect.join(parts))
 
 
 def render_blocks(blocks: list[Block], dialect: Dialect) -> str:

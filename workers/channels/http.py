@@ -6,6 +6,7 @@ After it left (read timeout, connection dropped, half-read answer): unknown, nev
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ USER_AGENT = "community-content-studio"
 class Reply:
     status: int
     text: str
-    headers: dict
+    headers: Mapping[str, str]
     data: dict | None  # the JSON object answered, if any
 
     @property
@@ -87,7 +88,7 @@ def post_json(url: str, document: dict | bytes, headers: dict | None = None) -> 
         data = response.json()
     except ValueError:
         data = None
-    return Reply(response.status_code, response.text, dict(response.headers),
+    return Reply(response.status_code, response.text, response.headers,  # case-insensitive
                  data if isinstance(data, dict) else None)
 
 

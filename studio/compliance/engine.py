@@ -1,0 +1,266 @@
+"""The advertising-law (广告法) check: find risky spans in a post, with offsets into the original text.
+
+Pure Python (no Flask).  What is flagged lives in the YAML files of ``studio/compliance/rules/``;
+this module only knows how to apply them:
+
+* term rules (absolute/superlative claims, health and medical claims …), each term with its own
+  harmless contexts (``allow_after`` / ``allow_before`` / ``exceptions``) plus the shared
+  ``safe_phrases``;
+* the persona's taboo words and the brand's deny list (a single-character word only counts when it
+  stands alone; a longer one is not flagged when jieba puts it inside another word, and a word that
+  is also a rule term inherits that term's harmless contexts);
+* the brand's allow list: a finding lying inside an allowed span is dropped;
+* negation (``别熬夜``, ``不要说最便宜``) turns a finding into a ``warn``;
+* mass mentions (``@所有人`` …) unless the post is an announcement, and the channel length limit
+  (non-whitespace characters, as the drafting pipeline counts them).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from studio.compliance.rules import Entry, Group, RuleSet, fold, load_rules
+
+_WINDOW = 16  # characters looked at before a match for allow_before and negation
+_SEVERITY_RANK = {"block": 2, "warn": 1}
+
+
+@dataclass
+class Finding:
+    start: int
+    end: int
+    text: str
+    rule: str
+    severity: str
+    message: str
+    suggestion: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def lint_text(text: str, *, persona_taboo=(), brand_allow=(), brand_deny=(), max_chars: int | None = None,
+              announcement: bool = False, rules_dir: Path | None = None) -> list[Finding]:
+    """Findings for ``text``, sorted by start; ``text[f.start:f.end] == f.text`` for each."""
+    rules = load_rules(rules_dir)
+    text = text or ""
+    scan = _Scan(text, rules, brand_allow)
+    findings: list[Finding] = []
+    findings += scan.rule_findings()
+    findings += scan.word_findings(_words(persona_taboo), rules.context.persona_taboo)
+    findings += scan.word_findings(_words(brand_deny), rules.context.brand_deny)
+    if not announcement:
+        findings += scan.mention_findings()
+    if max_chars is not None:
+        findings += scan.length_findings(max_chars)
+    unique: dict[tuple, Finding] = {}
+    for f in findings:
+        unique.setdefault((f.start, f.end, f.rule), f)
+    return sorted(unique.values(), key=lambda f: (f.start, -f.end, f.rule))
+
+
+def _words(values) -> list[str]:
+    seen, words = set(), []
+    for value in values or ():
+        word = str(value).strip() if value is not None else ""
+        if word and word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+class _Scan:
+    """One text under one rule set."""
+
+    def __init__(self, text: str, rules: RuleSet, brand_allow):
+        self.text = text
+        self.folded = fold(text)
+        self.rules = rules
+        self.ctx = rules.context
+        self._allowed = self._spans_of_literals(_words(brand_allow))
+        self._safe: list[tuple[int, int]] | None = None
+        self._tokens: list[tuple[int, int]] | None = None
+
+    # -- harmless spans -------------------------------------------------------------------
+    def _spans_of_literals(self, words: list[str]) -> list[tuple[int, int]]:
+        spans = []
+        lowered = self.folded.lower()
+        for word in words:
+            needle = fold(word).lower()
+            start = lowered.find(needle)
+            while start != -1:
+                spans.append((start, start + len(needle)))
+                start = lowered.find(needle, start + 1)
+        return spans
+
+    def _safe_spans(self) -> list[tuple[int, int]]:
+        if self._safe is None:
+            self._safe = [m.span() for p in self.ctx.safe_phrases for m in p.finditer(self.folded)
+                          if m.end() > m.start()]
+        return self._safe
+
+    @staticmethod
+    def _inside(start: int, end: int, spans) -> bool:
+        return any(s <= start and end <= e for s, e in spans)
+
+    def _harmless_here(self, entry: Entry, start: int, end: int) -> bool:
+        """Does one of the entry's harmless contexts apply to the match at [start, end)?"""
+        folded = self.folded
+        if any(p.match(folded, end) for p in entry.allow_after):
+            return True
+        before = folded[max(0, start - _WINDOW):start]
+        if any(p.search(before) for p in entry.allow_before):
+            return True
+        for pattern in entry.exceptions:
+            lo, hi = max(0, start - 40), min(len(folded), end + 40)
+            for m in pattern.finditer(folded, lo, hi):
+                if m.start() <= start and end <= m.end():
+                    return True
+        return False
+
+    def _silenced(self, start: int, end: int) -> bool:
+        return self._inside(start, end, self._allowed) or self._inside(start, end, self._safe_spans())
+
+    def _negated(self, start: int) -> bool:
+        negators = self.ctx.negators
+        return bool(negators and negators.search(self.folded[max(0, start - _WINDOW):start]))
+
+    def _finding(self, start, end, rule, severity, message, suggestion, negatable=True) -> Finding:
+        span = self.text[start:end]
+        if negatable and severity == "block" and self._negated(start):
+            severity = "warn"
+            message = message + self.ctx.negation_note
+        return Finding(start, end, span, rule, severity, _fill(message, span), _fill(suggestion, span))
+
+    # -- term rules -----------------------------------------------------------------------
+    def rule_findings(self) -> list[Finding]:
+        hits: list[tuple[int, int, Group, Entry]] = []
+        for group in self.rules.term_groups():
+            for entry in group.entries:
+                for m in entry.regex.finditer(self.folded):
+                    start, end = m.span()
+                    if end <= start or self._harmless_here(entry, start, end) or self._silenced(start, end):
+                        continue
+                    hits.append((start, end, group, entry))
+        # A match inside a longer (or equally long, more severe) match of another term is the same claim.
+        hits.sort(key=lambda h: (-(h[1] - h[0]), -_SEVERITY_RANK[h[3].severity]))
+        kept: list[tuple[int, int, Group, Entry]] = []
+        for hit in hits:
+            if not any(k[0] <= hit[0] and hit[1] <= k[1] for k in kept):
+                kept.append(hit)
+        return [self._finding(s, e, g.id, en.severity, en.message, en.suggestion, g.negatable)
+                for s, e, g, en in kept]
+
+    # -- persona taboo and brand deny words -----------------------------------------------
+    def word_findings(self, words: list[str], spec: dict) -> list[Finding]:
+        findings = []
+        lowered = self.folded.lower()
+        for word in words:
+            needle = fold(word).lower()
+            inherited = self.rules.entries_for_literal(word)
+            start = lowered.find(needle)
+            while start != -1:
+                end = start + len(needle)
+                if self._word_counts(needle, start, end, inherited):
+                    findings.append(self._finding(start, end, spec["id"], spec["severity"], spec["message"],
+                                                  spec["suggestion"]))
+                start = lowered.find(needle, start + 1)
+        return findings
+
+    def _word_counts(self, needle: str, start: int, end: int, inherited: list[Entry]) -> bool:
+        if self._silenced(start, end) or any(self._harmless_here(e, start, end) for e in inherited):
+            return False
+        if len(needle) == 1:
+            return self._stands_alone(start, end)
+        if _is_han(needle[0]) or _is_han(needle[-1]):
+            return not self._split_by_other_word(start, end)
+        # Latin words: whole words only.
+        return not (_is_word_char(self.folded, start - 1) or _is_word_char(self.folded, end))
+
+    def _stands_alone(self, start: int, end: int) -> bool:
+        ctx = self.ctx
+        if not _is_han(self.folded[start]):
+            return not (_is_word_char(self.folded, start - 1) or _is_word_char(self.folded, end))
+        before_ok = start == 0 or bool(ctx.single_before and ctx.single_before.search(
+            self.folded[max(0, start - _WINDOW):start]))
+        after_ok = end == len(self.folded) or bool(ctx.single_after and ctx.single_after.match(self.folded, end))
+        return before_ok and after_ok
+
+    def _split_by_other_word(self, start: int, end: int) -> bool:
+        """True when a jieba word that does not contain the whole match straddles one of its edges."""
+        for s, e in self._jieba_tokens():
+            if s >= end:
+                break
+            straddles = (s < start < e) or (s < end < e)
+            if straddles and not (s <= start and end <= e):
+                return True
+        return False
+
+    def _jieba_tokens(self) -> list[tuple[int, int]]:
+        if self._tokens is None:
+            self._tokens = [(s, e) for _, s, e in _jieba().tokenize(self.folded)]
+        return self._tokens
+
+    # -- channel rules --------------------------------------------------------------------
+    def mention_findings(self) -> list[Finding]:
+        findings = []
+        for group in self.rules.group("mass_mention"):
+            for entry, escape in zip(group.entries, group.escapes):
+                for m in entry.regex.finditer(self.text):  # the original text: "＠所有人" is the safe form
+                    start, end = m.span()
+                    if end <= start:
+                        continue
+                    span = self.text[start:end]
+                    suggestion = span.translate(str.maketrans(escape)) if escape else _fill(entry.suggestion, span)
+                    findings.append(Finding(start, end, span, group.id, group.severity,
+                                            _fill(group.message, span), suggestion))
+        return findings
+
+    def length_findings(self, max_chars: int) -> list[Finding]:
+        groups = self.rules.group("length")
+        if not groups or max_chars < 0:
+            return []
+        group = groups[0]
+        visible = [i for i, ch in enumerate(self.text) if not ch.isspace()]
+        if len(visible) <= max_chars:
+            return []
+        start, end = visible[max_chars], visible[-1] + 1
+        values = {"max_chars": max_chars, "length": len(visible), "overflow": len(visible) - max_chars}
+        span = self.text[start:end]
+        return [Finding(start, end, span, group.id, group.severity, _fill(group.message, span, values),
+                        _fill(group.suggestion, span, values))]
+
+
+def _fill(template: str, span: str, values: dict | None = None) -> str:
+    """Replace {text} (and the given names) in a rule's message; other braces stay as written."""
+    out = template.replace("{text}", span)
+    for key, value in (values or {}).items():
+        out = out.replace("{" + key + "}", str(value))
+    return out
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _is_word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+
+
+_tokenizer = None
+
+
+def _jieba():
+    global _tokenizer
+    if _tokenizer is None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _tokenizer = jieba.dt  # the default dictionary; nothing in the studio adds words to it
+    return _tokenizer
+
+
+def findings_as_dicts(findings: list[Finding]) -> list[dict]:
+    return [f.to_dict() for f in findings]
+

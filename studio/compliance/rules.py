@@ -1,0 +1,365 @@
+"""Loading and validating the compliance rule files (``studio/compliance/rules/*.yaml``).
+
+Every ``*.yaml`` file in the rules folder is read, in name order, and merged into one `RuleSet`.
+A file is a mapping with any of these keys:
+
+``groups``
+    A list of rules.  Each rule (group) has ``id``, ``severity`` (``block`` or ``warn``), a Chinese
+    ``message`` and ``suggestion`` (``{text}`` stands for the matched text), optionally ``kind``
+    (``terms`` — the default —, ``mass_mention`` or ``length``), ``negatable`` (default true: a
+    negated match is downgraded to ``warn``) and ``allow_after`` / ``allow_before`` applying to all its
+    entries.  ``terms`` lists the entries: a plain string is a literal term; a mapping has ``term``
+    (a literal) or ``pattern`` (a regular expression) plus optional ``severity``, ``message``,
+    ``suggestion``, ``allow_after`` / ``allow_before`` (regex fragments: the match is harmless when the
+    text right after / right before it matches one of them) and ``exceptions`` (regexes of harmless
+    phrases: the match is harmless when it lies inside one of them).
+    ``mass_mention`` groups list ``patterns`` (each ``pattern`` plus ``escape`` — a character map
+    applied to the match to build the suggestion — or a fixed ``suggestion``).  A ``length`` group has
+    no terms; its message may use ``{max_chars}``, ``{length}`` and ``{overflow}``.
+
+``context``
+    Shared settings (``negation``, ``single_char``, ``safe_phrases``, ``persona_taboo``,
+    ``brand_deny``); each key may be defined by one file only.
+
+Patterns are matched case-insensitively against the text with full-width ASCII folded to half-width
+(one character for one, so offsets stay those of the original).  Any problem raises `RulesError`
+naming the file and the place in it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
+SEVERITIES = ("block", "warn")
+KINDS = ("terms", "mass_mention", "length")
+FLAGS = re.IGNORECASE
+
+_FILE_KEYS = {"groups", "context", "description", "version"}
+_GROUP_KEYS = {"id", "kind", "severity", "message", "suggestion", "negatable", "terms", "patterns",
+               "allow_after", "allow_before", "description"}
+_TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_after", "allow_before",
+              "exceptions"}
+_MENTION_KEYS = {"pattern", "escape", "suggestion"}
+_CONTEXT_KEYS = {"negation", "single_char", "safe_phrases", "persona_taboo", "brand_deny"}
+
+
+class RulesError(ValueError):
+    """A rules file is missing, unreadable or malformed; the message names the file and the place."""
+
+
+# Full-width ASCII (！ to ～) becomes half-width and the ideographic space a space: same length.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+
+
+def fold(text: str) -> str:
+    """The text rules are matched against; always as long as ``text``."""
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One term or pattern of a rule, compiled."""
+
+    label: str  # the literal term, or the pattern source
+    regex: re.Pattern
+    literal: str | None
+    severity: str
+    message: str
+    suggestion: str
+    allow_after: tuple[re.Pattern, ...] = ()
+    allow_before: tuple[re.Pattern, ...] = ()
+    exceptions: tuple[re.Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    kind: str
+    severity: str
+    message: str
+    suggestion: str
+    negatable: bool
+    entries: tuple[Entry, ...]
+    source: str
+    escapes: tuple[dict | None, ...] = ()  # mass_mention: per entry character map, or None
+
+
+@dataclass(frozen=True)
+class Context:
+    negators: re.Pattern | None = None  # matched at the end of the text before a term
+    negation_note: str = "（否定语境，仅作提示）"
+    single_before: re.Pattern | None = None
+    single_after: re.Pattern | None = None
+    safe_phrases: tuple[re.Pattern, ...] = ()
+    persona_taboo: dict = field(default_factory=dict)
+    brand_deny: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    groups: tuple[Group, ...]
+    context: Context
+    files: tuple[str, ...]
+
+    def term_groups(self) -> list[Group]:
+        return [g for g in self.groups if g.kind == "terms"]
+
+    def group(self, kind: str) -> list[Group]:
+        return [g for g in self.groups if g.kind == kind]
+
+    def entries_for_literal(self, literal: str) -> list[Entry]:
+        """Rule entries whose literal term equals ``literal`` (taboo and deny words inherit their context)."""
+        key = fold(literal).lower()
+        return [e for g in self.term_groups() for e in g.entries if e.literal is not None
+                and fold(e.literal).lower() == key]
+
+
+_cache: dict[str, tuple[tuple, RuleSet]] = {}
+_lock = threading.Lock()
+
+
+def load_rules(rules_dir: str | Path | None = None) -> RuleSet:
+    """The rules of ``rules_dir`` (default: the built-in folder), validated and compiled.
+
+    Cached per folder; a file added, removed or edited is noticed on the next call.
+    """
+    folder = Path(rules_dir) if rules_dir is not None else DEFAULT_RULES_DIR
+    if not folder.is_dir():
+        raise RulesError(f"规则目录不存在 / rules folder not found: {folder}")
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise RulesError(f"规则目录里没有 .yaml 文件 / no rules files in {folder}")
+    signature = tuple((p.name, *_stat(p)) for p in files)
+    key = str(folder.resolve())
+    with _lock:
+        cached = _cache.get(key)
+        if cached and cached[0] == signature:
+            return cached[1]
+    ruleset = _build(files)
+    with _lock:
+        _cache[key] = (signature, ruleset)
+    return ruleset
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def _build(files: list[Path]) -> RuleSet:
+    groups: list[Group] = []
+    context_parts: dict[str, tuple[str, object]] = {}
+    seen_ids: dict[str, str] = {}
+    for path in files:
+        data = _read(path)
+        where = path.name
+        for index, raw in enumerate(_as_list(data.get("groups", []), f"{where}: groups"), 1):
+            group = _group(raw, f"{where}: groups[{index}]", where)
+            if group.id in seen_ids:
+                raise RulesError(f"{where}: rule id {group.id!r} is already used in {seen_ids[group.id]}")
+            seen_ids[group.id] = where
+            groups.append(group)
+        context = data.get("context", {})
+        if not isinstance(context, dict):
+            raise RulesError(f"{where}: context must be a mapping")
+        for name, value in context.items():
+            if name not in _CONTEXT_KEYS:
+                raise RulesError(f"{where}: context: unknown key {name!r} (known: {sorted(_CONTEXT_KEYS)})")
+            if name in context_parts:
+                raise RulesError(f"{where}: context.{name} is already defined in {context_parts[name][0]}")
+            context_parts[name] = (where, value)
+    if len([g for g in groups if g.kind == "length"]) > 1:
+        raise RulesError("only one rule of kind 'length' may exist")
+    return RuleSet(groups=tuple(groups), context=_context(context_parts), files=tuple(p.name for p in files))
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path.name}: cannot read the rules file: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{path.name}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RulesError(f"{path.name}: the file must be a mapping with 'groups' and/or 'context'")
+    unknown = set(data) - _FILE_KEYS
+    if unknown:
+        raise RulesError(f"{path.name}: unknown top-level key(s) {sorted(unknown)} (known: {sorted(_FILE_KEYS)})")
+    return data
+
+
+def _as_list(value, where: str) -> list:
+    if not isinstance(value, list):
+        raise RulesError(f"{where} must be a list")
+    return value
+
+
+def _text(value, where: str, *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise RulesError(f"{where} must be a non-empty string")
+    return value
+
+
+def _compile(source: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(source, FLAGS)
+    except re.error as exc:
+        raise RulesError(f"{where}: bad regular expression {source!r}: {exc}") from None
+
+
+def _fragments(value, where: str, *, anchor: str) -> tuple[re.Pattern, ...]:
+    """allow_after fragments are matched at the term's end; allow_before ones must end at its start."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else _as_list(value, where)
+    compiled = []
+    for i, item in enumerate(items, 1):
+        source = _text(item, f"{where}[{i}]")
+        compiled.append(_compile(f"(?:{source})\\Z" if anchor == "end" else f"(?:{source})", f"{where}[{i}]"))
+    return tuple(compiled)
+
+
+def _group(raw, where: str, source: str) -> Group:
+    if not isinstance(raw, dict):
+        raise RulesError(f"{where} must be a mapping")
+    unknown = set(raw) - _GROUP_KEYS
+    if unknown:
+        raise RulesError(f"{where}: unknown key(s) {sorted(unknown)} (known: {sorted(_GROUP_KEYS)})")
+    gid = _text(raw.get("id"), f"{where}.id")
+    where = f"{where} ({gid})"
+    kind = raw.get("kind", "terms")
+    if kind not in KINDS:
+        raise RulesError(f"{where}: kind must be one of {KINDS}, not {kind!r}")
+    severity = raw.get("severity")
+    if severity not in SEVERITIES:
+        raise RulesError(f"{where}: severity must be 'block' or 'warn', not {severity!r}")
+    message = _text(raw.get("message"), f"{where}.message")
+    suggestion = _text(raw.get("suggestion"), f"{where}.suggestion")
+    negatable = raw.get("negatable", True)
+    if not isinstance(negatable, bool):
+        raise RulesError(f"{where}.negatable must be true or false")
+    after = _fragments(raw.get("allow_after"), f"{where}.allow_after", anchor="start")
+    before = _fragments(raw.get("allow_before"), f"{where}.allow_before", anchor="end")
+    if kind == "length":
+        if raw.get("terms") or raw.get("patterns"):
+            raise RulesError(f"{where}: a 'length' rule has no terms or patterns")
+        return Group(gid, kind, severity, message, suggestion, False, (), source)
+    if kind == "mass_mention":
+        patterns = _as_list(raw.get("patterns"), f"{where}.patterns")
+        if not patterns or raw.get("terms"):
+            raise RulesError(f"{where}: a 'mass_mention' rule needs a non-empty 'patterns' list and no terms")
+        entries, escapes = [], []
+        for i, item in enumerate(patterns, 1):
+            at = f"{where}.patterns[{i}]"
+            if not isinstance(item, dict) or set(item) - _MENTION_KEYS or "pattern" not in item:
+                raise RulesError(f"{at} must be a mapping with 'pattern' and optional 'escape'/'suggestion'")
+            escape = item.get("escape")
+            if escape is not None and not (isinstance(escape, dict) and all(
+                    isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in escape.items())):
+                raise RulesError(f"{at}.escape must map single characters to strings")
+            pattern = _text(item["pattern"], f"{at}.pattern")
+            entries.append(Entry(pattern, _compile(pattern, at), None, severity, message,
+                                 _text(item.get("suggestion"), f"{at}.suggestion", required=False) or suggestion))
+            escapes.append(escape)
+        return Group(gid, kind, severity, message, suggestion, False, tuple(entries), source, tuple(escapes))
+    terms = _as_list(raw.get("terms"), f"{where}.terms")
+    if not terms:
+        raise RulesError(f"{where}.terms is empty")
+    entries = []
+    for i, item in enumerate(terms, 1):
+        entries.append(_entry(item, f"{where}.terms[{i}]", severity, message, suggestion, after, before))
+    return Group(gid, kind, severity, message, suggestion, negatable, tuple(entries), source)
+
+
+def _entry(item, where, severity, message, suggestion, after, before) -> Entry:
+    if isinstance(item, str):
+        item = {"term": item}
+    if not isinstance(item, dict):
+        raise RulesError(f"{where} must be a string or a mapping")
+    unknown = set(item) - _TERM_KEYS
+    if unknown:
+        raise RulesError(f"{where}: unknown key(s) {sorted(unknown)} (known: {sorted(_TERM_KEYS)})")
+    if ("term" in item) == ("pattern" in item):
+        raise RulesError(f"{where}: give exactly one of 'term' or 'pattern'")
+    if "term" in item:
+        literal = _text(item["term"], f"{where}.term").strip()
+        label = literal
+        where = f"{where} ({literal})"
+        regex = _compile(re.escape(fold(literal)), where)
+    else:
+        literal = None
+        label = _text(item["pattern"], f"{where}.pattern")
+        regex = _compile(label, where)
+        if regex.search(""):
+            raise RulesError(f"{where}: pattern {label!r} matches the empty string")
+    sev = item.get("severity", severity)
+    if sev not in SEVERITIES:
+        raise RulesError(f"{where}: severity must be 'block' or 'warn', not {sev!r}")
+    exceptions = tuple(_compile(_text(x, f"{where}.exceptions[{i}]"), f"{where}.exceptions[{i}]")
+                       for i, x in enumerate(_as_list(item.get("exceptions", []), f"{where}.exceptions"), 1))
+    return Entry(
+        label=label, regex=regex, literal=literal, severity=sev,
+        message=_text(item.get("message", message), f"{where}.message"),
+        suggestion=_text(item.get("suggestion", suggestion), f"{where}.suggestion"),
+        allow_after=after + _fragments(item.get("allow_after"), f"{where}.allow_after", anchor="start"),
+        allow_before=before + _fragments(item.get("allow_before"), f"{where}.allow_before", anchor="end"),
+        exceptions=exceptions)
+
+
+def _context(parts: dict[str, tuple[str, object]]) -> Context:
+    values: dict = {}
+    if "negation" in parts:
+        where, raw = parts["negation"]
+        where = f"{where}: context.negation"
+        if not isinstance(raw, dict):
+            raise RulesError(f"{where} must be a mapping with 'cues', 'fillers' and 'note'")
+        cues = [_text(c, f"{where}.cues") for c in _as_list(raw.get("cues"), f"{where}.cues")]
+        fillers = [_text(c, f"{where}.fillers") for c in _as_list(raw.get("fillers", []), f"{where}.fillers")]
+        max_fillers = raw.get("max_fillers", 2)
+        if not isinstance(max_fillers, int) or max_fillers < 0:
+            raise RulesError(f"{where}.max_fillers must be a whole number")
+        quotes = _text(raw.get("quotes", "“\"'「『"), f"{where}.quotes")
+        alt = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+        filler = f"(?:{alt(fillers)}){{0,{max_fillers}}}" if fillers else ""
+        source = f"(?:{alt(cues)}){filler}[{re.escape(quotes)}]?\\Z"
+        values["negators"] = _compile(source, where)
+        values["negation_note"] = _text(raw.get("note", "（否定语境，仅作提示）"), f"{where}.note")
+    if "single_char" in parts:
+        where, raw = parts["single_char"]
+        where = f"{where}: context.single_char"
+        if not isinstance(raw, dict) or not {"before", "after"} <= set(raw):
+            raise RulesError(f"{where} must be a mapping with 'before' and 'after' regexes")
+        values["single_before"] = _compile(f"(?:{_text(raw['before'], where)})\\Z", f"{where}.before")
+        values["single_after"] = _compile(_text(raw["after"], where), f"{where}.after")
+    if "safe_phrases" in parts:
+        where, raw = parts["safe_phrases"]
+        values["safe_phrases"] = tuple(
+            _compile(_text(p, f"{where}: context.safe_phrases[{i}]"), f"{where}: context.safe_phrases[{i}]")
+            for i, p in enumerate(_as_list(raw, f"{where}: context.safe_phrases"), 1))
+    for name in ("persona_taboo", "brand_deny"):
+        if name in parts:
+            where, raw = parts[name]
+            where = f"{where}: context.{name}"
+            if not isinstance(raw, dict):
+                raise RulesError(f"{where} must be a mapping with id, severity, message, suggestion")
+            if raw.get("severity") not in SEVERITIES:
+                raise RulesError(f"{where}.severity must be 'block' or 'warn'")
+            values[name] = {"id": _text(raw.get("id"), f"{where}.id"), "severity": raw["severity"],
+                            "message": _text(raw.get("message"), f"{where}.message"),
+                            "suggestion": _text(raw.get("suggestion"), f"{where}.suggestion")}
+    values.setdefault("persona_taboo", {"id": "persona.taboo", "severity": "block",
+                                        "message": "“{text}”是当前人设的禁用词", "suggestion": "删除或换一种说法"})
+    values.setdefault("brand_deny", {"id": "brand.deny", "severity": "block",
+                                     "message": "“{text}”在品牌禁用词表中", "suggestion": "删除或换一种说法"})
+    return Context(**values)

@@ -1,0 +1,101 @@
+"""Slack incoming-webhook adapter against a loopback fake of hooks.slack.com."""
+from __future__ import annotations
+
+import pytest
+
+from tests.channels.fakes import Canned, FakeSlack, message
+from workers.channels.registry_additions import EXTRA_ADAPTERS
+from workers.channels.slack import SlackAdapter
+
+POST = "## Spring tea\n\nOur **first flush** is here, *limited*: [order now](https://shop.example.com/o?a=1&b=2)"
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack() as service:
+        yield service
+
+
+def test_slack_post_arrives_as_mrkdwn_text(fake):
+    result = SlackAdapter().send(message(fake.url, POST))
+
+    assert result.outcome == "sent", result.detail
+    assert fake.last.json == {"text": "*Spring tea*\n\nOur *first flush* is here, _limited_: "
+                                      "<https://shop.example.com/o?a=1&b=2|order now>"}
+
+
+def test_slack_is_registered_under_its_type():
+    assert EXTRA_ADAPTERS["slack"] is SlackAdapter
+
+
+def test_slack_bold_inside_a_heading_is_not_doubled(fake):
+    SlackAdapter().send(message(fake.url, "# New **tea** list"))
+
+    assert fake.last.json["text"] == "*New tea list*"
+
+
+def test_slack_escapes_control_characters_so_no_channel_ping_is_smuggled(fake):
+    SlackAdapter().send(message(fake.url, "a < b & c > d, see &lt;!channel&gt;"))
+
+    assert fake.last.json["text"] == "a &lt; b &amp; c &gt; d, see &lt;!channel&gt;"
+
+
+def test_slack_lists_and_code_blocks(fake):
+    SlackAdapter().send(message(fake.url, "- one\n- **two**\n\n```\nx = 1\n```"))
+
+    assert fake.last.json["text"] == "• one\n• *two*\n\n```\nx = 1\n```"
+
+
+def test_slack_wrong_webhook_token_is_permanent(fake):
+    result = SlackAdapter().send(message(fake.url.replace(fake.token, "wrong"), POST))
+
+    assert result.outcome == "permanent"
+    assert "invalid_token" in result.detail
+
+
+def test_slack_removed_webhook_is_permanent(fake):
+    result = SlackAdapter().send(message(f"{fake.base}/services/T9/B9/gone", POST))
+
+    assert result.outcome == "permanent"
+    assert "no_service" in result.detail
+
+
+def test_slack_invalid_payload_is_permanent(fake):
+    fake.answer(Canned(400, "invalid_payload"))
+
+    result = SlackAdapter().send(message(fake.url, POST))
+
+    assert result.outcome == "permanent"
+    assert "invalid_payload" in result.detail
+
+
+def test_slack_429_is_transient_with_retry_after(fake):
+    fake.answer(Canned(429, "rate_limited", headers={"Retry-After": "30"}))
+
+    result = SlackAdapter().send(message(fake.url, POST))
+
+    assert (result.outcome, result.retry_after) == ("transient", 30.0)
+
+
+def test_slack_5xx_is_transient(fake):
+    fake.answer(Canned(500, "rollup_error"))
+
+    assert SlackAdapter().send(message(fake.url, POST)).outcome == "transient"
+
+
+def test_slack_oversize_post_is_refused_by_check(fake):
+    adapter = SlackAdapter()
+
+    assert adapter.check("a" * 40001) == "Slack 消息超过 40000 字（当前 40001）"
+    assert adapter.check("a" * 40000) is None
+    # escaping counts: 10000 '&' become 50000 characters of "&amp;"
+    assert "40000" in adapter.check("&" * 10000)
+
+
+def test_slack_dropped_connection_after_sending_is_unknown(fake):
+    fake.answer(Canned(drop=True))
+
+    result = SlackAdapter().send(message(fake.url, POST))
+
+    assert result.outcome == "unknown"
+    assert len(fake.requests) == 1
