@@ -47,7 +47,7 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
                                                              Channel.active.is_(True)))
         if channel is None:
             raise InvalidInput(f"未知渠道 {slug!r}")
-        problem = get_adapter(channel.type).check(revision.body)
+        problem = get_adapter(channel.type).check(revision.body, dict(channel.settings or {}))
         if problem:
             raise InvalidInput(f"渠道 {channel.name}：{problem}")
         key = delivery_key(revision.id, channel.id)

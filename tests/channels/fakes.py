@@ -76,7 +76,8 @@ class FakeService:
                 body = self.rfile.read(length)
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-                request = Received("POST", parts.path, query, parts.query, dict(self.headers), body, time.time())
+                request = Received("POST", parts.path, query, parts.query, dict(self.headers), body,
+                                   time.time())
                 with fake._lock:
                     fake.requests.append(request)
                 answer = fake.respond(request)
@@ -105,7 +106,8 @@ class FakeService:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -235,6 +237,9 @@ class FakeFeishu(FakeService):
 # ----------------------------------------------------------------- DingTalk
 
 
+DINGTALK_DOC = "https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq"
+
+
 class FakeDingTalk(FakeService):
     """钉钉自定义机器人: /robot/send?access_token=T&timestamp=MS&sign=URL-encoded base64."""
 
@@ -251,7 +256,8 @@ class FakeDingTalk(FakeService):
         return Canned(200, {"errcode": code, "errmsg": message})
 
     def expected_sign(self, timestamp: str) -> str:
-        digest = hmac.new(self.secret.encode(), f"{timestamp}\n{self.secret}".encode(), hashlib.sha256).digest()
+        string_to_sign = f"{timestamp}\n{self.secret}".encode()
+        digest = hmac.new(self.secret.encode(), string_to_sign, hashlib.sha256).digest()
         return base64.b64encode(digest).decode()
 
     def signature_ok(self, request: Received) -> bool:
@@ -265,11 +271,11 @@ class FakeDingTalk(FakeService):
         if request.path != "/robot/send" or request.query.get("access_token") != self.token:
             return self.error(300001, "token is not exist")
         if self.secret and not self.signature_ok(request):
-            return self.error(310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]")
+            return self.error(310000, f"sign not match, more: [{DINGTALK_DOC}]")
         if len(request.body) > 20000:
             return self.error(460101, "message too long, exceed 20000 bytes")
         if self.keywords and not any(k in request.body.decode("utf-8") for k in self.keywords):
-            return self.error(310000, "keywords not in content, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]")
+            return self.error(310000, f"keywords not in content, more: [{DINGTALK_DOC}]")
         if request.json.get("msgtype") not in ("text", "markdown", "link", "actionCard", "feedCard"):
             return self.error(40035, "缺少参数 json")
         return None
@@ -363,8 +369,8 @@ def parse_markdown_v2(text: str) -> str:
         if marker:
             if marker in stack:
                 if stack[-1] != marker:
-                    raise MarkdownV2Error(f"Can't parse entities: can't find end of the entity starting at byte "
-                                          f"offset {i}")
+                    raise MarkdownV2Error(f"Can't parse entities: can't find end of the entity starting at "
+                                          f"byte offset {i}")
                 stack.pop()
             else:
                 stack.append(marker)
@@ -387,8 +393,8 @@ def parse_markdown_v2(text: str) -> str:
             i = j + 1
             continue
         if c in RESERVED:
-            raise MarkdownV2Error(f"Can't parse entities: character '{c}' is reserved and must be escaped with "
-                                  f"the preceding '\\'")
+            raise MarkdownV2Error(f"Can't parse entities: character '{c}' is reserved and must be escaped "
+                                  f"with the preceding '\\'")
         out.append(c)
         i += 1
     if stack:
@@ -435,6 +441,6 @@ class FakeTelegram(FakeService):
 
     def success(self, request):
         self._message_id += 1
+        chat = {"id": int(request.json["chat_id"]), "type": "supergroup"}
         return Canned(200, {"ok": True, "result": {"message_id": self._message_id, "date": int(time.time()),
-                                                   "chat": {"id": int(request.json["chat_id"]), "type": "supergroup"},
-                                                   "text": self.visible[-1]}})
+                                                   "chat": chat, "text": self.visible[-1]}})

@@ -10,7 +10,7 @@ import pytest
 
 from tests.channels.fakes import Canned, FakeDingTalk, message
 from workers.channels.dingtalk import DingTalkAdapter
-from workers.channels.registry_additions import EXTRA_ADAPTERS
+from workers.channels import ADAPTERS
 
 SECRET = "SECdingsecret"
 POST = "# 新品试饮\n\n明天上午 **十点** 开放试饮，[预约](https://shop.example.com/t)\n名额有限\n\n- 龙井\n- 碧螺春"
@@ -37,7 +37,7 @@ def test_dingtalk_signature_is_accepted_by_the_fake(fake):
 
 
 def test_dingtalk_is_registered_under_its_type():
-    assert EXTRA_ADAPTERS["dingtalk"] is DingTalkAdapter
+    assert ADAPTERS["dingtalk"] is DingTalkAdapter
 
 
 def test_dingtalk_markdown_keeps_headings_bold_links_lists_and_hard_breaks(fake):

@@ -7,7 +7,7 @@ import pytest
 
 from tests.channels.fakes import Canned, FakeFeishu, feishu_expected_sign, message
 from workers.channels.feishu import FeishuAdapter, sign
-from workers.channels.registry_additions import EXTRA_ADAPTERS
+from workers.channels import ADAPTERS
 
 SECRET = "feishu-secret"
 POST = "# 周末品鉴会\n\n本周六下午 **两点** 开始，[报名链接](https://event.example.com/t/1)。\n欢迎带朋友来！"
@@ -31,7 +31,7 @@ def test_feishu_signature_is_accepted_by_the_fake(fake):
 
 
 def test_feishu_is_registered_under_its_type():
-    assert EXTRA_ADAPTERS["feishu"] is FeishuAdapter
+    assert ADAPTERS["feishu"] is FeishuAdapter
 
 
 def test_feishu_sign_is_hmac_keyed_by_timestamp_and_secret_over_nothing():
@@ -50,7 +50,8 @@ def test_feishu_post_is_zh_cn_title_and_lines_of_styled_elements(fake):
     assert post["title"] == "周末品鉴会"
     assert post["content"] == [
         [{"tag": "text", "text": "本周六下午 "}, {"tag": "text", "text": "两点", "style": ["bold"]},
-         {"tag": "text", "text": " 开始，"}, {"tag": "a", "text": "报名链接", "href": "https://event.example.com/t/1"},
+         {"tag": "text", "text": " 开始，"},
+         {"tag": "a", "text": "报名链接", "href": "https://event.example.com/t/1"},
          {"tag": "text", "text": "。"}],
         [{"tag": "text", "text": "欢迎带朋友来！"}],
     ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from tests.channels.fakes import Canned, FakeSlack, message
-from workers.channels.registry_additions import EXTRA_ADAPTERS
+from workers.channels import ADAPTERS
 from workers.channels.slack import SlackAdapter
 
-POST = "## Spring tea\n\nOur **first flush** is here, *limited*: [order now](https://shop.example.com/o?a=1&b=2)"
+POST = ("## Spring tea\n\nOur **first flush** is here, *limited*: "
+        "[order now](https://shop.example.com/o?a=1&b=2)")
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def test_slack_post_arrives_as_mrkdwn_text(fake):
 
 
 def test_slack_is_registered_under_its_type():
-    assert EXTRA_ADAPTERS["slack"] is SlackAdapter
+    assert ADAPTERS["slack"] is SlackAdapter
 
 
 def test_slack_bold_inside_a_heading_is_not_doubled(fake):

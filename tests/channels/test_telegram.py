@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.channels.fakes import Canned, FakeTelegram, MarkdownV2Error, parse_markdown_v2, message
-from workers.channels.registry_additions import EXTRA_ADAPTERS
+from workers.channels import ADAPTERS
 from workers.channels.telegram import TelegramAdapter
 
 TOKEN = "123456:ABC-secret"
@@ -36,7 +36,7 @@ def test_telegram_markdown_v2_is_accepted_by_the_fake_parser(fake):
 
 
 def test_telegram_is_registered_under_its_type():
-    assert EXTRA_ADAPTERS["telegram"] is TelegramAdapter
+    assert ADAPTERS["telegram"] is TelegramAdapter
 
 
 def test_telegram_escapes_dots_and_dashes(fake):
@@ -150,7 +150,8 @@ def test_telegram_italic_next_to_italic_is_not_read_as_underline(fake):
 
 def test_telegram_rich_post_with_lists_quotes_code_and_tables_parses(fake):
     body = ("## 菜单 (v1.2)\n\n- 龙井 ¥88.00\n- 碧螺春 ~~¥99~~ ¥79!\n    - 限量 #1\n\n1. 预约\n2. 到店\n\n"
-            "> 引用 *斜体* [链接](https://e.example/q?a=1&b=(2))\n\n```python\nprint(\"a_b`c\\\\d\")\n```\n\n---\n\n"
+            "> 引用 *斜体* [链接](https://e.example/q?a=1&b=(2))\n\n"
+            "```python\nprint(\"a_b`c\\\\d\")\n```\n\n---\n\n"
             "| 品名 | 价格 |\n|---|---|\n| 白茶 | 1.5 |")
 
     result = send(fake, body)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests.channels.fakes import Canned, FakeWeCom, message
 from workers.channels import http
-from workers.channels.registry_additions import EXTRA_ADAPTERS
+from workers.channels import ADAPTERS
 from workers.channels.wecom import WeComAdapter
 
 POST = "# 春茶上新\n\n今年的**明前龙井**到了，[点此预约](https://shop.example.com/longjing)。\n\n> 限量 200 份"
@@ -38,7 +38,7 @@ def test_wecom_markdown_post_reaches_the_robot_as_markdown(fake):
 
 
 def test_wecom_is_registered_under_its_type():
-    assert EXTRA_ADAPTERS["wecom"] is WeComAdapter
+    assert ADAPTERS["wecom"] is WeComAdapter
 
 
 def test_wecom_wrong_key_is_a_permanent_93000(fake):
@@ -207,3 +207,11 @@ def test_wecom_markdown_cannot_revive_mention_markup(fake):
     content = fake.last.json["markdown"]["content"]
     assert "<@" not in content
     assert "＜@all>" in content
+
+
+def test_wecom_missing_or_foreign_webhook_is_permanent_without_a_request():
+    for target in ("", "ftp://files.example.com/hook"):
+        result = WeComAdapter().send(message(target, POST))
+
+        assert result.outcome == "permanent"
+        assert "webhook 地址无效" in result.detail

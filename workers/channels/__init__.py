@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from workers.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from workers.channels.dingtalk import DingTalkAdapter
+from workers.channels.feishu import FeishuAdapter
 from workers.channels.sandbox import SandboxAdapter
+from workers.channels.slack import SlackAdapter
+from workers.channels.telegram import TelegramAdapter
 from workers.channels.webhook import WebhookAdapter
+from workers.channels.wecom import WeComAdapter
 
 ADAPTERS: dict[str, type[ChannelAdapter]] = {
-    SandboxAdapter.type: SandboxAdapter,
-    WebhookAdapter.type: WebhookAdapter,
+    adapter.type: adapter for adapter in (SandboxAdapter, WebhookAdapter, WeComAdapter, FeishuAdapter,
+                                          DingTalkAdapter, SlackAdapter, TelegramAdapter)
 }
 
 

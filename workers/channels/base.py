@@ -36,7 +36,7 @@ class ChannelAdapter:
     type = ""
     max_chars = 4000
 
-    def check(self, message_markdown: str) -> str | None:
+    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
         """Why this post cannot be sent on this channel, or None if it fits."""
         if len(message_markdown) > self.max_chars:
             return f"正文 {len(message_markdown)} 字，超过该渠道上限 {self.max_chars} 字"

@@ -17,12 +17,12 @@ import base64
 import hashlib
 import hmac
 import time
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote_plus
 
 from workers.channels.base import ChannelAdapter, OutgoingMessage, SendResult
 from workers.channels.formatting import (DingTalkMarkdown, defused, first_line, parse_blocks, render_blocks,
                                          to_plain_text)
-from workers.channels.http import Reply, classify_coded, encode_json, post_json
+from workers.channels.http import Reply, classify_coded, encode_json, post_json, resolve_target
 
 API_URL = "https://oapi.dingtalk.com/robot/send?access_token="
 FORMATS = ("markdown", "text", "actionCard")
@@ -37,7 +37,8 @@ PERMANENT = {310000: "安全设置校验失败（关键词、IP 白名单或加�
 
 def sign(timestamp_ms: int, secret: str) -> str:
     """The URL-encoded signature DingTalk expects in the query string."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    message = f"{timestamp_ms}\n{secret}".encode("utf-8")
+    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
     return quote_plus(base64.b64encode(digest).decode("ascii"))
 
 
@@ -83,7 +84,9 @@ class DingTalkAdapter(ChannelAdapter):
         document, problem = self.document(message.markdown, settings)
         if problem:
             return SendResult("permanent", problem)
-        url = robot_url(message.target)
+        url = resolve_target(message.target, API_URL)
+        if url is None:
+            return SendResult("permanent", "钉钉渠道的 webhook 地址无效")
         secret = str(settings.get("secret") or "")
         if secret:
             timestamp = int(self.clock() * 1000)
@@ -92,11 +95,6 @@ class DingTalkAdapter(ChannelAdapter):
         if isinstance(reply, SendResult):
             return reply
         return classify(reply)
-
-
-def robot_url(target: str) -> str:
-    target = (target or "").strip()
-    return target if target.startswith(("http://", "https://")) else API_URL + quote(target, safe="")
 
 
 def classify(reply: Reply) -> SendResult:

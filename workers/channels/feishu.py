@@ -19,9 +19,9 @@ import hmac
 import time
 
 from workers.channels.base import ChannelAdapter, OutgoingMessage, SendResult
-from workers.channels.formatting import (LarkMarkdown, defused, feishu_post_content, parse_blocks, render_blocks,
-                                         split_title, to_plain_text)
-from workers.channels.http import Reply, classify_coded, encode_json, post_json
+from workers.channels.formatting import (LarkMarkdown, defused, feishu_post_content, parse_blocks,
+                                         render_blocks, split_title, to_plain_text)
+from workers.channels.http import Reply, classify_coded, encode_json, post_json, resolve_target
 
 HOOK_URL = "https://open.feishu.cn/open-apis/bot/v2/hook/"
 FORMATS = ("post", "text", "interactive")
@@ -64,9 +64,8 @@ class FeishuAdapter(ChannelAdapter):
             document = {"msg_type": "post", "content": {"post": {"zh_cn": {
                 "title": title, "content": feishu_post_content(body)}}}}
         else:
-            card: dict = {"config": {"wide_screen_mode": True},
-                          "elements": [{"tag": "div", "text": {"tag": "lark_md",
-                                                               "content": render_blocks(body, LarkMarkdown())}}]}
+            lark_md = {"tag": "lark_md", "content": render_blocks(body, LarkMarkdown())}
+            card: dict = {"config": {"wide_screen_mode": True}, "elements": [{"tag": "div", "text": lark_md}]}
             if title:
                 card["header"] = {"title": {"tag": "plain_text", "content": title},
                                   "template": str(settings.get("card_color") or "blue")}
@@ -86,15 +85,13 @@ class FeishuAdapter(ChannelAdapter):
         if secret:
             timestamp = int(self.clock())
             document = {"timestamp": str(timestamp), "sign": sign(timestamp, secret), **document}
-        reply = post_json(hook_url(message.target), document)
+        url = resolve_target(message.target, HOOK_URL)
+        if url is None:
+            return SendResult("permanent", "飞书渠道的 webhook 地址无效")
+        reply = post_json(url, document)
         if isinstance(reply, SendResult):
             return reply
         return classify(reply)
-
-
-def hook_url(target: str) -> str:
-    target = (target or "").strip()
-    return target if target.startswith(("http://", "https://")) else HOOK_URL + target
 
 
 def classify(reply: Reply) -> SendResult:

@@ -112,7 +112,8 @@ def _merge_adjacent(node: Node) -> None:
         if isinstance(child, Node):
             child.tag = _SAME.get(child.tag, child.tag)
             previous = merged[-1] if merged else None
-            if isinstance(previous, Node) and previous.tag == child.tag and child.tag in ("strong", "em", "del"):
+            twins = isinstance(previous, Node) and previous.tag == child.tag
+            if twins and child.tag in ("strong", "em", "del"):
                 previous.children.extend(child.children)
                 continue
         merged.append(child)
@@ -197,7 +198,8 @@ def _item(item: Node, out: list[Block], quote: int, depth: int, marker: str, ord
             inlines.extend(child.children)
         else:
             inlines.append(child)
-    out.append(Block("item", inlines, depth=depth, marker=marker, ordered=ordered, quote=quote, list_id=list_id))
+    out.append(Block("item", inlines, depth=depth, marker=marker, ordered=ordered, quote=quote,
+                     list_id=list_id))
     if rest:
         tail: list[Block] = []
         _walk(Node("li", children=rest), tail, quote, depth, list_id)
@@ -518,8 +520,8 @@ def render_inlines(nodes: list, dialect: Dialect, active: frozenset = frozenset(
         elif tag == "code":
             parts.append(dialect.code(plain(node)))
         elif tag == "a":
-            parts.append(dialect.link(render_inlines(node.children, dialect, active), node.attrs.get("href", ""),
-                                      plain(node)))
+            inner = render_inlines(node.children, dialect, active)
+            parts.append(dialect.link(inner, node.attrs.get("href", ""), plain(node)))
         elif tag == "br":
             parts.append(dialect.line_break())
         elif tag == "img":
@@ -577,7 +579,7 @@ _MENTION_TAGS = re.compile(r"<(?=\s*(?:at\b|@|!))", re.IGNORECASE)
 
 
 def neutralise_tags(text: str) -> str:
-    """Mention markup (<at …>, <@…>, <!…>) that survived as text must not ping anyone: use a look-alike '<'."""
+    """Mention markup (<at …>, <@…>, <!…>) left in text must not ping anyone: use a look-alike '<'."""
     return _MENTION_TAGS.sub("＜", text)
 
 

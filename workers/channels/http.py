@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
+from urllib.parse import quote
+
 import requests
 
 from workers.channels.base import SendResult
@@ -58,14 +60,24 @@ def retry_after_header(headers) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+def resolve_target(target: str, prefix: str) -> str | None:
+    """A full http(s) URL as given, or a bare key/token/hook id appended to the platform's prefix."""
+    target = (target or "").strip()
+    if target.startswith(("http://", "https://")):
+        return target
+    if not target or any(c in target for c in ":/?&# "):
+        return None
+    return prefix + quote(target, safe="")
+
+
 def post_json(url: str, document: dict | bytes, headers: dict | None = None) -> Reply | SendResult:
     """Send once. A Reply when the platform answered; a SendResult when no answer came."""
     body = document if isinstance(document, bytes) else encode_json(document)
     all_headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
                    **(headers or {})}
     try:
-        response = requests.post(url, data=body, headers=all_headers, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
-                                 allow_redirects=False)
+        response = requests.post(url, data=body, headers=all_headers,
+                                 timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), allow_redirects=False)
     except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
             requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader):
         return SendResult("permanent", "渠道地址无效，请检查 webhook 地址")

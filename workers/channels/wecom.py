@@ -14,12 +14,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from pathlib import Path
-from urllib.parse import quote
 
 from workers.channels.base import ChannelAdapter, OutgoingMessage, SendResult
-from workers.channels.formatting import (Dialect, WeComMarkdown, defused, first_line, parse_blocks, render_blocks,
-                                         neutralise_tags, split_title, to_plain_text, truncate_bytes, utf8_len)
-from workers.channels.http import Reply, classify_coded, post_json
+from workers.channels.formatting import (Dialect, WeComMarkdown, defused, first_line, neutralise_tags,
+                                         parse_blocks, render_blocks, split_title, to_plain_text,
+                                         truncate_bytes, utf8_len)
+from workers.channels.http import Reply, classify_coded, post_json, resolve_target
 
 API_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
 FORMATS = ("markdown", "text", "news", "image")
@@ -83,7 +83,7 @@ class WeComAdapter(ChannelAdapter):
                 return [], "企业微信图文消息需要在渠道设置中填写文章链接 url"
             title, rest = split_title(parse_blocks(markdown), limit=200)
             title = title or first_line(markdown, limit=200)
-            description = to_plain_text(markdown) if not rest else neutralise_tags(render_blocks(rest, Dialect()))
+            description = neutralise_tags(render_blocks(rest, Dialect())) if rest else to_plain_text(markdown)
             article = {"title": truncate_bytes(title, NEWS_TITLE_BYTES),
                        "description": truncate_bytes(description, NEWS_DESCRIPTION_BYTES), "url": url}
             if settings.get("picurl"):
@@ -104,7 +104,9 @@ class WeComAdapter(ChannelAdapter):
         documents, problem = self.documents(message.markdown, message.settings or {})
         if problem:
             return SendResult("permanent", problem)
-        url = webhook_url(message.target)
+        url = resolve_target(message.target, API_URL)
+        if url is None:
+            return SendResult("permanent", "企业微信渠道的 webhook 地址无效")
         first = self._post(url, documents[0])
         if not first.ok or len(documents) == 1:
             return first
@@ -127,11 +129,6 @@ def _content(document: dict) -> str:
     if "articles" in body:
         return body["articles"][0]["title"] + body["articles"][0]["description"]
     return str(body.get("content", ""))
-
-
-def webhook_url(target: str) -> str:
-    target = (target or "").strip()
-    return target if target.startswith(("http://", "https://")) else API_URL + quote(target, safe="")
 
 
 def classify(reply: Reply) -> SendResult:
