@@ -141,9 +141,12 @@ def demo_setup():
 
 
 def init_app(app) -> None:
+    from studio.cli_lint import lint_command
+
     for group in (brand_cli, knowledge_cli, user_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(draft)
+    app.cli.add_command(lint_command)
 
 
 def _create_app():

@@ -45,7 +45,8 @@ the limit of its prompt template); --announcement permits @所有人 and the lik
 @click.option("--brand", "brand_slug", required=True, help="Brand slug.")
 @click.option("--persona", "persona_slug", default=None, help="Persona slug: adds the persona's taboo words.")
 @click.option("--channel", "channel_slug", default=None, help="Channel slug: applies its length limit.")
-@click.option("--max-chars", type=click.IntRange(1), default=None, help="Length limit (overrides --channel's).")
+@click.option("--max-chars", type=click.IntRange(1), default=None,
+              help="Length limit (overrides --channel's).")
 @click.option("--announcement", is_flag=True, help="The post is an announcement: mass mentions are allowed.")
 @click.option("--rules", "rules_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="A rules folder to use instead of the built-in one.")
@@ -129,7 +130,9 @@ def _channel_limit(channel, kit_path: str) -> int | None:
         overrides = Path(kit_path) / "prompts" if kit_path else None
         overrides = overrides if overrides and overrides.is_dir() else None
         name = f"channels/{channel.type}.txt"
-        template = read_template(name if template_exists(name, overrides) else "channels/default.txt", overrides)
+        if not template_exists(name, overrides):
+            name = "channels/default.txt"
+        template = read_template(name, overrides)
         return int(template.meta.get("max_chars", "")) or None
     except Exception:  # no template or no number: no length limit rather than a crash
         return None
@@ -155,7 +158,8 @@ def _lint_lines(stream, options: dict, as_json: bool) -> bool:
         item_id = item.get("id", number)
         findings = lint_text(item["text"], **options)
         if as_json:
-            click.echo(json.dumps({"id": item_id, "findings": findings_as_dicts(findings)}, ensure_ascii=False))
+            row = {"id": item_id, "findings": findings_as_dicts(findings)}
+            click.echo(json.dumps(row, ensure_ascii=False))
         else:
             click.echo(f"== {item_id} ==")
             _print_readable(findings)

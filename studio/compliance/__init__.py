@@ -7,8 +7,8 @@ files in ``studio/compliance/rules/`` (see `studio.compliance.rules` for the for
     for f in lint_text("全网第一的白茶", persona_taboo=["亲"], max_chars=300):
         print(f.start, f.end, f.text, f.rule, f.severity, f.message, f.suggestion)
 """
-from studio.compliance.engine import Finding, findings_as_dicts, lint_text
-from studio.compliance.rules import DEFAULT_RULES_DIR, RuleSet, RulesError, load_rules
+from .engine import Finding, findings_as_dicts, lint_text
+from .rules import DEFAULT_RULES_DIR, RuleSet, RulesError, load_rules
 
 __all__ = ["DEFAULT_RULES_DIR", "Finding", "RuleSet", "RulesError", "findings_as_dicts", "lint_text",
            "load_rules"]

@@ -20,7 +20,7 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from studio.compliance.rules import Entry, Group, RuleSet, fold, load_rules
+from .rules import Entry, Group, RuleSet, fold, load_rules
 
 _WINDOW = 16  # characters looked at before a match for allow_before and negation
 _SEVERITY_RANK = {"block": 2, "warn": 1}
@@ -173,6 +173,8 @@ class _Scan:
             return False
         if len(needle) == 1:
             return self._stands_alone(start, end)
+        if inherited:  # a rule term too: its own harmless contexts above are the word boundary
+            return True
         if _is_han(needle[0]) or _is_han(needle[-1]):
             return not self._split_by_other_word(start, end)
         # Latin words: whole words only.
@@ -184,7 +186,8 @@ class _Scan:
             return not (_is_word_char(self.folded, start - 1) or _is_word_char(self.folded, end))
         before_ok = start == 0 or bool(ctx.single_before and ctx.single_before.search(
             self.folded[max(0, start - _WINDOW):start]))
-        after_ok = end == len(self.folded) or bool(ctx.single_after and ctx.single_after.match(self.folded, end))
+        after_ok = end == len(self.folded) or bool(
+            ctx.single_after and ctx.single_after.match(self.folded, end))
         return before_ok and after_ok
 
     def _split_by_other_word(self, start: int, end: int) -> bool:
@@ -212,7 +215,8 @@ class _Scan:
                     if end <= start:
                         continue
                     span = self.text[start:end]
-                    suggestion = span.translate(str.maketrans(escape)) if escape else _fill(entry.suggestion, span)
+                    suggestion = (span.translate(str.maketrans(escape)) if escape
+                                  else _fill(entry.suggestion, span))
                     findings.append(Finding(start, end, span, group.id, group.severity,
                                             _fill(group.message, span), suggestion))
         return findings
@@ -245,7 +249,7 @@ def _is_han(ch: str) -> bool:
 
 
 def _is_word_char(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+    return 0 <= index < len(text) and text[index].isascii() and (text[index].isalnum() or text[index] == "_")
 
 
 _tokenizer = None

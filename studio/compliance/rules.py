@@ -193,7 +193,8 @@ def _read(path: Path) -> dict:
         raise RulesError(f"{path.name}: the file must be a mapping with 'groups' and/or 'context'")
     unknown = set(data) - _FILE_KEYS
     if unknown:
-        raise RulesError(f"{path.name}: unknown top-level key(s) {sorted(unknown)} (known: {sorted(_FILE_KEYS)})")
+        raise RulesError(f"{path.name}: unknown top-level key(s) {sorted(unknown)} "
+                         f"(known: {sorted(_FILE_KEYS)})")
     return data
 
 
@@ -269,8 +270,8 @@ def _group(raw, where: str, source: str) -> Group:
                     isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in escape.items())):
                 raise RulesError(f"{at}.escape must map single characters to strings")
             pattern = _text(item["pattern"], f"{at}.pattern")
-            entries.append(Entry(pattern, _compile(pattern, at), None, severity, message,
-                                 _text(item.get("suggestion"), f"{at}.suggestion", required=False) or suggestion))
+            own = _text(item.get("suggestion"), f"{at}.suggestion", required=False)
+            entries.append(Entry(pattern, _compile(pattern, at), None, severity, message, own or suggestion))
             escapes.append(escape)
         return Group(gid, kind, severity, message, suggestion, False, tuple(entries), source, tuple(escapes))
     terms = _as_list(raw.get("terms"), f"{where}.terms")
