@@ -75,67 +75,15 @@ def lint_command(brand_slug, persona_slug, channel_slug, max_chars, announcement
 
 
 def _options(brand_slug, persona_slug, channel_slug, max_chars) -> dict:
-    from studio.extensions import db
-    from studio.models import Brand, Channel, Persona
     from studio.schema import require_migrated
+    from studio.services.compliance import lint_options_for
     from studio.services.errors import StudioError
 
     try:
         require_migrated()
+        return lint_options_for(brand_slug, persona_slug, channel_slug, max_chars)
     except StudioError as exc:
         raise _LintError(str(exc)) from None
-    brand = db.session.scalar(db.select(Brand).where(Brand.slug == brand_slug))
-    if brand is None:
-        raise _LintError(f"没有品牌 {brand_slug!r} / unknown brand {brand_slug!r}")
-    compliance = (brand.settings or {}).get("compliance") or {}
-    if not isinstance(compliance, dict):
-        raise _LintError(f"品牌 {brand_slug} 的 compliance 设置应为 {{allow: [...], deny: [...]}} / "
-                         "brand setting 'compliance' must be a mapping")
-    taboo: list[str] = []
-    if persona_slug:
-        persona = db.session.scalar(db.select(Persona).where(Persona.brand_id == brand.id,
-                                                             Persona.slug == persona_slug))
-        if persona is None:
-            raise _LintError(f"品牌 {brand_slug} 没有人设 {persona_slug!r} / unknown persona {persona_slug!r}")
-        taboo = _strings(persona.taboo)
-    limit = max_chars
-    if channel_slug:
-        channel = db.session.scalar(db.select(Channel).where(Channel.brand_id == brand.id,
-                                                             Channel.slug == channel_slug))
-        if channel is None:
-            raise _LintError(f"品牌 {brand_slug} 没有渠道 {channel_slug!r} / unknown channel {channel_slug!r}")
-        if limit is None:
-            limit = _channel_limit(channel, brand.kit_path)
-    return {"persona_taboo": taboo, "brand_allow": _strings(compliance.get("allow")),
-            "brand_deny": _strings(compliance.get("deny")), "max_chars": limit}
-
-
-def _strings(values) -> list[str]:
-    if isinstance(values, str):
-        values = [values]
-    return [str(v).strip() for v in (values or []) if isinstance(v, (str, int, float)) and str(v).strip()]
-
-
-def _channel_limit(channel, kit_path: str) -> int | None:
-    """The channel's own ``max_chars`` setting, else the one of its prompt template (as drafting uses)."""
-    value = (channel.settings or {}).get("max_chars")
-    if value is not None:
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            pass
-    try:
-        from prompts.loader import read_template, template_exists
-
-        overrides = Path(kit_path) / "prompts" if kit_path else None
-        overrides = overrides if overrides and overrides.is_dir() else None
-        name = f"channels/{channel.type}.txt"
-        if not template_exists(name, overrides):
-            name = "channels/default.txt"
-        template = read_template(name, overrides)
-        return int(template.meta.get("max_chars", "")) or None
-    except Exception:  # no template or no number: no length limit rather than a crash
-        return None
 
 
 def _lint_lines(stream, options: dict, as_json: bool) -> bool:

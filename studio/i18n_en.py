@@ -24,7 +24,8 @@ ENGLISH: dict[str, str] = {
         "No messages yet: scheduled posts appear here when they are sent.",
     "知识检索": "Knowledge search", "检索": "Search", "例如：泡白牡丹要多热的水": "e.g. how hot should the water be",
     "知识文档": "Knowledge documents", "类型": "Type", "标题": "Title", "有效期": "Valid", "口头禅": "Catchphrases",
-    "禁用词": "Taboo words",
+    "禁用词": "Taboo words", "合规检查": "Compliance check",
+    "此修订有合规阻断项，放行理由": "This revision has blocking findings; reason to let it through",
     # statuses, roles, audit actions
     "generating": "drafting…", "error": "error", "draft": "draft", "in_review": "in review",
     "changes_requested": "changes requested", "approved": "approved", "scheduled": "scheduled",
@@ -32,6 +33,7 @@ ENGLISH: dict[str, str] = {
     "retry": "retrying", "unconfirmed": "unconfirmed", "cancelled": "cancelled", "editor": "editor",
     "reviewer": "reviewer", "admin": "admin", "created": "created", "drafted": "drafted",
     "draft_failed": "draft failed", "edited": "edited", "submitted": "submitted", "rejected": "sent back",
+    "override": "compliance override",
 }
 
 CHINESE_LABELS: dict[str, str] = {
@@ -40,6 +42,6 @@ CHINESE_LABELS: dict[str, str] = {
     "claimed": "已领取", "sending": "发送中", "sent": "已发送", "failed": "失败", "retry": "等待重试",
     "unconfirmed": "结果未知", "cancelled": "已取消", "editor": "编辑", "reviewer": "审核员", "admin": "管理员",
     "created": "创建", "drafted": "生成初稿", "draft_failed": "生成失败", "edited": "修改",
-    "submitted": "提交审核", "rejected": "退回", "brand_story": "品牌故事", "product_fact": "产品事实",
+    "submitted": "提交审核", "rejected": "退回", "override": "合规放行", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
 }

@@ -37,3 +37,7 @@ class DatabaseNotMigrated(StudioError):
 
 class IndexNeedsRebuild(StudioError):
     status = 409
+
+
+class ComplianceBlocked(InvalidTransition):
+    """A blocking advertising-law finding stands in the way."""

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from studio.extensions import db
 from studio.models import Post, Revision, User
-from studio.services import audit
-from studio.services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, SelfApproval
+from studio.services import audit, compliance
+from studio.services.errors import (ComplianceBlocked, Forbidden, InvalidInput, InvalidTransition, NotFound,
+                                   SelfApproval)
 
 MAX_BODY_CHARS = 20000
 
@@ -52,6 +53,7 @@ def save_revision(post_id: int, body: str, author: User, note: str = "") -> Revi
 
 
 def submit_for_review(post_id: int, actor: User) -> Post:
+    """Send the current revision to review; a blocking compliance finding stops it."""
     post = get_post(post_id)
     if not actor.can("editor"):
         raise Forbidden("只有编辑可以提交审核")
@@ -59,6 +61,9 @@ def submit_for_review(post_id: int, actor: User) -> Post:
         raise InvalidTransition(f"当前状态（{post.status}）不能提交审核")
     if post.current_revision is None:
         raise InvalidTransition("还没有正文，不能提交")
+    blocked = compliance.blocking(compliance.lint_post_text(post, post.current_revision.body))
+    if blocked:
+        raise ComplianceBlocked("合规检查未通过，不能提交：" + "；".join(f"“{f.text}” {f.message}" for f in blocked[:5]))
     post.status = "in_review"
     audit.record("submitted", post_id=post.id, actor_id=actor.id, detail=f"修订 {post.current_revision.number}")
     db.session.commit()
@@ -71,8 +76,8 @@ def _authors(post: Post) -> set[int]:
     return ids
 
 
-def approve(post_id: int, reviewer: User, revision_id: int) -> Post:
-    """Approve exactly the revision the reviewer saw; a newer one must be reviewed again."""
+def approve(post_id: int, reviewer: User, revision_id: int, override_reason: str = "") -> Post:
+    """Approve exactly the revision the reviewer saw; blocking findings need a written override reason."""
     post = get_post(post_id)
     if not reviewer.can("reviewer"):
         raise Forbidden("只有审核员可以批准")
@@ -82,6 +87,12 @@ def approve(post_id: int, reviewer: User, revision_id: int) -> Post:
         raise InvalidTransition(f"当前状态（{post.status}）不能批准")
     if post.current_revision_id != revision_id:
         raise InvalidTransition("帖子在你审阅后又被修改了，请查看最新修订再批准")
+    blocked = compliance.blocking(compliance.lint_post_text(post, post.current_revision.body))
+    if blocked:
+        if not (override_reason or "").strip():
+            raise ComplianceBlocked("此修订有合规阻断项，批准前请写明放行理由")
+        audit.record("override", post_id=post.id, actor_id=reviewer.id,
+                     detail=f"放行 {len(blocked)} 处阻断项（{'、'.join(f.text for f in blocked[:5])}）：{override_reason.strip()[:1000]}")
     post.status, post.approved_revision_id, post.approved_by_id = "approved", revision_id, reviewer.id
     audit.record("approved", post_id=post.id, actor_id=reviewer.id, detail=f"修订 {post.current_revision.number}")
     db.session.commit()

@@ -18,6 +18,66 @@
     });
   }
 
+  // Compliance findings: underline them in a mirror of the text and offer one-click fixes.
+  const findingsList = document.getElementById("findings");
+  const marked = document.getElementById("marked");
+  if (body && findingsList && body.dataset.lintUrl) {
+    const severityLabel = {block: "阻断", warn: "提示"};
+    const render = (findings, text) => {
+      findingsList.replaceChildren();
+      marked.replaceChildren();
+      let cursor = 0;
+      for (const finding of findings) {
+        if (finding.start < cursor) continue;
+        marked.append(document.createTextNode(text.slice(cursor, finding.start)));
+        const mark = document.createElement("mark");
+        mark.className = finding.severity;
+        mark.title = finding.message;
+        mark.textContent = text.slice(finding.start, finding.end);
+        marked.append(mark);
+        cursor = finding.end;
+      }
+      marked.append(document.createTextNode(text.slice(cursor)));
+      marked.hidden = findings.length === 0;
+      if (!findings.length) {
+        const ok = document.createElement("li");
+        ok.className = "muted";
+        ok.textContent = "未发现问题";
+        findingsList.append(ok);
+      }
+      for (const finding of findings) {
+        const item = document.createElement("li");
+        item.className = finding.severity;
+        const head = document.createElement("strong");
+        head.textContent = "[" + (severityLabel[finding.severity] || finding.severity) + "] “" + finding.text + "” ";
+        item.append(head, document.createTextNode(finding.message + "。建议：" + finding.suggestion + " "));
+        if (finding.replacement !== null && !body.readOnly) {
+          const fix = document.createElement("button");
+          fix.type = "button";
+          fix.className = "fix";
+          fix.textContent = finding.replacement === "" ? "删去" : "改为“" + finding.replacement + "”";
+          fix.addEventListener("click", () => {
+            if (body.value.slice(finding.start, finding.end) !== finding.text) return lintNow();
+            body.value = body.value.slice(0, finding.start) + finding.replacement + body.value.slice(finding.end);
+            body.dispatchEvent(new Event("input"));
+          });
+          item.append(fix);
+        }
+        findingsList.append(item);
+      }
+    };
+    const lintNow = async () => {
+      const form = new FormData();
+      form.append("body", body.value);
+      const text = body.value;
+      const response = await fetch(body.dataset.lintUrl, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
+      if (response.ok && text === body.value) render(await response.json(), text);
+    };
+    render(JSON.parse(findingsList.dataset.initial || "[]"), body.value);
+    let lintTimer = null;
+    body.addEventListener("input", () => { clearTimeout(lintTimer); lintTimer = setTimeout(lintNow, 300); });
+  }
+
   const progress = document.querySelector(".progress[data-progress-url]");
   if (progress) {
     const poll = async () => {

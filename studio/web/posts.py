@@ -4,7 +4,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import audit, review, scheduling
+from studio.services import audit, compliance, review, scheduling
 from studio.services.errors import InvalidInput
 from studio.services.rendering import markdown_to_safe_html
 from studio.web import bp
@@ -20,6 +20,7 @@ def post(post_id: int):
         preview=markdown_to_safe_html(post.current_revision.body if post.current_revision else ""),
         facts=(post.generation or {}).get("facts", []), events=audit.events_for_post(post_id),
         deliveries=deliveries, approved=review.is_approved(post),
+        findings=compliance.finding_dicts(compliance.lint_post(post_id)) if post.current_revision else [],
         local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
 
 
@@ -42,7 +43,8 @@ def submit(post_id: int):
 @bp.post("/posts/<int:post_id>/approve")
 @role_required("reviewer")
 def approve(post_id: int):
-    review.approve(post_id, current_user, request.form.get("revision_id", type=int))
+    review.approve(post_id, current_user, request.form.get("revision_id", type=int),
+                   override_reason=request.form.get("override_reason", ""))
     flash("已批准", "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
@@ -71,3 +73,9 @@ def schedule(post_id: int):
 @bp.post("/preview")
 def preview():
     return jsonify({"html": markdown_to_safe_html(request.form.get("body", ""))})
+
+
+@bp.post("/posts/<int:post_id>/lint")
+def lint(post_id: int):
+    """Findings for the text in the editor, as the editor types."""
+    return jsonify(compliance.finding_dicts(compliance.lint_post(post_id, request.form.get("body", ""))))

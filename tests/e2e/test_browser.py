@@ -73,6 +73,16 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
     page.wait_for_function("document.querySelector('#preview strong') !== null")
     assert page.inner_text("#preview strong") == "白牡丹2024"
     assert page.locator("#preview script, #preview img[onerror]").count() == 0
+    page.fill("#body", "小茶来啦~ 这是最好的白牡丹2024，建议90℃冲泡。")
+    page.wait_for_selector("#findings li.block")
+    assert "最好" in page.inner_text("#findings")
+    assert page.inner_text("#marked mark.block") == "最好"
+    shot(page, "lint")
+    page.click("#findings button.fix")
+    page.wait_for_function("!document.querySelector('#findings li.block')")
+    assert "最好" not in page.input_value("#body")
+    page.fill("#body", page.input_value("#body") + "\n**白牡丹2024**<script>alert('x')</script>")
+    page.wait_for_function("document.querySelector('#preview strong') !== null")
     page.click("text=保存为新修订")
     page.click("text=提交审核")
     assert "待审核" in page.inner_text("h1")

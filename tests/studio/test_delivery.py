@@ -27,8 +27,9 @@ def approved_post(receiver=None, body="小茶来啦~ 白牡丹2024建议90℃冲
         hook.target = receiver.url
         db.session.commit()
     post = drafted_post(body=body)
-    review.submit_for_review(post.id, user("editor"))
-    review.approve(post.id, user("reviewer"), post.current_revision_id)
+    post.status = "in_review"  # the @all below would block submission; a reviewer lets it through
+    db.session.commit()
+    review.approve(post.id, user("reviewer"), post.current_revision_id, override_reason="测试：验证发送时转义")
     return post
 
 

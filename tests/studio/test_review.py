@@ -90,3 +90,34 @@ def test_preview_strips_scripts_from_user_markdown(client, auth):
                                                  "<img src=x onerror=alert(2)>[x](javascript:alert(3))"}).json["html"]
     assert "<strong>好茶</strong>" in html
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_a_blocking_compliance_finding_stops_submission(ctx):
+    post = drafted_post(body="小茶来啦~ 全网第一的白牡丹，喝了能降血糖。")
+    with pytest.raises(InvalidTransition) as caught:
+        review.submit_for_review(post.id, user("editor"))
+    assert "全网第一" in str(caught.value) and "降血糖" in str(caught.value)
+    assert post.status == "draft"
+
+
+def test_reviewer_override_needs_a_reason_that_the_audit_keeps(ctx):
+    post = drafted_post(body="小茶来啦~ 白牡丹2024，国家级好茶。")
+    post.status = "in_review"  # submitted before the rule existed
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        review.approve(post.id, user("reviewer"), post.current_revision_id)
+    review.approve(post.id, user("reviewer"), post.current_revision_id, override_reason="获奖名称，已核实证书")
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "override")).one()
+    assert "国家级" in event.detail and "已核实证书" in event.detail
+
+
+def test_one_click_fixes_clear_the_blocking_findings(ctx):
+    from studio.services import compliance
+
+    post = drafted_post(body="小茶来啦~ 这是最好的白牡丹2024，@所有人 快来品鉴。")
+    findings = compliance.lint_post(post.id)
+    assert {f.text for f in compliance.blocking(findings)} >= {"最好", "@所有人"}
+    fixed = compliance.apply_replacements(post.current_revision.body, findings)
+    assert compliance.blocking(compliance.lint_post(post.id, fixed)) == []
+    review.save_revision(post.id, fixed, user("editor"))
+    assert review.submit_for_review(post.id, user("editor")).status == "in_review"
