@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import threading
 import unicodedata
@@ -18,6 +19,16 @@ jieba.setLogLevel(logging.WARNING)
 K1 = 1.5
 B = 0.75
 STOPWORDS = frozenset("的了是在和与及或也就都而又把被着过吗呢吧啊呀哦嗯么个这那之其")
+
+# "21年" is how people write 2021 in chat: such a two-digit year also yields the full year token.
+_SHORT_YEAR = re.compile(r"(?<![0-9])([0-9]{2})\s*年")
+
+# Chinese numerals before a unit or measure word ("六十多年", "十小袋", "五点") also yield Arabic digits,
+# so they meet the "60年" / "10袋" / "5点" written in documents (and the other way round).
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"([零〇一二两三四五六七八九十百千]+)(?=[多余几]?[年月日天号周点时分秒岁个位人次份克斤两罐袋包盒片泡杯壶张"
+                        r"条款件套元块角度层楼米里公倍成折小大])")
 
 _tokenizer: jieba.Tokenizer | None = None
 _tokenizer_lock = threading.Lock()
@@ -55,8 +66,36 @@ def tokenize(text: str) -> list[str]:
         if all(unicodedata.category(ch)[0] in "PZCS" for ch in token):
             continue
         tokens.append(token)
+    tokens += ["20" + m.group(1) for m in _SHORT_YEAR.finditer(folded)]
+    numbers = (chinese_number(m.group(1)) for m in _CN_NUMBER.finditer(folded))
+    tokens += [str(n) for n in numbers if n is not None]
     # Every Hanzi is a token too, so a paraphrase ("泡") still meets the word it hides in ("冲泡").
     return tokens + [ch for ch in folded if _is_hanzi(ch) and ch not in STOPWORDS]
+
+
+def chinese_number(text: str) -> int | None:
+    """The value of a simple Chinese numeral (一, 十二, 六十, 两百五十, 一九九八), or None."""
+    if not text:
+        return None
+    if all(ch in _CN_DIGITS for ch in text):
+        # Digit by digit, as in years: 二〇二四.
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text)) if len(text) > 1 or text != "两" else 2
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def is_specific(token: str) -> bool:
+    """Tokens with digits or Latin letters (years, prices, SKUs, sizes): they pin one fact down."""
+    return any(ch.isdigit() or ("a" <= ch <= "z") for ch in token)
 
 
 def _is_hanzi(ch: str) -> bool:
@@ -107,25 +146,47 @@ class BM25Index:
         return cls(terms, starts, pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.float32), lengths,
                    extra_terms)
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every indexed text for the query (zeros when nothing matches)."""
+    def term_ids(self, query: str) -> list[int]:
+        """Distinct indexed terms of the query, in first-occurrence order."""
+        seen: dict[int, None] = {}
+        for token in tokenize(query):
+            t = self.term_index.get(token)
+            if t is not None:
+                seen.setdefault(t, None)
+        return list(seen)
+
+    def postings(self, t: int) -> np.ndarray:
+        """Positions of the texts that contain term t (ascending)."""
+        return self.positions[self.starts[t]:self.starts[t + 1]]
+
+    def scores(self, query: str, *, term_weights: dict[str, float] | None = None) -> np.ndarray:
+        """BM25 score of every indexed text for the query (zeros when nothing matches).
+
+        term_weights optionally multiplies the contribution of some query tokens.
+        """
         scores = np.zeros(self.size, dtype=np.float32)
         if not self.size:
             return scores
-        norm = K1 * (1.0 - B + B * self.lengths / max(self.avg_length, 1e-9))
-        for token in set(tokenize(query)):
-            t = self.term_index.get(token)
-            if t is None:
-                continue
+        norm = self._norm()
+        for t in self.term_ids(query):
             lo, hi = self.starts[t], self.starts[t + 1]
             docs, tf = self.positions[lo:hi], self.tfs[lo:hi]
+            weight = self.idf[t] * (term_weights.get(self.terms[t], 1.0) if term_weights else 1.0)
             # Positions are unique within one term's postings, so fancy-index += is safe.
-            scores[docs] += self.idf[t] * tf * (K1 + 1.0) / (tf + norm[docs])
+            scores[docs] += weight * tf * (K1 + 1.0) / (tf + norm[docs])
         return scores
 
-    def search(self, query: str, *, k: int = 10, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def _norm(self) -> np.ndarray:
+        norm = getattr(self, "_norm_cache", None)
+        if norm is None:
+            norm = self._norm_cache = (K1 * (1.0 - B + B * self.lengths / max(self.avg_length, 1e-9))
+                                       ).astype(np.float32)
+        return norm
+
+    def search(self, query: str, *, k: int = 10, mask: np.ndarray | None = None,
+               term_weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
         """Top-k (position, score) pairs with a positive score, best first; mask keeps only True rows."""
-        scores = self.scores(query)
+        scores = self.scores(query, term_weights=term_weights)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         candidates = np.flatnonzero(scores > 0)

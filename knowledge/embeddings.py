@@ -56,19 +56,45 @@ class HashingEmbedder:
         """A (len(texts), dim) float32 matrix of unit rows (zero rows for empty texts)."""
         matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            counts = Counter(_features(text))
-            if not counts:
-                continue
-            hashes = np.fromiter((_hash(f) for f in counts), dtype=np.uint64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-            # Single characters are frequent and ambiguous in Chinese: they count half.
-            weight = np.fromiter((0.5 if len(f) == 1 else 1.0 for f in counts), dtype=np.float32,
-                                 count=len(counts))
-            sign = np.where((hashes >> np.uint64(31)) & np.uint64(1), -1.0, 1.0).astype(np.float32)
-            buckets = (hashes % np.uint64(self.dim)).astype(np.intp)
-            np.add.at(matrix[row], buckets, sign * weight * (1.0 + np.log(tf)))
+            hashes, weights = self.features(text)
+            if len(hashes):
+                self._accumulate(matrix[row], hashes, weights)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms == 0, 1.0, norms)
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's distinct features as (crc32 hashes, weights) before they are folded into dim buckets.
+
+        Weights are sublinear tf, halved for single characters (frequent and ambiguous in Chinese).
+        """
+        counts = Counter(_features(text))
+        hashes = np.fromiter((_hash(f) for f in counts), dtype=np.uint64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        weight = np.fromiter((0.5 if len(f) == 1 else 1.0 for f in counts), dtype=np.float32,
+                             count=len(counts))
+        return hashes, weight * (1.0 + np.log(tf))
+
+    def embed_features(self, hashes: np.ndarray, weights: np.ndarray) -> list[float]:
+        """A unit vector from (possibly re-weighted) features, e.g. a query weighted by corpus IDF."""
+        vector = np.zeros(self.dim, dtype=np.float32)
+        if len(hashes):
+            self._accumulate(vector, hashes, weights.astype(np.float32))
+        norm = float(np.linalg.norm(vector))
+        return (vector / norm if norm else vector).tolist()
+
+    def _accumulate(self, row: np.ndarray, hashes: np.ndarray, weights: np.ndarray) -> None:
+        sign = np.where((hashes >> np.uint64(31)) & np.uint64(1), -1.0, 1.0).astype(np.float32)
+        buckets = (hashes % np.uint64(self.dim)).astype(np.intp)
+        np.add.at(row, buckets, sign * weights)
+
+
+def feature_document_frequencies(embedder, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct feature hashes, how many texts contain each) over a corpus, for query IDF."""
+    chunks = [embedder.features(text)[0] for text in texts]
+    if not chunks or not any(len(c) for c in chunks):
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
+    keys, counts = np.unique(np.concatenate(chunks), return_counts=True)
+    return keys.astype(np.uint64), counts.astype(np.int32)
 
 
 def _features(text: str) -> list[str]:

@@ -11,13 +11,23 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .bm25 import BM25Index, load_arrays, save_arrays
+from .bm25 import BM25Index, is_specific, load_arrays, save_arrays
 from .chunking import CHUNKER_VERSION, chunk_document
-from .embeddings import Embedder
+from .embeddings import Embedder, feature_document_frequencies
 from .errors import EmbedderMismatch
 from .loaders import Document
+from .rerank import Candidate, LexicalCorpus, LexicalOverlapReranker, Reranker
 
 RRF_K = 60
+# Relative weights of the stages in a document's hybrid score: vector and BM25 scores (normalized per
+# result list) form the first stage, the reranker's score is blended in with its share of the total.
+# The hashing embedder is a weaker, noisier lexical signal than BM25, hence its lower weight.
+DEFAULT_WEIGHTS = {"vector": 0.5, "bm25": 1.0, "rerank": 1.0}
+# How many fused documents the reranker sees (at least; k is added).
+RERANK_DEPTH = 30
+# Bump when the lexical side file changes shape, so old files are rebuilt from Chroma.
+_LEXICAL_FORMAT = 2
+_DEFAULT = object()
 _BATCH = 500
 _NO_START = 0
 _NO_END = 99991231
@@ -64,12 +74,18 @@ class KnowledgeIndex:
     """Syncs brand documents into Chroma + BM25 and answers hybrid searches."""
 
     def __init__(self, client, embedder: Embedder, data_dir: str | Path, *,
-                 chunk_chars: int = 320, overlap_chars: int = 40):
+                 chunk_chars: int = 320, overlap_chars: int = 40, reranker: Reranker | None = _DEFAULT,
+                 weights: dict[str, float] | None = None, query_idf: bool = True):
         self.client = client
         self.embedder = embedder
         self.data_dir = Path(data_dir)
         self.chunk_chars = chunk_chars
         self.overlap_chars = overlap_chars
+        # reranker=None turns the second stage off (plain vector + BM25 fusion).
+        self.reranker: Reranker | None = LexicalOverlapReranker() if reranker is _DEFAULT else reranker
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        # Weight query features by the brand corpus' IDF (only for embedders exposing features).
+        self.query_idf = query_idf
         self._chunker = f"{CHUNKER_VERSION}/{chunk_chars}/{overlap_chars}"
         self._bm25: dict[str, tuple[tuple[int, int], dict]] = {}
         self._lock = threading.Lock()
@@ -127,25 +143,95 @@ class KnowledgeIndex:
 
     def search(self, brand_slug: str, query: str, *, k: int = 5, types: Iterable[str] | None = None,
                doc_ids: Iterable[str] | None = None, on_date: date | None = None) -> list[Hit]:
-        """Hybrid search: dense and BM25 top lists fused by reciprocal rank fusion."""
+        """Hybrid search: vector and BM25 fused per document, then reranked.
+
+        Each retriever's chunk list is first reduced to documents (a document scores as its best chunk),
+        so a long document with many middling chunks cannot crowd out a short exact one. The documents'
+        scores, normalized within each list, are blended by `weights`; the reranker then scores the best
+        RERANK_DEPTH documents again and its score is blended in with the "rerank" weight. Hits come back
+        as chunks: every document's best chunk in document order (score in [0, 1]), then the documents'
+        other matching chunks. Within a document, chunks are ordered by reciprocal rank fusion.
+        """
         collection = self._collection(brand_slug, create=False)
         if collection is None or not query.strip() or k <= 0:
             return []
         filters = _Filters.of(types, doc_ids, on_date)
         depth = max(50, 5 * k)
-        dense = self._dense(collection, query, depth, filters)
-        sparse = self._sparse(brand_slug, collection, query, depth, filters)
+        loaded = self._load_bm25(brand_slug, collection)
+        dense = self._dense(collection, query, depth, filters, loaded)
+        sparse = self._sparse(brand_slug, collection, query, depth, filters, loaded)
+        weights = self._voter_weights()
         hits: dict[str, Hit] = {}
+        chunk_score: dict[str, float] = {}
         for rank, hit in enumerate(dense, start=1):
-            hit.vector_rank, hit.score = rank, 1.0 / (RRF_K + rank)
+            hit.vector_rank = rank
             hits[hit.chunk_id] = hit
+            chunk_score[hit.chunk_id] = weights["vector"] / (RRF_K + rank)
         for rank, (chunk_id, score) in enumerate(sparse, start=1):
             hit = hits.setdefault(chunk_id, Hit(chunk_id.rsplit("#", 1)[0], chunk_id, "", "", 0.0, "", {}))
             hit.bm25_rank, hit.bm25_score = rank, score
-            hit.score += 1.0 / (RRF_K + rank)
-        best = sorted(hits.values(), key=lambda h: (-h.score, h.chunk_id))[:k]
+            chunk_score[chunk_id] = chunk_score.get(chunk_id, 0.0) + weights["bm25"] / (RRF_K + rank)
+        vector_docs = _doc_ranks(h.chunk_id for h in dense)
+        bm25_docs = _doc_ranks(chunk_id for chunk_id, _ in sparse)
+        doc_chunks: dict[str, list[str]] = {}
+        for chunk_id in sorted(chunk_score, key=lambda c: (-chunk_score[c], c)):
+            doc_chunks.setdefault(_doc_of(chunk_id), []).append(chunk_id)
+        # Document-level fusion of scores normalized per list: unlike pure rank fusion, a clear BM25
+        # winner is not outvoted by a document both retrievers find only middling.
+        vector_norm = _normalized_doc_scores([(h.chunk_id, h.vector_score) for h in dense], floor=True)
+        bm25_norm = _normalized_doc_scores(sparse, floor=False)
+        first = weights["vector"] + weights["bm25"] or 1.0
+        doc_score = {doc: (weights["vector"] * vector_norm.get(doc, 0.0)
+                           + weights["bm25"] * bm25_norm.get(doc, 0.0)) / first for doc in doc_chunks}
+        order = sorted(doc_score, key=lambda d: (-doc_score[d], d))
+        share = weights["rerank"] / (first + weights["rerank"])
+        if self.reranker is not None and share > 0 and loaded is not None and len(order) > 1:
+            candidates = [Candidate(doc, doc_score[doc], vector_docs.get(doc), bm25_docs.get(doc),
+                                    doc_chunks[doc]) for doc in order[:max(RERANK_DEPTH, k)]]
+            if getattr(self.reranker, "needs_text", False):
+                self._fill(collection, [hits[c.chunk_ids[0]] for c in candidates
+                                        if not hits[c.chunk_ids[0]].metadata])
+                for c in candidates:
+                    hit = hits[c.chunk_ids[0]]
+                    c.text = indexed_text(hit.title, hit.text)
+            scores = self.reranker.rerank(query, candidates, loaded["corpus"])
+            for c, score in zip(candidates, scores):
+                doc_score[c.doc_id] = (1.0 - share) * c.score + share * float(score)
+            for doc in order[len(candidates):]:
+                doc_score[doc] *= 1.0 - share
+            order = sorted(doc_score, key=lambda d: (-doc_score[d], d))
+        best = self._chunk_hits(order, doc_score, doc_chunks, chunk_score, hits, k)
         self._fill(collection, [h for h in best if not h.metadata])
         return best
+
+    @staticmethod
+    def _chunk_hits(order: list[str], doc_score: dict, doc_chunks: dict, chunk_score: dict, hits: dict,
+                    k: int) -> list[Hit]:
+        """Each document's best chunk in document order, then the other chunks, k in all."""
+        best: list[Hit] = []
+        for doc in order[:k]:
+            hit = hits[doc_chunks[doc][0]]
+            hit.score = doc_score[doc]
+            best.append(hit)
+        if len(best) < k:
+            rest = []
+            for doc in order:
+                top = chunk_score[doc_chunks[doc][0]]
+                for chunk_id in doc_chunks[doc][1:]:
+                    # A further chunk scores its document's score scaled by how it compares to the best one.
+                    rest.append((doc_score[doc] * chunk_score[chunk_id] / top, chunk_id))
+            floor = best[-1].score if best else float("inf")
+            for score, chunk_id in sorted(rest, key=lambda r: (-r[0], r[1]))[:k - len(best)]:
+                hit = hits[chunk_id]
+                hit.score = min(score, floor)
+                best.append(hit)
+        return best
+
+    def _voter_weights(self) -> dict[str, float]:
+        active = {name: max(0.0, float(self.weights.get(name, 0.0))) for name in DEFAULT_WEIGHTS}
+        if self.reranker is None:
+            active["rerank"] = 0.0
+        return active
 
     def search_vector(self, brand_slug: str, query: str, *, k: int = 5, types: Iterable[str] | None = None,
                       doc_ids: Iterable[str] | None = None, on_date: date | None = None) -> list[Hit]:
@@ -153,7 +239,8 @@ class KnowledgeIndex:
         collection = self._collection(brand_slug, create=False)
         if collection is None or not query.strip() or k <= 0:
             return []
-        hits = self._dense(collection, query, k, _Filters.of(types, doc_ids, on_date))
+        loaded = self._load_bm25(brand_slug, collection)
+        hits = self._dense(collection, query, k, _Filters.of(types, doc_ids, on_date), loaded)
         for rank, hit in enumerate(hits, start=1):
             hit.vector_rank, hit.score = rank, hit.vector_score
         return hits
@@ -229,7 +316,7 @@ class KnowledgeIndex:
     def _indexed_documents(collection) -> dict[str, dict]:
         """doc_id -> {"ids": chunk ids, "fingerprint": (checksum, chunker)} as stored now."""
         indexed: dict[str, dict] = {}
-        got = collection.get(include=["metadatas"])
+        got = _get_all(collection, ["metadatas"])
         for chunk_id, meta in zip(got["ids"], got["metadatas"]):
             entry = indexed.setdefault(meta["doc_id"], {"ids": set(), "fingerprints": set()})
             entry["ids"].add(chunk_id)
@@ -240,9 +327,29 @@ class KnowledgeIndex:
             entry["fingerprint"] = next(iter(fingerprints)) if len(fingerprints) == 1 else None
         return indexed
 
-    def _dense(self, collection, query: str, n: int, filters: "_Filters") -> list[Hit]:
+    def _query_vector(self, query: str, loaded: dict | None) -> list[float]:
+        """The query embedding; with a feature-hashing embedder, features weigh by the brand's IDF.
+
+        Only the query side is weighted (documents keep plain tf vectors), so the dot product becomes
+        an IDF-weighted match while unchanged documents never need re-embedding when the corpus changes.
+        """
+        features = getattr(self.embedder, "features", None)
+        if (not self.query_idf or features is None or loaded is None or "vec_df_keys" not in loaded
+                or not len(loaded["vec_df_keys"])):
+            return self.embedder.embed_query(query)
+        hashes, weights = features(query)
+        keys, counts, n = loaded["vec_df_keys"], loaded["vec_df_counts"], float(loaded["vec_df_n"])
+        at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+        df = np.where(keys[at] == hashes, counts[at], 0).astype(np.float64)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        # A feature no chunk has cannot match anything; in hashed space it would only add noise.
+        idf[df == 0] = 0.0
+        return self.embedder.embed_features(hashes, weights * idf)
+
+    def _dense(self, collection, query: str, n: int, filters: "_Filters", loaded: dict | None = None
+               ) -> list[Hit]:
         total = collection.count()
-        vector = self.embedder.embed_query(query)
+        vector = self._query_vector(query, loaded)
         if not total or not any(vector):
             return []
         result = collection.query(query_embeddings=[vector], n_results=min(n, total), where=filters.where(),
@@ -255,11 +362,15 @@ class KnowledgeIndex:
                             vector_score=similarity))
         return hits
 
-    def _sparse(self, brand_slug: str, collection, query: str, n: int, filters: "_Filters") -> list[tuple]:
-        loaded = self._load_bm25(brand_slug, collection)
+    def _sparse(self, brand_slug: str, collection, query: str, n: int, filters: "_Filters",
+                loaded: dict | None = None) -> list[tuple]:
+        if loaded is None:
+            loaded = self._load_bm25(brand_slug, collection)
         if loaded is None:
             return []
-        ranked = loaded["index"].search(query, k=n, mask=filters.mask(loaded))
+        index = loaded["index"]
+        ranked = index.search(query, k=n, mask=filters.mask(loaded),
+                              term_weights=_bm25_term_weights(index, query))
         return [(str(loaded["chunk_ids"][i]), score) for i, score in ranked]
 
     @staticmethod
@@ -280,16 +391,23 @@ class KnowledgeIndex:
 
     def _rebuild_bm25(self, brand_slug: str, collection, extra_terms: list[str]) -> int:
         """Rebuild the brand's BM25 file from everything in its collection; returns the chunk count."""
-        got = collection.get(include=["documents", "metadatas"])
+        got = _get_all(collection, ["documents", "metadatas"])
         order = sorted(range(len(got["ids"])), key=lambda i: got["ids"][i])
         metas = [got["metadatas"][i] for i in order]
         texts = [indexed_text(m["title"], got["documents"][i]) for i, m in zip(order, metas)]
         index = BM25Index.build(texts, extra_terms=extra_terms)
+        vector_stats = {}
+        if getattr(self.embedder, "features", None) is not None:
+            keys, counts = feature_document_frequencies(self.embedder, texts)
+            vector_stats = {"vec_df_keys": keys, "vec_df_counts": counts, "vec_df_n": np.array(len(texts))}
         save_arrays(self._bm25_path(brand_slug), {
             **index.arrays(),
+            **vector_stats,
+            "format": np.array(_LEXICAL_FORMAT),
             "chunk_ids": np.array([got["ids"][i] for i in order], dtype=str),
             "doc_ids": np.array([m["doc_id"] for m in metas], dtype=str),
             "types": np.array([m["type"] for m in metas], dtype=str),
+            "titles": np.array([m["title"] for m in metas], dtype=str),
             "from_days": np.array([m["valid_from_day"] for m in metas], dtype=np.int64),
             "to_days": np.array([m["valid_to_day"] for m in metas], dtype=np.int64),
         })
@@ -313,10 +431,70 @@ class KnowledgeIndex:
             if cached and cached[0] == version:
                 return cached[1]
         arrays = load_arrays(path)
-        loaded = {**arrays, "index": BM25Index.from_arrays(arrays)}
+        if int(arrays.get("format", np.array(1))) != _LEXICAL_FORMAT:
+            # Written by an older version: rebuild it from Chroma once, keeping its brand terms.
+            self._rebuild_bm25(brand_slug, collection, arrays["bm25_extra_terms"].tolist())
+            return self._load_bm25(brand_slug, collection)
+        index = BM25Index.from_arrays(arrays)
+        corpus = LexicalCorpus(index, arrays["doc_ids"], arrays["titles"])
+        loaded = {**arrays, "index": index, "corpus": corpus}
         with self._lock:
             self._bm25[brand_slug] = (version, loaded)
         return loaded
+
+
+_GET_PAGE = 5000
+
+
+def _get_all(collection, include: list[str]) -> dict:
+    """Every record of a collection, fetched in pages (one huge get exceeds SQLite's variable limit)."""
+    got: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        page = collection.get(include=include, limit=_GET_PAGE, offset=offset)
+        for key in got:
+            got[key].extend(page[key] or [])
+        if len(page["ids"]) < _GET_PAGE:
+            return got
+        offset += _GET_PAGE
+
+
+def _doc_of(chunk_id: str) -> str:
+    return chunk_id.rsplit("#", 1)[0]
+
+
+def _doc_ranks(chunk_ids: Iterable[str]) -> dict[str, int]:
+    """doc_id -> rank among distinct documents, from a best-first chunk list."""
+    ranks: dict[str, int] = {}
+    for chunk_id in chunk_ids:
+        doc = _doc_of(chunk_id)
+        if doc not in ranks:
+            ranks[doc] = len(ranks) + 1
+    return ranks
+
+
+def _normalized_doc_scores(ranked: list[tuple[str, float]], *, floor: bool) -> dict[str, float]:
+    """Each document's best chunk score scaled into [0, 1] within one result list.
+
+    floor=True maps the list's lowest score to 0 (cosine similarities have a baseline above zero);
+    floor=False divides by the best score only (BM25 scores start at zero).
+    """
+    best: dict[str, float] = {}
+    for chunk_id, score in ranked:
+        best.setdefault(_doc_of(chunk_id), float(score))
+    if not best:
+        return {}
+    hi = max(best.values())
+    lo = min(best.values()) if floor else 0.0
+    span = hi - lo
+    if span <= 0:
+        return {doc: 1.0 for doc in best}
+    return {doc: (value - lo) / span for doc, value in best.items()}
+
+
+def _bm25_term_weights(index: BM25Index, query: str) -> dict[str, float]:
+    """Years, numbers and SKUs in a query pin one document down: they count double in BM25."""
+    return {index.terms[t]: 2.0 for t in index.term_ids(query) if is_specific(index.terms[t])}
 
 
 def indexed_text(title: str, text: str) -> str:

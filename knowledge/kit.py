@@ -69,6 +69,8 @@ class BrandKit:
     documents: list[Document]
     extra: dict
     root: Path
+    # Knowledge files left out by load_brand_kit(strict=False): (file, reason).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def persona(self, slug: str) -> Persona | None:
         """The persona with this slug, or None."""
@@ -83,8 +85,13 @@ class BrandKit:
         return next((c for c in self.channels if c.slug == slug), None)
 
 
-def load_brand_kit(path: str | Path) -> BrandKit:
-    """Load a brand kit directory, raising one KitError that lists every problem."""
+def load_brand_kit(path: str | Path, *, strict: bool = True) -> BrandKit:
+    """Load a brand kit directory, raising one KitError that lists every problem.
+
+    strict=False is "skip and report": a knowledge file with problems (unreadable PDF, wrong encoding,
+    bad front matter, ...) is left out and listed in `kit.skipped` as (file, reason). Problems of
+    brand.yaml, or a missing knowledge/ folder, still raise.
+    """
     root = Path(path)
     problems: list[str] = []
     if not root.is_dir():
@@ -92,13 +99,15 @@ def load_brand_kit(path: str | Path) -> BrandKit:
     brand = _read_brand_yaml(root / "brand.yaml", problems)
     knowledge_dir = root / "knowledge"
     documents: list[Document] = []
+    skipped: list[tuple[str, str]] | None = None if strict else []
     if knowledge_dir.is_dir():
-        documents = load_documents(knowledge_dir, root, problems)
+        documents = load_documents(knowledge_dir, root, problems, skipped)
     else:
         problems.append("knowledge/: folder missing / 缺少 knowledge 目录")
     kit = _brand_from_mapping(brand, root, documents, problems) if brand is not None else None
     if problems or kit is None:
         raise KitError(problems, root=root)
+    kit.skipped = skipped or []
     return kit
 
 

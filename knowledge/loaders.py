@@ -14,7 +14,11 @@ from pathlib import Path
 import yaml
 
 DOC_TYPES = ("brand_story", "product_fact", "faq", "campaign", "persona", "regional_culture")
-SUPPORTED_SUFFIXES = (".md", ".csv", ".txt", ".json")
+SUPPORTED_SUFFIXES = (".md", ".csv", ".txt", ".json", ".pdf", ".docx")
+BINARY_SUFFIXES = (".pdf", ".docx")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# Keys a sidecar YAML (menu.yaml or menu.pdf.yaml beside menu.pdf) may set for a PDF/DOCX document.
+SIDECAR_KEYS = {"type", "title", "valid_from", "valid_to", "products", "tags"}
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _BAD_ID_CHARS = re.compile(r"[#\s]")
@@ -59,38 +63,80 @@ def checksum_of(raw: bytes, doc_id: str) -> str:
     return hashlib.sha256(raw + b"\0" + doc_id.encode("utf-8")).hexdigest()
 
 
-def load_documents(knowledge_dir: Path, root: Path, problems: list[str]) -> list[Document]:
-    """Load every supported file under knowledge_dir; append problems instead of raising."""
+def load_documents(knowledge_dir: Path, root: Path, problems: list[str],
+                   skipped: list[tuple[str, str]] | None = None) -> list[Document]:
+    """Load every supported file under knowledge_dir; append problems instead of raising.
+
+    With `skipped` given ("skip and report"), a file with any problem contributes no documents and
+    is listed there as (file, reason) instead of adding to `problems`.
+    """
     documents: list[Document] = []
     files = sorted(
         p for p in knowledge_dir.rglob("*")
         if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
     )
+    seen: dict[str, str] = {}
     for path in files:
         rel = path.relative_to(root).as_posix()
-        raw = path.read_bytes()
-        text = _decode(raw, rel, problems)
-        if text is None:
+        found: list[str] = []
+        docs = _load_file(path, rel, found)
+        _check_unique_ids(docs, found, seen)
+        if found and skipped is not None:
+            skipped.append((rel, "; ".join(_reason(rel, p) for p in found)))
             continue
-        if not text.strip():
-            problems.append(f"{rel}: file is empty / 文件为空")
-            continue
-        loader = _LOADERS[path.suffix.lower()]
-        documents.extend(loader(path, rel, raw, text, problems))
-    _check_unique_ids(documents, problems)
+        problems.extend(found)
+        for doc in docs:
+            seen.setdefault(doc.doc_id, doc.source)
+        documents.extend(docs)
     return documents
+
+
+def _reason(rel: str, problem: str) -> str:
+    return problem[len(rel) + 2:] if problem.startswith(rel + ": ") else problem
+
+
+def _load_file(path: Path, rel: str, problems: list[str]) -> list[Document]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(f"{rel}: file is {size / 1024 / 1024:.1f} MB, larger than the "
+                        f"{MAX_FILE_BYTES // 1024 // 1024} MB limit / 文件过大")
+        return []
+    raw = path.read_bytes()
+    if not raw.strip():
+        problems.append(f"{rel}: file is empty / 文件为空")
+        return []
+    suffix = path.suffix.lower()
+    if suffix in BINARY_SUFFIXES:
+        return _BINARY_LOADERS[suffix](path, rel, raw, problems)
+    if b"\0" in raw[:8192]:
+        problems.append(f"{rel}: looks like a binary file, not {suffix[1:].upper()} text / 不是文本文件")
+        return []
+    text = _decode(raw, rel, problems)
+    if text is None:
+        return []
+    if not text.strip():
+        problems.append(f"{rel}: file is empty / 文件为空")
+        return []
+    return _LOADERS[suffix](path, rel, raw, text, problems)
 
 
 def _decode(raw: bytes, rel: str, problems: list[str]) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(f"{rel}: not UTF-8 (byte {exc.start}) / 文件不是 UTF-8 编码")
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "; it looks like GBK/GB18030: save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        problems.append(f"{rel}: not UTF-8 (byte {exc.start}){hint} / 文件不是 UTF-8 编码")
         return None
 
 
-def _check_unique_ids(documents: list[Document], problems: list[str]) -> None:
-    seen: dict[str, str] = {}
+def _check_unique_ids(documents: list[Document], problems: list[str], seen: dict[str, str]) -> None:
+    """Report documents whose id is already in `seen` (id -> source) or repeated among themselves."""
+    seen = dict(seen)
     for doc in documents:
         if doc.doc_id in seen:
             problems.append(
@@ -263,4 +309,112 @@ def yaml_reason(exc: yaml.YAMLError, *, line_offset: int = 0) -> str:
     return f"{problem} (line {mark.line + 1 + line_offset})" if mark else str(problem)
 
 
+def load_pdf(path: Path, rel: str, raw: bytes, problems: list[str]) -> list[Document]:
+    """A PDF is one document: its pages' text, titled by its first line."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not reader.decrypt(""):
+            problems.append(f"{rel}: PDF is encrypted (password protected); add an unprotected copy / PDF 已加密")
+            return []
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            problems.append(f"{rel}: PDF is encrypted (password protected) / PDF 已加密")
+        else:
+            problems.append(f"{rel}: not a readable PDF ({type(exc).__name__}: {exc}) / 无法读取 PDF")
+        return []
+    lines = [line.strip() for page in pages for line in page.splitlines()]
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        problems.append(f"{rel}: PDF has no extractable text (scanned images?) / PDF 中没有可提取的文字")
+        return []
+    title = next((line for line in lines if line), path.stem)
+    return _binary_document(path, rel, raw, title, text, problems)
+
+
+def load_docx(path: Path, rel: str, raw: bytes, problems: list[str]) -> list[Document]:
+    """A Word file is one document: headings become Markdown headings, tables become rows of cells."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of damaged files
+        problems.append(f"{rel}: not a valid DOCX file ({type(exc).__name__}: {exc}) / 无法读取 Word 文件")
+        return []
+    lines: list[str] = []
+    title = ""
+    for paragraph in document.paragraphs:
+        content = paragraph.text.strip()
+        if not content:
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        level = _heading_level(style)
+        if level and not title:
+            title = content
+        lines.append(f"{'#' * level} {content}" if level else content)
+    for table in document.tables:
+        for row in table.rows:
+            cells = [cell.text.strip() for cell in row.cells]
+            if any(cells):
+                lines.append(" | ".join(cells))
+    text = "\n\n".join(lines)
+    if not text:
+        problems.append(f"{rel}: Word file has no text / Word 文件没有文字")
+        return []
+    return _binary_document(path, rel, raw, title or lines[0], text, problems)
+
+
+def _heading_level(style: str) -> int:
+    name = style.lower()
+    if name == "title":
+        return 1
+    match = re.match(r"heading\s*(\d)", name)
+    return min(int(match.group(1)), 6) if match else 0
+
+
+def _binary_document(path: Path, rel: str, raw: bytes, title: str, text: str,
+                     problems: list[str]) -> list[Document]:
+    doc_id = path.stem
+    if _BAD_ID_CHARS.search(doc_id):
+        problems.append(f"{rel}: file name {doc_id!r} must not contain spaces or '#' (it is the document id)")
+        return []
+    meta, sidecar_raw = _sidecar(path, rel, problems)
+    if meta is None:
+        return []
+    fields = {"id": doc_id, "type": "brand_story", "title": title[:120], **meta}
+    doc = _document_from_fields(fields, text, rel, raw + b"\0" + sidecar_raw, rel, problems)
+    return [doc] if doc else []
+
+
+def _sidecar(path: Path, rel: str, problems: list[str]) -> tuple[dict | None, bytes]:
+    """Optional metadata beside a PDF/DOCX: NAME.yaml or NAME.pdf.yaml (type, title, valid_from, ...)."""
+    for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml")):
+        if not candidate.is_file():
+            continue
+        where = f"{rel} (sidecar {candidate.name})"
+        raw = candidate.read_bytes()
+        try:
+            meta = parse_yaml(raw.decode("utf-8-sig")) or {}
+        except UnicodeDecodeError:
+            problems.append(f"{rel}: sidecar {candidate.name} is not UTF-8 / 文件不是 UTF-8 编码")
+            return None, b""
+        except yaml.YAMLError as exc:
+            problems.append(f"{rel}: sidecar {candidate.name} is malformed YAML: {yaml_reason(exc)}")
+            return None, b""
+        if not isinstance(meta, dict):
+            problems.append(f"{rel}: sidecar {candidate.name} must be a mapping of keys like type and title")
+            return None, b""
+        unknown = sorted(set(map(str, meta)) - SIDECAR_KEYS)
+        if unknown:
+            problems.append(f"{rel}: sidecar {candidate.name} has unknown keys {', '.join(unknown)} "
+                            f"(allowed: {', '.join(sorted(SIDECAR_KEYS))})")
+            return None, b""
+        return meta, raw
+    return {}, b""
+
+
 _LOADERS = {".md": load_markdown, ".csv": load_csv, ".txt": load_text, ".json": load_json}
+_BINARY_LOADERS = {".pdf": load_pdf, ".docx": load_docx}
+

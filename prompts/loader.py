@@ -224,6 +224,9 @@ class DraftPrompt:
     # Names and figures that belong only to the few-shot examples (their brands, authors, products,
     # prices, dates); a post that contains one copied an example instead of using its own facts.
     borrowed: list[str] = field(default_factory=list)
+    # The posts shown as examples in the completion prompt: other brands' (shipped) and the persona's own.
+    example_posts: list[str] = field(default_factory=list)
+    persona_posts: list[str] = field(default_factory=list)
 
 
 class _Templates:
@@ -343,12 +346,29 @@ def _load_examples(templates: _Templates, stage: str) -> list[tuple[TemplateFile
     return chosen
 
 
+def _mask_skeletons(post: str, templates: _Templates) -> str:
+    """An example post without the stages' fixed opening/closing words: reusing those is by design,
+    so only the rest counts when checking whether a new post copied the example."""
+    literals: set[str] = set()
+    for name in list_templates("stages", templates.overrides_dir):
+        meta = templates.get(name, record=False).meta
+        for key in ("opening", "closing"):
+            literals.update(part for part in re.split(r"\$\{[A-Za-z_]+\}", meta.get(key, "")) if len(part) >= 3)
+    for literal in sorted(literals, key=len, reverse=True):
+        post = post.replace(literal, "\u2063")  # an invisible separator no model output contains
+    return post
+
+
 def _borrowed_terms(entries: list[dict], exclude: str) -> list[str]:
     """Brands, authors, product names and figures of the shown examples that the new post must not reuse."""
     terms: list[str] = []
     for entry in entries:
         terms += [entry.get("brand", ""), entry.get("author", "")]
-        terms += [m.group(1).strip() for m in _FACT_TITLE.finditer(entry.get("facts", ""))]
+        for match in _FACT_TITLE.finditer(entry.get("facts", "")):
+            title = match.group(1).strip()
+            terms.append(title)
+            # "新品桂花酒酿吐司" is copied as "酒酿吐司": every 4-character piece of a long title counts.
+            terms += [title[i:i + 4] for i in range(len(title) - 3)] if len(title) > 4 else []
         for text in (entry.get("facts", ""), entry.get("post", "")):
             terms += [re.sub(r"\s+", "", m.group(0)) for m in _FIGURE.finditer(text)
                       if not m.group(0).strip().isdigit() or len(m.group(0).strip()) >= 3]
@@ -472,4 +492,6 @@ def build_draft_prompt(*, brand_name: str, persona: dict, segment: dict, channel
         system=system, user=user, completion=completion, stop=stop, files=dict(templates.files),
         prefix=prefix, closing=closing, min_chars=min_chars, max_chars=max_chars, catchphrases=catchphrases,
         taboo=taboo, stage=stage, channel_type=channel_key, borrowed=borrowed,
+        example_posts=[_mask_skeletons(entry["post"], templates) for entry in entries if entry.get("shipped")],
+        persona_posts=[entry["post"] for entry in entries if not entry.get("shipped")],
     )

@@ -141,8 +141,11 @@ def demo_setup():
 
 
 def init_app(app) -> None:
+    from studio.cli_knowledge_eval import eval_command
     from studio.cli_lint import lint_command
 
+    if "eval" not in knowledge_cli.commands:
+        knowledge_cli.add_command(eval_command)
     for group in (brand_cli, knowledge_cli, user_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(draft)

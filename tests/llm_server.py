@@ -1,35 +1,79 @@
-"""Start the real llama.cpp server with the packaged Gemma model for tests."""
+"""Start the real local model server for tests (and anything else that needs one).
+
+    base_url, process = start_local_model_server(tmp_dir)
+    ...
+    stop_local_model_server(process)
+
+The assembled .gguf (250 MB) is kept in a cache folder shared by test runs: $STUDIO_MODEL_CACHE, or
+~/.cache/community-studio.  ``data_dir`` receives the server's log.
+"""
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
-import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-import requests
-
 from studio.localmodel import ensure_model_file, server_argv
-from tests.support import free_port
 
-MODEL_CACHE = Path(os.environ.get("STUDIO_MODEL_CACHE") or Path.home() / ".cache" / "community-studio")
+START_TIMEOUT_S = 180
 
 
-def start_local_model_server(data_dir: Path):
-    model = ensure_model_file(MODEL_CACHE)
+def model_cache_dir() -> Path:
+    raw = os.environ.get("STUDIO_MODEL_CACHE")
+    return Path(raw).expanduser() if raw else Path.home() / ".cache" / "community-studio"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _models_answer(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+            return response.status == 200 and "data" in json.loads(response.read() or b"{}")
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def start_local_model_server(data_dir: Path, *, timeout_s: float = START_TIMEOUT_S
+                             ) -> tuple[str, subprocess.Popen]:
+    """Prepare the model (cached), start llama.cpp's server on a free loopback port, wait until
+    ``/v1/models`` answers; return (base_url ending in /v1, process)."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    model = ensure_model_file(model_cache_dir())
     port = free_port()
-    log = open(Path(data_dir) / "llm-server.log", "ab")
-    process = subprocess.Popen(server_argv(model, port=port), stdout=log, stderr=subprocess.STDOUT)
+    log_path = data_dir / f"llm-server-{port}.log"
+    log = open(log_path, "wb")
+    process = subprocess.Popen(server_argv(model, host="127.0.0.1", port=port), stdout=log,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    log.close()  # the child keeps its own descriptor
     base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"llama.cpp server exited with {process.returncode}; see {log.name}")
-        try:
-            if requests.get(base_url + "/models", timeout=2).ok:
-                return base_url, process
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("llama.cpp server did not start within 120 s")
+            tail = log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"model server exited with {process.returncode}:\n{tail}")
+        if _models_answer(base_url):
+            return base_url, process
+        time.sleep(0.3)
+    stop_local_model_server(process)
+    raise RuntimeError(f"model server did not answer at {base_url} within {timeout_s:g} s (log: {log_path})")
+
+
+def stop_local_model_server(process: subprocess.Popen, timeout_s: float = 10) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout_s)

@@ -15,6 +15,7 @@ No Flask here: the caller passes everything in.
 from __future__ import annotations
 
 import collections
+import difflib
 import random
 import re
 import time
@@ -80,12 +81,12 @@ _LEADING_LABEL = re.compile(r"^\s*(?:文案|正文|帖子|发帖内容|回复)\s
 _PREAMBLE = re.compile(r"^[^\n]{0,40}(?:以下是|下面是|好的|当然)[^\n]{0,40}[：:]\s*\n")
 _NUM_WITH_UNIT = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|℃|°C|°|度|元|块|克|千克|公斤|斤|两|毫升|ml|mL|ML|升|L|年|月|日|号|天|周|次"
-    r"|包|盒|罐|瓶|片|泡|人|位|名|分钟|秒|小时|点|岁|个|件|款|饼|袋|杯|折|倍|期|份|支|套|张|粒|颗|米|厘米|cm|mm|g|kg)"
+    r"|包|盒|罐|瓶|片|泡|人|位|名|分钟|秒|小时|点|岁|个|件|款|饼|袋|杯|折|倍|期|份|支|套|张|粒|颗|米|厘米|毫米|cm|mm|g|kg"
+    r"|磅|种|码|寸|英寸|千卡|大卡|卡|级|层|档|色|步|招|周岁|个月)"
 )
-# Figures a brand must get right: prices, discounts, temperatures, weights, volumes, counts, dates.
+# Figures a brand must get right: prices, discounts, temperatures, weights, volumes, dates.
 _CHECKED_FIGURE = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|折|元|块钱|℃|°C|度|克|千克|公斤|斤|毫升|ml|mL|升|g|kg|片|瓶|罐|饼|盒|包|袋|支"
-    r"|年|月|日|号)"
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|折|元|块钱|℃|°C|度|克|千克|公斤|斤|毫升|ml|mL|升|g|kg|年|月|日|号)"
 )
 _BARE_NUMBER = re.compile(r"(?<![\w.])\d{3,}(?![\w.])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,}|\d+[A-Za-z]{1,4}\b")
@@ -216,15 +217,16 @@ def clean_text(raw: str, *, prefix: str = "", stop: list[str] | None = None, tru
     body = (raw or "").replace("\r\n", "\n")
     body = _SPECIAL_TOKEN.sub("", body)
     body = _cut_at(body, list(stop or []))
+    if not prefix:  # a chat answer may open with "好的，以下是文案：" or a "文案：" label
+        body = _PREAMBLE.sub("", body.lstrip(), count=1)
+        body = _LEADING_LABEL.sub("", body.lstrip())
     match = _ENTRY_MARKERS.search(body)
     if match:
         body = body[: match.start()]
         truncated = False  # the model finished this post and began another one
-    if not prefix:
-        body = _PREAMBLE.sub("", body, count=1)
-        body = _LEADING_LABEL.sub("", body.lstrip())
     text = prefix + body
     text = _URL.sub("", text)
+    text = re.sub(r"(?<=[\u3400-\u9fff，。！？、：；）])[ \t\u3000]+(?=[\u3400-\u9fff（])", "", text)
     text = _MARKDOWN_HEADING.sub("", text)
     text = _HASHTAG_LINE.sub("", text)
     text = text.replace("**", "").replace("__", "")
@@ -309,6 +311,22 @@ def find_citations(text: str, facts: list[Fact]) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Checking and scoring candidates
+
+# Characters in a row shared with a shown example post that count as copying it.
+COPY_LIMIT = 12
+
+
+def _longest_copy(text: str, posts: list[str]) -> tuple[int, str]:
+    """Longest run of characters (ignoring spaces) that ``text`` shares with one of ``posts``."""
+    best, sample = 0, ""
+    compact = re.sub(r"\s+", "", text)
+    for post in posts:
+        other = re.sub(r"\s+", "", post)
+        match = difflib.SequenceMatcher(None, compact, other, autojunk=False).find_longest_match(
+            0, len(compact), 0, len(other))
+        if match.size > best:
+            best, sample = match.size, compact[match.a: match.a + match.size]
+    return best, sample
 # ---------------------------------------------------------------------------------------------
 
 @dataclass
@@ -316,12 +334,18 @@ class _Candidate:
     text: str
     reason: str = ""  # why it was rejected; empty when usable
     score: float = 0.0
+    doubtful: bool = False  # usable, but with something a better candidate might not have
     seconds: float = 0.0
 
 
 def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
-              key_terms: list[str]) -> _Candidate:
-    """Reject unusable text (returns a reason) or score a usable one (higher is better)."""
+              key_terms: list[str], few_shot: bool = True) -> _Candidate:
+    """Reject unusable text (returns a reason) or score a usable one (higher is better).
+
+    ``few_shot`` is true for base models given the few-shot document (completion mode); an instruct
+    model (chat mode) saw no other brands' examples, and a figure it adds that the retrieved facts do
+    not show (it may know the brand's wider material) lowers its score instead of ruling it out.
+    """
     if not _norm(generated):
         return _Candidate(text, reason="empty output")
     share = cjk_share(generated)
@@ -333,13 +357,20 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
     hits = [word for word in prompt.taboo if word and word in text]
     if hits:
         return _Candidate(text, reason=f"uses a taboo word ({hits[0]})")
-    copied = [term for term in prompt.borrowed if _contains(generated, term)]
-    if copied:
-        return _Candidate(text, reason=f"copied an example's details ({copied[0]})")
+    own = generated.replace(prompt.closing, "\n") if prompt.closing else generated
+    if few_shot:
+        # A small base model shown other brands' posts tends to lift their names, prices and sentences,
+        # and to make up figures: all of these make a post wrong, so such a candidate is dropped.
+        copied = [term for term in prompt.borrowed if _contains(generated, term)]
+        if copied:
+            return _Candidate(text, reason=f"copied an example's details ({copied[0]})")
+        longest, sample = _longest_copy(own, prompt.example_posts)
+        if longest >= COPY_LIMIT:
+            return _Candidate(text, reason=f"copied an example's sentence ({sample})")
     sources = "\n".join([prompt.user, *(f"{f.title} {f.text}" for f in facts)])
     invented = [m.group(0) for m in _CHECKED_FIGURE.finditer(generated)
                 if not _contains(sources, re.sub(r"\s+", "", m.group(0)))]
-    if invented:
+    if invented and few_shot:
         return _Candidate(text, reason=f"states a figure not in the facts ({invented[0]})")
 
     variants = {v for term in key_terms for v in _term_variants(term)}
@@ -364,11 +395,16 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
         score += 1.0
     if _ends_complete(text):
         score += 0.5
+    score -= 1.5 * len(invented)
     score += share  # the more Chinese the better
     lines = [line for line in text.split("\n") if line.strip()]
     if lines and max(_visible_len(line) for line in lines) > 160:
         score -= 0.5  # a wall of text reads badly in a chat group
-    return _Candidate(text, score=round(score, 3))
+    if prompt.persona_posts:
+        echoed, _sample = _longest_copy(own, prompt.persona_posts)
+        if echoed >= COPY_LIMIT:
+            score -= 1.5  # repeating the persona's own sample post word for word
+    return _Candidate(text, score=round(score, 3), doubtful=bool(invented))
 
 
 # A candidate scoring this much (length in range, on topic with facts, complete ending, in voice) is kept
@@ -376,6 +412,8 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
 GOOD_ENOUGH = 6.0
 # How many times a base model that stopped too early is asked to go on with another paragraph.
 EXTENSIONS = 2
+# A body (what the model adds after the opening) with fewer Chinese characters than this is too thin.
+MIN_BODY_CJK = 12
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +579,8 @@ def _compose_completion(client: openai.OpenAI, prompt: DraftPrompt, settings: LL
     raw, truncated = _request(client, prompt, settings, budget=budget)
     body = _body(raw, prompt)
     for _ in range(EXTENSIONS):
-        if truncated or _visible_len(prompt.prefix + body) + reserve >= prompt.min_chars:
+        long_enough = _visible_len(prompt.prefix + body + closing) + 10 >= prompt.min_chars
+        if truncated or (long_enough and len(_CJK.findall(body)) >= MIN_BODY_CJK):
             break
         so_far = body + "\n"
         more, truncated = _request(client, prompt, settings, so_far=so_far, budget=budget)
@@ -588,7 +627,8 @@ def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str
             text = clean_text(raw, prefix=prefix, stop=prompt.stop, truncated=truncated,
                               max_chars=prompt.max_chars)
             generated = text[len(prefix):] if prefix and text.startswith(prefix) else text
-            candidate = _evaluate(text, generated, prompt, facts, key_terms)
+            candidate = _evaluate(text, generated, prompt, facts, key_terms,
+                                  few_shot=settings.mode == "completion")
             candidate.seconds = time.monotonic() - t0
             if candidate.reason:
                 kind = candidate.reason.split(" (")[0]
@@ -596,7 +636,7 @@ def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str
                 examples[kind] = candidate.reason
             else:
                 usable.append(candidate)
-                if candidate.score >= GOOD_ENOUGH:
+                if candidate.score >= GOOD_ENOUGH and not candidate.doubtful:
                     break  # no need to spend another generation on this attempt
         if usable:
             best = max(usable, key=lambda c: c.score)

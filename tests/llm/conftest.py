@@ -1,0 +1,117 @@
+"""Fixtures for the model-side tests.
+
+``local_llm`` (the real llama.cpp server with the packaged Gemma model, started once per session via
+``tests.llm_server.start_local_model_server`` and terminated at the end) is defined in the root
+``tests/conftest.py`` so that every test folder shares one server; it is used here as is.
+
+``fake_api`` is a loopback HTTP server standing in for a hosted OpenAI-compatible provider: it records
+what it receives and answers with scripted texts, for chat (JSON) and completions (JSON or a stream).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from prompts.loader import Fact
+
+
+class FakeAPI:
+    """Answers /v1/chat/completions and /v1/completions with the next scripted text."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.replies: list[str] = []
+        self.status = 200
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                      "body": body})
+                if fake.status != 200:
+                    self._send(fake.status, {"error": {"message": "Incorrect API key provided: "
+                                                                  + (self.headers.get("Authorization") or ""),
+                                                       "type": "invalid_request_error"}})
+                    return
+                text = fake.replies.pop(0) if fake.replies else ""
+                if self.path.endswith("/chat/completions"):
+                    self._send(200, {
+                        "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": body.get("model"),
+                        "choices": [{"index": 0, "finish_reason": "stop",
+                                     "message": {"role": "assistant", "content": text}}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+                elif body.get("stream"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    pieces = [text[i:i + 3] for i in range(0, len(text), 3)] or [""]
+                    for index, piece in enumerate(pieces):
+                        chunk = {"id": "cmpl-1", "object": "text_completion", "created": 0,
+                                 "model": body.get("model"),
+                                 "choices": [{"index": 0, "text": piece, "logprobs": None,
+                                              "finish_reason": "stop" if index == len(pieces) - 1 else None}]}
+                        self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                    self.wfile.write(b"data: [DONE]\n\n")
+                else:
+                    self._send(200, {"id": "cmpl-1", "object": "text_completion", "created": 0,
+                                     "model": body.get("model"),
+                                     "choices": [{"index": 0, "text": text, "finish_reason": "stop",
+                                                  "logprobs": None}]})
+
+            def _send(self, status, payload):
+                data = json.dumps(payload, ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_api():
+    api = FakeAPI()
+    yield api
+    api.close()
+
+
+TEA_PERSONA = {
+    "slug": "xiaocha", "name": "小茶",
+    "voice": "温柔亲切，像邻家姐姐，说话慢悠悠的",
+    "backstory": "在福鼎茶山长大，做了十年茶",
+    "catchphrases": ["亲们", "喝茶是件慢事"],
+    "taboo": ["最便宜", "治病"],
+    "examples": ["亲们早安～今天福鼎下了小雨，泡一壶老白茶，慢慢喝，日子也慢下来了。"],
+}
+NEWCOMERS = {"slug": "newcomer", "name": "新人群", "lifecycle_stage": "引入", "description": "最近7天入群的新朋友"}
+TEA_BRIEF = {"goal": "介绍新茶", "key_message": "白牡丹2024新茶上市", "products": ["白牡丹2024"],
+             "date": "2024-11-29", "text": "给新朋友介绍白牡丹2024，说说冲泡方法和价格"}
+TEA_FACTS = [
+    Fact(number=1, doc_id="doc-baimudan", title="白牡丹2024",
+         text="福鼎白茶，一芽两叶，毫香蜜韵。建议90℃冲泡，每次5克，可以冲泡七八次。"),
+    Fact(number=2, doc_id="doc-price", title="价格",
+         text="白牡丹2024每饼357克，售价298元，新人首单送10克茶样。"),
+]
+
+
+@pytest.fixture
+def tea():
+    """Keyword arguments for build_draft_prompt: a tea brand's newcomer post about 白牡丹2024."""
+    return {"brand_name": "山茶小馆", "persona": dict(TEA_PERSONA), "segment": dict(NEWCOMERS),
+            "channel_type": "wecom", "brief": dict(TEA_BRIEF), "facts": list(TEA_FACTS)}
