@@ -69,8 +69,6 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
             "broker_url": broker_url,
             "task_ignore_result": True,
             "result_backend": None,
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": False,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
             "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),

@@ -28,14 +28,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(predicate, timeout: float, interval: float = 0.25, message: str = "condition"):
+def wait_until(predicate, timeout: float, interval: float = 0.25, message: str = "condition", details=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {message}")
+    extra = ("\n" + details()) if details else ""
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {message}{extra}")
 
 
 @dataclass
@@ -132,8 +133,9 @@ class StudioProcesses:
         self.procs[name] = proc
         return proc
 
-    def start_worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen:
-        return self.start(name, "worker", "--queues", "drafts,dispatch,send", "--concurrency", str(concurrency),
+    def start_worker(self, name: str = "worker", concurrency: int = 2,
+                     queues: str = "drafts,dispatch,send") -> subprocess.Popen:
+        return self.start(name, "worker", "--queues", queues, "--concurrency", str(concurrency),
                           "--loglevel", "INFO", "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h",
                           "--without-gossip", "--without-mingle", "--without-heartbeat")
 

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import openai
 
 from prompts.loader import DraftPrompt, Fact
+from studio.compliance import lint_text
 
 __all__ = ["LLMSettings", "GenerationFailed", "Variant", "write_variant", "cjk_share", "clean_text"]
 
@@ -39,7 +40,7 @@ class LLMSettings:
     max_tokens: int = 220
     timeout_s: float = 60
     candidates: int = 2
-    attempts: int = 3
+    attempts: int = 4
     top_p: float = 0.9
     # llama.cpp sampling extras, sent only in completion mode; None leaves them to the server.
     repeat_penalty: float | None = 1.15
@@ -354,7 +355,9 @@ def _evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
     length = _visible_len(text)
     if length < max(20, int(prompt.min_chars * 0.6)):
         return _Candidate(text, reason=f"too short ({length} characters)")
-    hits = [word for word in prompt.taboo if word and word in text]
+    # The compliance engine knows word boundaries: taboo 亲 must not reject 亲切.
+    hits = [f.text for f in lint_text(text, persona_taboo=list(prompt.taboo))
+            if f.rule == "persona.taboo" and f.severity == "block"]
     if hits:
         return _Candidate(text, reason=f"uses a taboo word ({hits[0]})")
     own = generated.replace(prompt.closing, "\n") if prompt.closing else generated
