@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -55,7 +56,9 @@ def role_required(*roles: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site: no scheme, no host, no backslash or control tricks."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) \
+            and not any(ch == "\\" or ord(ch) < 32 for ch in target) and not urlsplit(target).netloc:
         return target
     return url_for("web.dashboard")
 

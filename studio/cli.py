@@ -133,8 +133,7 @@ def demo_setup():
     """Import the demo brand kit and create the demo logins."""
     result = brands.import_brand_kit(DEMO_KIT)
     for username, role, password in DEMO_USERS:
-        if accounts.authenticate(username, password) is None:
-            accounts.create_user(username, password, role)
+        accounts.ensure_user(username, password, role)
     click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
     for username, role, password in DEMO_USERS:
         click.echo(f"  {role:<8} {username} / {password}")

@@ -12,12 +12,14 @@ def draft_variant(post_id: int) -> None:
 @shared_task(ignore_result=True)
 def dispatch_due_deliveries() -> int:
     claimed = delivery.claim_due_deliveries()
+    lease = delivery.lease_seconds()
     for delivery_id in claimed:
-        send_delivery.delay(delivery_id)
+        # After the lease the claim is handed out again, so an older message must not also run.
+        send_delivery.apply_async((delivery_id,), expires=lease)
     return len(claimed)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, time_limit=90)
 def send_delivery(delivery_id: int) -> None:
     # A redelivered message finds the delivery no longer 'claimed' and sends nothing.
     delivery.send_delivery(delivery_id)

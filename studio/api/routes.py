@@ -45,7 +45,7 @@ def list_brands():
 @bp.get("/brands/<slug>/search")
 @token_required
 def search(slug: str):
-    return jsonify(brands.search_knowledge(slug, request.args.get("q", ""), k=request.args.get("k", 5, type=int)))
+    return jsonify(brands.search_knowledge(slug, request.args.get("q", ""), k=min(max(request.args.get("k", 5, type=int) or 5, 1), 100)))
 
 
 @bp.post("/briefs")

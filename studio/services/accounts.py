@@ -36,6 +36,12 @@ def create_user(username: str, password: str, role: str) -> User:
     return user
 
 
+def ensure_user(username: str, password: str, role: str) -> User:
+    """Create the user if missing; an existing user keeps the password they chose."""
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    return user or create_user(username, password, role)
+
+
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(db.select(User).where(User.username == username))
     if user and check_password_hash(user.password_hash, password or ""):

@@ -22,8 +22,12 @@ CLAIMABLE = ("scheduled", "retry")
 MAX_ATTEMPTS = 5
 
 
+def lease_seconds() -> float:
+    return float(current_app.config["STUDIO_DELIVERY_LEASE"])
+
+
 def _lease() -> timedelta:
-    return timedelta(seconds=current_app.config["STUDIO_DELIVERY_LEASE"])
+    return timedelta(seconds=lease_seconds())
 
 
 def claim_due_deliveries(limit: int = 500) -> list[int]:
@@ -86,41 +90,55 @@ def send_delivery(delivery_id: int) -> str | None:
         return None
     delivery = db.session.get(Delivery, delivery_id)
     try:
-        result = get_adapter(delivery.channel.type).send(build_message(delivery))
-    except Exception as exc:  # an adapter bug must not leave the delivery in limbo
-        log.exception("adapter %s crashed on delivery %s", delivery.channel.type, delivery_id)
-        db.session.rollback()
-        delivery = db.session.get(Delivery, delivery_id)
-        result = SendResult("unknown", f"适配器异常：{type(exc).__name__}")
+        adapter = get_adapter(delivery.channel.type)
+    except ValueError as exc:  # nothing left the studio, so this is a plain failure
+        result = SendResult("permanent", str(exc))
+    else:
+        try:
+            result = adapter.send(build_message(delivery))
+        except Exception as exc:  # an adapter bug after the request may have left: never resend blindly
+            log.error("adapter %s crashed on delivery %s: %s", delivery.channel.type, delivery_id,
+                      type(exc).__name__)
+            db.session.rollback()
+            delivery = db.session.get(Delivery, delivery_id)
+            result = SendResult("unknown", f"适配器异常：{type(exc).__name__}")
     _record_result(delivery, result)
     db.session.commit()
     return delivery.status
 
 
 def _record_result(delivery: Delivery, result: SendResult) -> None:
+    """Write the outcome only if the delivery is still ours (sending); otherwise the lease ran out first."""
     now = utcnow()
-    delivery.response, delivery.lease_until = result.detail[:2000], None
+    values = {"response": result.detail[:2000], "lease_until": None, "updated_at": now}
     channel = delivery.channel.name
     if result.outcome == "sent":
-        delivery.status, delivery.sent_at = "sent", now
-        audit.record("sent", post_id=delivery.post_id, detail=f"{channel}：{result.detail}")
-        _mark_published_when_done(delivery.post_id)
+        values.update(status="sent", sent_at=now)
+        action, detail = "sent", f"{channel}：{result.detail}"
     elif result.outcome == "transient" and delivery.attempts < MAX_ATTEMPTS:
         backoff = max(result.retry_after or 0.0, 5.0 * 2 ** (delivery.attempts - 1))
-        delivery.status, delivery.not_before = "retry", now + timedelta(seconds=backoff)
-        audit.record("retry", post_id=delivery.post_id, detail=f"{channel}：{result.detail}，{backoff:.0f}秒后重试")
+        values.update(status="retry", not_before=now + timedelta(seconds=backoff))
+        action, detail = "retry", f"{channel}：{result.detail}，{backoff:.0f}秒后重试"
     elif result.outcome == "unknown":
-        delivery.status = "unconfirmed"
-        audit.record("unconfirmed", post_id=delivery.post_id, detail=f"{channel}：{result.detail}")
+        values.update(status="unconfirmed")
+        action, detail = "unconfirmed", f"{channel}：{result.detail}"
     else:
-        delivery.status = "failed"
-        audit.record("failed", post_id=delivery.post_id, detail=f"{channel}：{result.detail}")
+        values.update(status="failed")
+        action, detail = "failed", f"{channel}：{result.detail}"
+    written = db.session.execute(update(Delivery).where(Delivery.id == delivery.id, Delivery.status == "sending")
+                                 .values(**values), execution_options={"synchronize_session": False}).rowcount
+    if written != 1:
+        log.warning("delivery %s was no longer sending when its result (%s) came", delivery.id, result.outcome)
+        return
+    db.session.refresh(delivery)
+    audit.record(action, post_id=delivery.post_id, detail=detail)
+    if action == "sent":
+        _mark_published_when_done(delivery.post_id)
 
 
 def _mark_published_when_done(post_id: int) -> None:
     post = db.session.get(Post, post_id)
     statuses = db.session.scalars(db.select(Delivery.status).where(
         Delivery.post_id == post_id, Delivery.revision_id == post.current_revision_id)).all()
-    db.session.flush()
     if post.status == "scheduled" and statuses and all(s in ("sent", "cancelled") for s in statuses):
         post.status = "published"

@@ -1,6 +1,7 @@
 """Briefs and drafting: one grounded variant per segment, in the persona's voice."""
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,9 +15,11 @@ from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, Revision, Segment
 from studio.services import audit
 from studio.services.brands import get_brand
-from studio.services.errors import InvalidInput, NotFound
+from studio.services.errors import InvalidInput, NotFound, StudioError
 from studio.services.knowledge_base import get_index, index_errors
 from studio.services.llm import GenerationFailed, LLMSettings, write_variant
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -103,8 +106,14 @@ def start_drafting(brief_id: int) -> None:
 
     from workers.tasks import draft_variant
 
-    post_ids = [post.id for post in get_brief(brief_id).posts if post.status == "generating"]
-    group(draft_variant.s(post_id) for post_id in post_ids).apply_async()
+    posts = [post for post in get_brief(brief_id).posts if post.status == "generating"]
+    try:
+        group(draft_variant.s(post.id) for post in posts).apply_async()
+    except Exception as exc:
+        log.exception("could not queue drafting of brief %s", brief_id)
+        for post in posts:
+            post.status, post.error = "error", f"生成任务未能排队（{type(exc).__name__}）：请检查消息队列后重试"
+        db.session.commit()
 
 
 def get_brief(brief_id: int) -> Brief:
@@ -176,8 +185,15 @@ def draft_post(post_id: int) -> None:
     if post is None or post.status != "generating":
         return
     brief = post.brief
-    composed = compose_variant(brief.as_prompt_dict(), brand_context(brief.brand), brief.persona.as_prompt_dict(),
-                               post.segment.as_prompt_dict(), brief.channel.type)
+    try:
+        composed = compose_variant(brief.as_prompt_dict(), brand_context(brief.brand),
+                                   brief.persona.as_prompt_dict(), post.segment.as_prompt_dict(), brief.channel.type)
+    except Exception as exc:  # the progress bar must finish whatever went wrong
+        log.exception("drafting post %s failed", post_id)
+        db.session.rollback()
+        post = db.session.get(Post, post_id)
+        reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
+        composed = ComposedVariant(segment=post.segment.slug, error=f"生成失败：{reason}")
     if composed.error:
         post.status, post.error = "error", composed.error
         audit.record("draft_failed", post_id=post.id, detail=composed.error)

@@ -11,8 +11,8 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquo
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 # Mentions that would ping a whole group on WeCom, Feishu, DingTalk, Slack or Telegram.
-_MASS_MENTIONS = re.compile(r"@(all|所有人|全体成员|everyone|channel|here)\b|<at\s+user_id=\"?all\"?>",
-                            re.IGNORECASE)
+_MASS_MENTIONS = re.compile(r"@(all|所有人|全体成员|everyone|channel|here)(?![A-Za-z0-9_])"
+                            r"|<at\s+(user_)?id=\"?all\"?\s*/?>", re.IGNORECASE)
 
 
 def markdown_to_safe_html(text: str) -> str:
@@ -31,6 +31,7 @@ def defuse_mass_mentions(text: str) -> str:
 def markdown_to_plain_text(text: str) -> str:
     """A readable plain-text form of a Markdown post, for channels without Markdown."""
     html = md.markdown(text or "", extensions=["extra", "sane_lists"])
+    html = re.sub(r">\s*\n\s*<", "><", html)  # the newlines Markdown puts between block tags
     html = re.sub(r"</(p|li|h\d|blockquote|tr)>", "\n", html)
     html = re.sub(r"<li>", "• ", html)
     plain = nh3.clean(html, tags=set())

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
+
 from studio.extensions import db
 from studio.models import Channel, Delivery, User, utcnow
 from studio.services import audit
@@ -69,12 +71,15 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
 
 def cancel_pending_deliveries(post_id: int, actor_id: int | None = None) -> int:
     """Cancel what has not started sending; the caller commits."""
-    pending = db.session.scalars(db.select(Delivery).where(Delivery.post_id == post_id,
-                                                           Delivery.status.in_(PENDING))).all()
-    for delivery in pending:
-        delivery.status = "cancelled"
-        audit.record("cancelled", post_id=post_id, actor_id=actor_id, detail=delivery.key)
-    return len(pending)
+    # One conditional update: a delivery a worker has started sending is left alone.
+    cancelled = db.session.scalars(
+        update(Delivery).where(Delivery.post_id == post_id, Delivery.status.in_(PENDING))
+        .values(status="cancelled", updated_at=utcnow()).returning(Delivery.key),
+        execution_options={"synchronize_session": False}).all()
+    for key in cancelled:
+        audit.record("cancelled", post_id=post_id, actor_id=actor_id, detail=key)
+    db.session.expire_all()
+    return len(cancelled)
 
 
 def deliveries_of(post_id: int) -> list[Delivery]:

@@ -14,6 +14,18 @@ def show_domain_error(exc: StudioError):
     return redirect(back or url_for("web.dashboard"))
 
 
+@bp.app_template_filter("mask_target")
+def mask_target(target: str) -> str:
+    """Show where a channel posts without its key: webhook URLs carry their credentials."""
+    target = target or ""
+    if "://" not in target:
+        return target if len(target) <= 8 else target[:4] + "…"
+    base = target.split("?", 1)[0]
+    scheme, rest = base.split("://", 1)
+    host, _, path = rest.partition("/")
+    return f"{scheme}://{host}/" + ("…" if path or "?" in target else "")
+
+
 def register_blueprints(app) -> None:
     from studio.web import brands, briefs, dashboard, posts, sandbox  # noqa: F401  routes attach to bp
 

@@ -93,7 +93,7 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
     page.click(f"a[href='/posts/{post_id}']")
     page.click("text=批准修订")
     assert "已批准" in page.inner_text("h1")
-    send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=1)
+    send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=2)
     page.fill("input[name=send_at]", send_at.strftime("%Y-%m-%dT%H:%M"))
     page.click("text=排期发送")
     assert "已排期" in page.inner_text("h1")

@@ -131,7 +131,7 @@ def test_brief_to_timed_post_on_real_processes(stack, receiver, llm_config, tmp_
             revision_id = db.session.get(Post, post_id).current_revision_id
         client.post(f"/posts/{post_id}/approve", data={"revision_id": revision_id})
         assert _status(app, post_id) == "approved"
-        send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(seconds=4)
+        send_at = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(seconds=8)).replace(microsecond=0)
         response = client.post(f"/posts/{post_id}/schedule", data={
             "send_at": send_at.strftime("%Y-%m-%dT%H:%M:%S"), "channels": ["sandbox-main", "partner-webhook"]})
         assert response.status_code == 302 and _status(app, post_id) == "scheduled"

@@ -78,3 +78,43 @@ def test_secret_key_is_generated_per_install_not_hard_coded(tmp_path):
     again = make_app(tmp_path / "a").config["SECRET_KEY"]
     other = make_app(tmp_path / "b").config["SECRET_KEY"]
     assert first == again and first != other and len(first) >= 32
+
+
+def test_login_never_redirects_off_site(client, users):
+    for target in ("//evil.example/x", "/\\evil.example", "/\\t/evil.example", "https://evil.example/"):
+        response = client.post(f"/login?next={target}", data={"username": "editor",
+                                                             "password": "editor-pass-1"})
+        assert response.status_code == 302
+        assert "evil.example" not in response.headers["Location"], target
+        client.post("/logout")
+
+
+def test_every_route_needs_a_login(app, client, users):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "health", "auth.login", "i18n.set_language") or \
+                rule.endpoint.startswith("api."):
+            continue
+        path = rule.rule.replace("<int:", "<").replace("<", "").replace(">", "")
+        path = "/".join("1" if part in ("post_id", "brief_id", "channel_id") else
+                        ("chayun" if part == "slug" else part) for part in path.split("/"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(path, method=method)
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (method, path)
+
+
+def test_editors_cannot_approve_and_reviewers_cannot_edit(client, auth, app, demo_brand):
+    from tests.studio.factories import drafted_post
+
+    with app.app_context():
+        post_id = drafted_post(author="admin").id
+    auth.login("editor")
+    assert client.post(f"/posts/{post_id}/approve", data={"revision_id": 1}).status_code == 403
+    auth.logout()
+    auth.login("reviewer")
+    assert client.post(f"/posts/{post_id}/revisions", data={"body": "改"}).status_code == 403
+
+
+def test_channel_credentials_are_not_shown_on_the_brand_page(client, auth, demo_brand):
+    auth.login("editor")
+    page = client.get("/brands/chayun").get_data(as_text=True)
+    assert "127.0.0.1:8765/…" in page and "/hook" not in page

@@ -156,18 +156,25 @@ def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path,
             db.session.commit()
             make_due(post.id)
         results: list[list[int]] = []
+        errors: list[BaseException] = []
+        start = threading.Barrier(4)
 
         def claim():
-            with app.app_context():
-                results.append(delivery.claim_due_deliveries(limit=25))
+            try:
+                with app.app_context():
+                    start.wait()
+                    results.append(delivery.claim_due_deliveries(limit=25))
+            except BaseException as exc:  # surfaced below: a thread's error must fail the test
+                errors.append(exc)
 
         threads = [threading.Thread(target=claim) for _ in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        assert errors == []
         claimed = [delivery_id for batch in results for delivery_id in batch]
-        assert len(claimed) == len(set(claimed))
+        assert len(claimed) == len(set(claimed)) == 61  # every due delivery, each exactly once
         with app.app_context():
             assert len(claimed) == db.session.scalar(db.select(db.func.count()).select_from(Delivery).where(
                 Delivery.status == "claimed"))
