@@ -131,7 +131,12 @@ def user_token(username: str):
 @service_command
 def demo_setup():
     """Import the demo brand kit and create the demo logins."""
-    result = brands.import_brand_kit(DEMO_KIT)
+    from flask import current_app
+
+    from studio.services.library import copy_kit
+
+    kit = copy_kit(DEMO_KIT, Path(current_app.config["STUDIO_DATA_DIR"]), "chayun")
+    result = brands.import_brand_kit(kit)
     for username, role, password in DEMO_USERS:
         accounts.ensure_user(username, password, role)
     click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")

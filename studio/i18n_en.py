@@ -24,7 +24,10 @@ ENGLISH: dict[str, str] = {
         "No messages yet: scheduled posts appear here when they are sent.",
     "知识检索": "Knowledge search", "检索": "Search", "例如：泡白牡丹要多热的水": "e.g. how hot should the water be",
     "知识文档": "Knowledge documents", "类型": "Type", "标题": "Title", "有效期": "Valid", "口头禅": "Catchphrases",
-    "禁用词": "Taboo words", "合规检查": "Compliance check",
+    "禁用词": "Taboo words", "融合排名": "Fused rank", "文档": "Document", "融合分": "Fused score",
+    "向量": "Vector", "片段": "Chunk", "上传文件（Markdown、CSV、TXT、JSON、PDF、DOCX）":
+        "Upload files (Markdown, CSV, TXT, JSON, PDF, DOCX)", "上传并导入": "Upload and import",
+    "重建索引": "Re-index", "来源": "Source", "删除": "Delete", "索引片段": "Indexed chunks", "合规检查": "Compliance check",
     "此修订有合规阻断项，放行理由": "This revision has blocking findings; reason to let it through",
     # statuses, roles, audit actions
     "generating": "drafting…", "error": "error", "draft": "draft", "in_review": "in review",

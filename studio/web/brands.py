@@ -1,6 +1,7 @@
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 
-from studio.services import brands
+from studio.auth import role_required
+from studio.services import brands, library
 from studio.services.errors import StudioError
 from studio.web import bp
 
@@ -10,10 +11,40 @@ def brand(slug: str):
     brand = brands.get_brand(slug)
     query = request.args.get("q", "").strip()
     hits, error = [], ""
-    if query:
-        try:
-            hits = brands.search_knowledge(slug, query, k=8)
-        except StudioError as exc:
-            error = str(exc)
+    try:
+        hits = library.search_playground(slug, query)
+    except StudioError as exc:
+        error = str(exc)
     return render_template("brand.html", brand=brand, documents=brands.list_documents(brand.id), query=query,
                            hits=hits, error=error)
+
+
+@bp.get("/brands/<slug>/documents/<doc_id>")
+def document(slug: str, doc_id: str):
+    row, chunks = library.document_chunks(slug, doc_id)
+    return render_template("document.html", brand=brands.get_brand(slug), document=row, chunks=chunks)
+
+
+@bp.post("/brands/<slug>/documents")
+@role_required("editor")
+def upload_documents(slug: str):
+    files = [(f.filename or "", f.read()) for f in request.files.getlist("files") if f and f.filename]
+    result = library.add_files(slug, files)
+    flash(f"已导入：{result['documents']} 篇文档，{result['chunks']} 个片段", "ok")
+    return redirect(url_for("web.brand", slug=slug))
+
+
+@bp.post("/brands/<slug>/documents/<doc_id>/delete")
+@role_required("editor")
+def delete_document(slug: str, doc_id: str):
+    library.delete_document(slug, doc_id)
+    flash(f"已删除 {doc_id}", "ok")
+    return redirect(url_for("web.brand", slug=slug))
+
+
+@bp.post("/brands/<slug>/reindex")
+@role_required("admin")
+def reindex(slug: str):
+    result = library.reindex(slug)
+    flash(f"已重建索引：{result['chunks']} 个片段", "ok")
+    return redirect(url_for("web.brand", slug=slug))
