@@ -22,9 +22,11 @@ def test_tokenizer_drops_punctuation_whitespace_and_stopwords():
 
 
 def test_added_brand_terms_stay_whole():
-    assert "茶韵山房" not in tokenize("欢迎来到茶韵山房")
-    add_words(["茶韵山房"])
-    assert "茶韵山房" in tokenize("欢迎来到茶韵山房")
+    # A made-up name no other test adds: jieba's dictionary is shared by the whole process.
+    term = "岚霁栖茶舍"
+    assert term not in tokenize(f"欢迎来到{term}")
+    add_words([term])
+    assert term in tokenize(f"欢迎来到{term}")
 
 
 def test_best_matching_text_ranks_first():
