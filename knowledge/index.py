@@ -93,8 +93,11 @@ class KnowledgeIndex:
     # ---- writing -------------------------------------------------------------------------------
 
     def sync_brand(self, brand_slug: str, documents: Sequence[Document], *, extra_terms: Iterable[str] = (),
-                   reindex: bool = False) -> dict:
-        """Make the brand's index match `documents`, re-embedding only changed ones."""
+                   reindex: bool = False, keep: Iterable[str] = ()) -> dict:
+        """Make the brand's index match `documents`, re-embedding only changed ones.
+
+        `keep` names documents to leave exactly as indexed (their file failed to load this time).
+        """
         ids = [d.doc_id for d in documents]
         if len(set(ids)) != len(ids):
             raise ValueError("documents have duplicate doc_id values")
@@ -115,6 +118,8 @@ class KnowledgeIndex:
                 upserts.append((chunk_id, text, self._metadata(brand_slug, doc, i, len(chunks))))
             if old:
                 stale.extend(sorted(old["ids"] - set(chunk_ids)))
+        for doc_id in keep:
+            indexed.pop(doc_id, None)
         for old in indexed.values():
             stale.extend(sorted(old["ids"]))
         for start in range(0, len(upserts), _BATCH):

@@ -48,12 +48,20 @@ def service_command(func):
 @click.option("--json", "as_json", is_flag=True)
 @service_command
 def import_brand(kit_dir: Path, reindex: bool, as_json: bool):
-    """Import or update a brand kit folder (brand.yaml + knowledge/)."""
+    """Import or update a brand kit folder (brand.yaml + knowledge/).
+
+    A knowledge file that does not load is skipped, named on stderr, and keeps its earlier version in the
+    index; the rest is imported and the exit code is 1. A bad brand.yaml changes nothing.
+    """
     result = brands.import_brand_kit(kit_dir, reindex=reindex)
     if as_json:
         _emit(result)
     else:
         click.echo(f"imported {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
+    for skipped in result.get("skipped", []):
+        click.echo(f"跳过 / skipped {skipped['file']}: {skipped['reason']}", err=True)
+    if result.get("skipped"):
+        sys.exit(1)
 
 
 @knowledge_cli.command("search")

@@ -11,10 +11,14 @@ from studio.services.errors import InvalidInput, NotFound
 from studio.services.knowledge_base import get_index, index_errors
 
 
-def import_brand_kit(path: str | Path, *, reindex: bool = False) -> dict:
-    """Create or update a brand from its kit; re-import updates, removed files leave the index."""
+def import_brand_kit(path: str | Path, *, reindex: bool = False, strict: bool = False) -> dict:
+    """Create or update a brand from its kit; re-import updates, removed files leave the index.
+
+    A knowledge file that does not load is skipped and reported, and whatever it held before stays
+    indexed as it was; problems in brand.yaml (or any problem, when strict) refuse the whole import.
+    """
     try:
-        kit = load_brand_kit(Path(path))
+        kit = load_brand_kit(Path(path), strict=strict)
     except KitError as exc:
         raise InvalidInput(f"品牌资料包有误 / invalid brand kit: {exc}") from exc
     brand = db.session.scalar(db.select(Brand).where(Brand.slug == kit.slug)) or Brand(slug=kit.slug)
@@ -27,16 +31,20 @@ def import_brand_kit(path: str | Path, *, reindex: bool = False) -> dict:
     _sync_personas(brand, kit)
     _sync_segments(brand, kit)
     _sync_channels(brand, kit)
-    _sync_documents(brand, kit)
+    kept = _sync_documents(brand, kit)
     try:
         # The index is synced last and is idempotent: if it fails, nothing in the database changed.
         with index_errors():
-            result = get_index().sync_brand(kit.slug, kit.documents, extra_terms=_brand_terms(kit), reindex=reindex)
+            result = get_index().sync_brand(kit.slug, kit.documents, extra_terms=_brand_terms(kit),
+                                            reindex=reindex, keep=kept)
     except Exception:
         db.session.rollback()
         raise
     db.session.commit()
-    return {"brand": kit.slug, "documents": len(kit.documents), "chunks": result["chunks"]}
+    summary = {"brand": kit.slug, "documents": len(kit.documents) + len(kept), "chunks": result["chunks"]}
+    if kit.skipped:
+        summary["skipped"] = [{"file": file, "reason": reason} for file, reason in kit.skipped]
+    return summary
 
 
 def _plain(value):
@@ -98,9 +106,11 @@ def _sync_channels(brand: Brand, kit: BrandKit) -> None:
         row.active = False
 
 
-def _sync_documents(brand: Brand, kit: BrandKit) -> None:
+def _sync_documents(brand: Brand, kit: BrandKit) -> list[str]:
+    """Upsert document rows; rows from files skipped this time stay. Returns the kept doc ids."""
     existing = {row.doc_id: row for row in db.session.scalars(
         db.select(KnowledgeDocument).where(KnowledgeDocument.brand_id == brand.id))}
+    skipped_files = {file for file, _ in kit.skipped}
     for doc in kit.documents:
         row = existing.pop(doc.doc_id, None) or KnowledgeDocument(brand_id=brand.id, doc_id=doc.doc_id)
         if row.checksum != doc.checksum:
@@ -108,8 +118,11 @@ def _sync_documents(brand: Brand, kit: BrandKit) -> None:
         row.type, row.title, row.source, row.checksum = doc.type, doc.title, doc.source, doc.checksum
         row.valid_from, row.valid_to = doc.valid_from, doc.valid_to
         db.session.add(row)
+    kept = [row.doc_id for row in existing.values() if row.source in skipped_files]
     for row in existing.values():
-        db.session.delete(row)
+        if row.source not in skipped_files:
+            db.session.delete(row)
+    return kept
 
 
 def get_brand(slug: str) -> Brand:

@@ -44,7 +44,8 @@ def _replace_and_reimport(slug: str, changes: dict[Path, bytes | None]) -> dict:
                 tmp = path.with_name(f".{path.name}.uploading")
                 tmp.write_bytes(data)
                 os.replace(tmp, path)
-        return import_brand_kit(get_brand(slug).kit_path)
+        # Strict: an uploaded file that does not load is refused, not skipped.
+        return import_brand_kit(get_brand(slug).kit_path, strict=True)
     except Exception:
         for path, data in backups.items():
             if data is None:

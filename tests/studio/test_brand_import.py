@@ -51,39 +51,50 @@ def test_reimport_is_idempotent_and_removed_files_leave_the_index(runner, app, k
         assert db.session.scalar(db.select(KnowledgeDocument).where(KnowledgeDocument.doc_id == doc_id)) is None
 
 
-def test_csv_row_without_sku_is_named_and_nothing_stored_changes(runner, app, kit):
-    assert _import(runner, kit).exit_code == 0
+def test_a_bad_file_is_skipped_and_named_and_keeps_what_it_held(runner, app, kit):
+    first = json.loads(_import(runner, kit).output)
     csv = kit / "knowledge" / "products.csv"
     lines = csv.read_text(encoding="utf-8").splitlines()
     lines[2] = "," + lines[2].split(",", 1)[1]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (kit / "knowledge" / "story-founding.md").unlink()
+    (kit / "knowledge" / "new-faq.md").write_text(
+        "---\nid: faq-gift\ntype: faq\ntitle: 礼盒包装\n---\n### 问：能包礼盒吗？\n答：可以，免费加礼盒和贺卡。",
+        encoding="utf-8")
     result = _import(runner, kit)
     assert result.exit_code == 1
-    assert "products.csv" in result.output and "sku" in result.output
+    assert "products.csv" in result.stderr and "sku" in result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["skipped"][0]["file"].endswith("products.csv")
+    assert summary["documents"] == first["documents"]  # one removed, one added, the CSV rows kept
     with app.app_context():
-        assert db.session.scalar(db.select(KnowledgeDocument).where(
-            KnowledgeDocument.doc_id == "story-founding")) is not None
-    hits = json.loads(runner.invoke(args=["knowledge", "search", "茶韵山房 创立", "--brand", "chayun", "-k", "20",
-                                          "--json"]).output)
-    assert "story-founding" in {hit["doc_id"] for hit in hits}
+        stored = {row.doc_id for row in db.session.scalars(db.select(KnowledgeDocument))}
+    assert "BM-2024" in stored and "faq-gift" in stored and "story-founding" not in stored
+    hits = json.loads(runner.invoke(args=["knowledge", "search", "BM-2024 白牡丹 价格", "--brand", "chayun",
+                                          "-k", "10", "--json"]).output)
+    assert "BM-2024" in {hit["doc_id"] for hit in hits}, "the rows of the bad CSV stay indexed as before"
 
 
 @pytest.mark.parametrize("breakage, named", [
     (lambda kit: (kit / "brand.yaml").write_text("slug: [unclosed", encoding="utf-8"), "brand.yaml"),
-    (lambda kit: (kit / "knowledge" / "latin1.md").write_bytes("---\nid: x\n---\n茶".encode("gb18030")),
-     "latin1.md"),
     (lambda kit: (kit / "brand.yaml").write_text(
         (kit / "brand.yaml").read_text(encoding="utf-8").replace("lifecycle_stage: 引入", "lifecycle_stage: 成交"),
         encoding="utf-8"), "成交"),
 ])
-def test_malformed_kit_gets_a_message_naming_the_problem(runner, app, kit, breakage, named):
+def test_a_malformed_brand_yaml_is_named_and_imports_nothing(runner, app, kit, breakage, named):
     breakage(kit)
     result = _import(runner, kit)
     assert result.exit_code == 1
     assert named in result.output
     with app.app_context():
         assert db.session.scalar(db.select(Brand)) is None
+
+
+def test_a_file_in_another_encoding_is_skipped_with_its_name(runner, app, kit):
+    (kit / "knowledge" / "gbk-notes.md").write_bytes("---\nid: x\n---\n茶".encode("gb18030"))
+    result = _import(runner, kit)
+    assert result.exit_code == 1 and "gbk-notes.md" in result.stderr
+    assert json.loads(result.stdout)["documents"] >= 10
 
 
 def test_a_brand_never_sees_another_brands_chunks(runner, kit, tmp_path):
