@@ -177,7 +177,8 @@ class Revision(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-DELIVERY_STATES = ("scheduled", "claimed", "sending", "sent", "failed", "retry", "unconfirmed", "cancelled")
+DELIVERY_STATES = ("scheduled", "claimed", "sending", "sent", "failed", "retry", "unconfirmed", "missed",
+                   "cancelled")
 
 
 class Delivery(db.Model):

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from studio.extensions import db
 from studio.models import Delivery, Post, utcnow
 from studio.services import audit
+from studio.services.errors import Forbidden, InvalidTransition, NotFound
 from studio.services.rendering import defuse_mass_mentions, markdown_to_plain_text
 from workers.channels import OutgoingMessage, SendResult, get_adapter
 
@@ -34,6 +35,7 @@ def claim_due_deliveries(limit: int = 500) -> list[int]:
     """Claim due deliveries for sending; each id is claimed by exactly one dispatcher."""
     now = utcnow()
     _recover_stale(now)
+    hold_missed_deliveries(now)
     candidates = db.select(Delivery.id).where(Delivery.status.in_(CLAIMABLE), Delivery.not_before <= now) \
         .order_by(Delivery.not_before).limit(limit)
     if db.engine.dialect.name == "postgresql":
@@ -142,3 +144,71 @@ def _mark_published_when_done(post_id: int) -> None:
         Delivery.post_id == post_id, Delivery.revision_id == post.current_revision_id)).all()
     if post.status == "scheduled" and statuses and all(s in ("sent", "cancelled") for s in statuses):
         post.status = "published"
+
+
+NEEDS_ATTENTION = ("failed", "unconfirmed", "missed")
+DEFAULT_GRACE_MINUTES = 15
+
+
+def _grace(delivery: Delivery) -> timedelta:
+    minutes = (delivery.post.brief.brand.settings or {}).get("grace_minutes", DEFAULT_GRACE_MINUTES)
+    try:
+        return timedelta(minutes=float(minutes))
+    except (TypeError, ValueError):
+        return timedelta(minutes=DEFAULT_GRACE_MINUTES)
+
+
+def hold_missed_deliveries(now) -> list[int]:
+    """Posts that fell due while nothing ran: late within the brand's grace period, otherwise held."""
+    oldest_grace = now - timedelta(minutes=1)
+    candidates = db.session.scalars(db.select(Delivery).where(
+        Delivery.status == "scheduled", Delivery.due_at < oldest_grace)).all()
+    missed = []
+    for delivery in candidates:
+        if delivery.due_at >= now - _grace(delivery):
+            continue
+        held = db.session.execute(update(Delivery).where(Delivery.id == delivery.id,
+                                                         Delivery.status == "scheduled")
+                                  .values(status="missed", response="错过发送时间，已超过宽限期：请人工决定",
+                                          updated_at=now), execution_options={"synchronize_session": False})
+        if held.rowcount == 1:
+            audit.record("missed", post_id=delivery.post_id, detail=f"{delivery.channel.name}：已超过宽限期")
+            missed.append(delivery.id)
+    return missed
+
+
+def mark_sent(delivery_id: int, actor) -> Delivery:
+    """A reviewer checked the group: the unconfirmed post did arrive."""
+    delivery = _attention(delivery_id, actor, ("unconfirmed",))
+    delivery.status, delivery.sent_at = "sent", utcnow()
+    audit.record("confirmed_sent", post_id=delivery.post_id, actor_id=actor.id, detail=delivery.channel.name)
+    _mark_published_when_done(delivery.post_id)
+    db.session.commit()
+    return delivery
+
+
+def send_again(delivery_id: int, actor) -> Delivery:
+    """A reviewer decided to send once more (the same idempotency key goes with it)."""
+    delivery = _attention(delivery_id, actor, NEEDS_ATTENTION)
+    if delivery.revision_id != delivery.post.current_revision_id:
+        raise InvalidTransition("帖子已有新的修订，请重新审核并排期，而不是重发旧版本")
+    delivery.status, delivery.not_before, delivery.lease_until = "scheduled", utcnow(), None
+    audit.record("resend", post_id=delivery.post_id, actor_id=actor.id, detail=delivery.channel.name)
+    db.session.commit()
+    return delivery
+
+
+def _attention(delivery_id: int, actor, allowed: tuple[str, ...]) -> Delivery:
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None:
+        raise NotFound(f"没有发送记录 #{delivery_id}")
+    if not actor.can("reviewer"):
+        raise Forbidden("只有审核员可以处理发送异常")
+    if delivery.status not in allowed:
+        raise InvalidTransition(f"当前状态（{delivery.status}）不能这样处理")
+    return delivery
+
+
+def deliveries_needing_attention(limit: int = 50) -> list[Delivery]:
+    return db.session.scalars(db.select(Delivery).where(Delivery.status.in_(NEEDS_ATTENTION))
+                              .order_by(Delivery.updated_at.desc()).limit(limit)).all()

@@ -1,7 +1,7 @@
 from flask import render_template
 from flask_login import current_user
 
-from studio.services import brands, review, scheduling
+from studio.services import brands, delivery, review, scheduling
 from studio.web import bp
 
 
@@ -10,6 +10,7 @@ def dashboard():
     posts = review.posts_by_status(limit=50)
     return render_template("dashboard.html", posts=posts, queue=review.review_queue(),
                            deliveries=scheduling.upcoming_deliveries(limit=20), brands=brands.list_brands(),
+                           attention=delivery.deliveries_needing_attention(),
                            user=current_user)
 
 

@@ -4,7 +4,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import audit, compliance, review, scheduling
+from studio.services import audit, compliance, delivery, review, scheduling
 from studio.services.errors import InvalidInput
 from studio.services.rendering import markdown_to_safe_html
 from studio.web import bp
@@ -79,3 +79,19 @@ def preview():
 def lint(post_id: int):
     """Findings for the text in the editor, as the editor types."""
     return jsonify(compliance.finding_dicts(compliance.lint_post(post_id, request.form.get("body", ""))))
+
+
+@bp.post("/deliveries/<int:delivery_id>/mark-sent")
+@role_required("reviewer")
+def mark_delivery_sent(delivery_id: int):
+    row = delivery.mark_sent(delivery_id, current_user)
+    flash("已标记为已发送", "ok")
+    return redirect(url_for("web.post", post_id=row.post_id))
+
+
+@bp.post("/deliveries/<int:delivery_id>/send-again")
+@role_required("reviewer")
+def send_delivery_again(delivery_id: int):
+    row = delivery.send_again(delivery_id, current_user)
+    flash("已重新排入发送", "ok")
+    return redirect(url_for("web.post", post_id=row.post_id))

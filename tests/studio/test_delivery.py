@@ -8,7 +8,7 @@ import pytest
 from studio.extensions import db
 from studio.models import Channel, Delivery, Revision, SandboxMessage, utcnow
 from studio.services import delivery, review, scheduling
-from studio.services.errors import SlotInPast
+from studio.services.errors import Forbidden, SlotInPast
 from tests.conftest import make_app
 from tests.studio.factories import drafted_post, user
 from tests.support import WebhookReceiver, create_postgres_database, drop_postgres_database
@@ -181,3 +181,38 @@ def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path,
             db.engine.dispose()
     finally:
         drop_postgres_database(url)
+
+
+def test_a_post_past_its_grace_period_is_held_as_missed_not_sent(ctx, receiver):
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook", "sandbox-main"],
+                             user("reviewer"))
+    late, missed = scheduling.deliveries_of(post.id)
+    late.due_at = late.not_before = utcnow() - timedelta(minutes=10)  # within the 15-minute grace period
+    missed.due_at = missed.not_before = utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    claimed = delivery.claim_due_deliveries()
+    assert claimed == [late.id]
+    db.session.refresh(missed)
+    assert missed.status == "missed"
+    assert delivery.deliveries_needing_attention() == [missed]
+
+
+def test_reviewer_resolves_an_unconfirmed_delivery(ctx, receiver):
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook", "sandbox-main"],
+                             user("reviewer"))
+    hook, sandbox = scheduling.deliveries_of(post.id)
+    for row in (hook, sandbox):
+        row.status = "unconfirmed"
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        delivery.mark_sent(hook.id, user("editor"))  # only reviewers decide
+    delivery.mark_sent(sandbox.id, user("reviewer"))
+    delivery.send_again(hook.id, user("reviewer"))
+    assert delivery.claim_due_deliveries() == [hook.id]
+    assert delivery.send_delivery(hook.id) == "sent"
+    assert len(receiver.requests) == 1
+    assert receiver.requests[0].headers["Idempotency-Key"] == hook.key  # the same key, so the receiver can dedupe
+    db.session.refresh(post)
+    assert post.status == "published"
