@@ -7,6 +7,7 @@ from studio.compliance import Finding, lint_text
 from studio.extensions import db
 from studio.models import Brand, Channel, Persona, Post
 from studio.services.errors import InvalidInput, NotFound
+from studio.services.grounding import check_grounding
 
 
 def _strings(values) -> list[str]:
@@ -68,10 +69,22 @@ def lint_options_for(brand_slug: str, persona_slug: str | None = None, channel_s
     return lint_options(brand, persona, channel, max_chars)
 
 
+def cited_facts(post: Post) -> list[dict]:
+    """The retrieved facts the current revision cites (all retrieved ones when it cites none)."""
+    facts = (post.generation or {}).get("facts", [])
+    cited = set(post.current_revision.citations or []) if post.current_revision else set()
+    return [fact for fact in facts if fact.get("doc_id") in cited] or facts
+
+
 def lint_post_text(post: Post, text: str) -> list[Finding]:
-    """Check a post's text against its brand, persona and channel."""
+    """Check a post's text against its brand, persona and channel, and its figures against its facts."""
     brief = post.brief
-    return lint_text(text, **lint_options(brief.brand, brief.persona, brief.channel))
+    findings = lint_text(text, **lint_options(brief.brand, brief.persona, brief.channel))
+    if post.generation:  # a post written by hand from scratch has no facts to hold it to
+        brief_text = " ".join([brief.goal, brief.key_message, *(brief.products or []),
+                               brief.event_date.isoformat() if brief.event_date else ""])
+        findings += check_grounding(text, cited_facts(post), brief_text)
+    return sorted(findings, key=lambda f: (f.start, f.end))
 
 
 def lint_post(post_id: int, text: str | None = None) -> list[Finding]:

@@ -121,3 +121,17 @@ def test_one_click_fixes_clear_the_blocking_findings(ctx):
     assert compliance.blocking(compliance.lint_post(post.id, fixed)) == []
     review.save_revision(post.id, fixed, user("editor"))
     assert review.submit_for_review(post.id, user("editor")).status == "in_review"
+
+
+def test_a_price_the_model_invented_is_flagged_against_the_cited_fact(ctx):
+    from studio.services import compliance
+
+    post = drafted_post(body="小茶来啦~ 白牡丹2024只要98元，泡3分钟就好。")
+    post.generation = {"facts": [{"n": 1, "doc_id": "product-bm-2024", "title": "白牡丹2024",
+                                  "text": "建议90℃冲泡，一盒168元。"}]}
+    db.session.commit()
+    findings = {f.text: f for f in compliance.lint_post(post.id) if f.rule == "ungrounded-claim"}
+    assert findings["98元"].severity == "block" and "168元" in findings["98元"].message
+    assert findings["3分钟"].severity == "warn"
+    with pytest.raises(InvalidTransition):
+        review.submit_for_review(post.id, user("editor"))
