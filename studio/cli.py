@@ -80,20 +80,27 @@ def knowledge_search(query: str, brand_slug: str, k: int, as_json: bool):
         click.echo(f"{rank}. [{hit['doc_id']}] {hit['title']} ({hit['score']:.4f})\n   {hit['text'][:120]}")
 
 
-@click.command("draft")
-@click.option("--brand", "brand_slug", required=True)
-@click.option("--persona", required=True)
-@click.option("--segments", required=True, help="Comma-separated segment slugs.")
-@click.option("--channel", required=True)
-@click.option("--brief", "brief_text", required=True, help="The key message of the brief.")
+@click.group("draft", invoke_without_command=True)
+@click.option("--brand", "brand_slug")
+@click.option("--persona")
+@click.option("--segments", help="Comma-separated segment slugs.")
+@click.option("--channel")
+@click.option("--brief", "brief_text", help="The key message of the brief.")
 @click.option("--goal", default="")
 @click.option("--products", default="", help="Comma-separated product names or SKUs.")
 @click.option("--date", "event_date", default="", help="Event date, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True)
+@click.pass_context
 @with_appcontext
 @service_command
-def draft(brand_slug, persona, segments, channel, brief_text, goal, products, event_date, as_json):
-    """Draft one variant per segment in this process (no worker needed)."""
+def draft(ctx, brand_slug, persona, segments, channel, brief_text, goal, products, event_date, as_json):
+    """Draft one variant per segment in this process (no worker needed); `draft eval` measures drafting."""
+    if ctx.invoked_subcommand is not None:
+        return
+    missing = [name for name, value in (("--brand", brand_slug), ("--persona", persona), ("--segments", segments),
+                                        ("--channel", channel), ("--brief", brief_text)) if value is None]
+    if missing:
+        raise click.UsageError(f"missing option(s): {', '.join(missing)}")
     try:
         on_date = date.fromisoformat(event_date) if event_date else None
     except ValueError:
@@ -110,6 +117,24 @@ def draft(brand_slug, persona, segments, channel, brief_text, goal, products, ev
             click.echo(f"== {row['segment']} ==\n{row['body'] or row['error']}\n引用: {', '.join(row['citations'])}\n")
     if all(row["error"] for row in rows):
         sys.exit(1)
+
+
+@draft.command("eval")
+@click.argument("briefs_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@service_command
+def draft_eval(briefs_file, brand_slug: str, as_json: bool):
+    """Draft every variant of each brief in BRIEFS.jsonl and report the share that passes each check."""
+    from studio.services.draft_eval import evaluate_briefs, load_briefs
+
+    report = evaluate_briefs(brand_slug, load_briefs(briefs_file.readlines()))
+    if as_json:
+        _emit(report)
+    else:
+        for key, value in report.items():
+            click.echo(f"{key:>26}: {value}")
 
 
 @user_cli.command("create")

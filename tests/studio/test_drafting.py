@@ -117,3 +117,33 @@ def test_local_model_drafts_grounded_chinese_variants(tmp_path, llm_config):
         assert row["error"] is None, row
         assert len(CJK.findall(row["body"])) >= 20
         assert row["citations"]
+
+
+def test_draft_eval_scores_every_variant_and_catches_identical_segments(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = make_app(tmp_path / "eval", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+                       STUDIO_LLM_MODEL="provider-model-x")
+        with app.app_context():
+            from studio.cli import DEMO_KIT
+            from studio.services import brands
+            brands.import_brand_kit(DEMO_KIT)
+        briefs = tmp_path / "briefs.jsonl"
+        briefs.write_text("\n".join(json.dumps(b, ensure_ascii=False) for b in [
+            {"id": "a", "brief": "冬日品鉴会，来品白牡丹2024", "persona": "xiaocha", "segments": ["newcomer"],
+             "channel": "sandbox-main"},
+            {"id": "b", "brief": "白牡丹2024上新", "persona": "xiaocha", "segments": ["vip", "lapsed"],
+             "channel": "sandbox-main"}]), encoding="utf-8")
+        result = app.test_cli_runner().invoke(args=["draft", "eval", str(briefs), "--brand", "chayun", "--json"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output)
+        assert report["variants"] == 3
+        assert report["non_empty"] == report["chinese"] == report["mentions_product"] == 1.0
+        assert report["distinct_segments"] == round(1 / 3, 4)  # the fake wrote the same post for vip and lapsed
+        assert report["pairwise_similarity_mean"] == 1.0
+        assert report["acceptable"] <= report["distinct_segments"]
+        assert report["p95_s"] >= report["p50_s"] >= 0
+        bad = app.test_cli_runner().invoke(args=["draft", "eval", str(tmp_path / "briefs.jsonl"), "--brand", "nope"])
+        assert bad.exit_code == 1 and "nope" in bad.output
+    finally:
+        fake.server.shutdown()
