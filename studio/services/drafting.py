@@ -9,10 +9,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import update
 
 from prompts.loader import Fact, build_draft_prompt
 from studio.extensions import db
-from studio.models import Brief, Channel, Persona, Post, Revision, Segment
+from studio.models import Brief, Channel, Persona, Post, Revision, Segment, utcnow
 from studio.services import audit
 from studio.services.brands import get_brand
 from studio.services.errors import InvalidInput, NotFound, StudioError
@@ -194,17 +195,25 @@ def draft_post(post_id: int) -> None:
         post = db.session.get(Post, post_id)
         reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
         composed = ComposedVariant(segment=post.segment.slug, error=f"生成失败：{reason}")
+    # Only the first task to finish writes: a redelivered duplicate finds the post no longer generating.
+    won = db.session.execute(
+        update(Post).where(Post.id == post_id, Post.status == "generating")
+        .values(status="error" if composed.error else "draft", error=composed.error,
+                generation=composed.meta or {}, updated_at=utcnow()),
+        execution_options={"synchronize_session": False}).rowcount
+    if won != 1:
+        db.session.rollback()
+        return
     if composed.error:
-        post.status, post.error = "error", composed.error
-        audit.record("draft_failed", post_id=post.id, detail=composed.error)
+        audit.record("draft_failed", post_id=post_id, detail=composed.error)
     else:
-        revision = Revision(post_id=post.id, number=1, body=composed.body, citations=composed.citations,
+        revision = Revision(post_id=post_id, number=1, body=composed.body, citations=composed.citations,
                             note="模型初稿")
         db.session.add(revision)
         db.session.flush()
-        post.current_revision_id, post.status, post.error = revision.id, "draft", ""
-        post.generation = composed.meta
-        audit.record("drafted", post_id=post.id, detail=f"模型 {composed.meta.get('model')}")
+        db.session.execute(update(Post).where(Post.id == post_id).values(current_revision_id=revision.id),
+                           execution_options={"synchronize_session": False})
+        audit.record("drafted", post_id=post_id, detail=f"模型 {composed.meta.get('model')}")
     db.session.commit()
 
 

@@ -147,3 +147,25 @@ def test_draft_eval_scores_every_variant_and_catches_identical_segments(tmp_path
         assert bad.exit_code == 1 and "nope" in bad.output
     finally:
         fake.server.shutdown()
+
+
+def test_a_stored_draft_error_ends_the_progress_and_a_duplicate_task_changes_nothing(tmp_path):
+    app = make_app(tmp_path / "stored", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
+                   STUDIO_LLM_MODE="completion", STUDIO_LLM_TIMEOUT=5)
+    with app.app_context():
+        from studio.cli import DEMO_KIT
+        from studio.services import accounts, brands, drafting
+        brands.import_brand_kit(DEMO_KIT)
+        editor = accounts.create_user("editor", "editor-pass-1", "editor")
+        brief = drafting.create_brief(drafting.BriefInput(
+            brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
+            key_message="白牡丹2024上新"), author_id=editor.id)
+        [post] = brief.posts
+        drafting.draft_post(post.id)
+        progress = drafting.brief_progress(brief.id)
+        assert progress["done"] == progress["total"] == progress["failed"] == 1
+        assert "127.0.0.1" in progress["posts"][0]["error"]
+        drafting.draft_post(post.id)  # a redelivered task
+        from studio.models import AuditEvent
+        from studio.extensions import db
+        assert [e.action for e in db.session.scalars(db.select(AuditEvent))] == ["created", "draft_failed"]
