@@ -1,7 +1,8 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import brands, library
+from studio.services import brands, channel_check, library
 from studio.services.errors import StudioError
 from studio.web import bp
 
@@ -48,3 +49,19 @@ def reindex(slug: str):
     result = library.reindex(slug)
     flash(f"已重建索引：{result['chunks']} 个片段", "ok")
     return redirect(url_for("web.brand", slug=slug))
+
+
+@bp.route("/brands/<slug>/channels/<channel_slug>", methods=["GET"])
+def channel(slug: str, channel_slug: str):
+    row = channel_check.get_channel(slug, channel_slug)
+    return render_template("channel.html", brand=row.brand, channel=row,
+                           settings=channel_check.visible_settings(row), result=None)
+
+
+@bp.post("/brands/<slug>/channels/<channel_slug>/test")
+@role_required("admin")
+def channel_test(slug: str, channel_slug: str):
+    result = channel_check.send_test_message(slug, channel_slug, current_user)
+    row = channel_check.get_channel(slug, channel_slug)
+    return render_template("channel.html", brand=row.brand, channel=row,
+                           settings=channel_check.visible_settings(row), result=result)
