@@ -81,6 +81,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
             },
             "task_routes": {
                 "workers.tasks.draft_variant": {"queue": "drafts"},
+                "workers.tasks.regenerate_variant": {"queue": "drafts"},
                 "workers.tasks.dispatch_due_deliveries": {"queue": "dispatch"},
                 "workers.tasks.send_delivery": {"queue": "send"},
             },

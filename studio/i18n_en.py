@@ -27,7 +27,9 @@ ENGLISH: dict[str, str] = {
     "禁用词": "Taboo words", "融合排名": "Fused rank", "文档": "Document", "融合分": "Fused score",
     "向量": "Vector", "片段": "Chunk", "上传文件（Markdown、CSV、TXT、JSON、PDF、DOCX）":
         "Upload files (Markdown, CSV, TXT, JSON, PDF, DOCX)", "上传并导入": "Upload and import",
-    "重建索引": "Re-index", "设置": "Settings", "发送测试消息": "Send test message", "transient": "transient",
+    "重建索引": "Re-index", "重新生成": "Regenerate",
+    "重新生成的要求（可选），如：更口语一点、短一点": "Instruction (optional), e.g. more casual, shorter",
+    "regenerate_requested": "regeneration requested", "设置": "Settings", "发送测试消息": "Send test message", "transient": "transient",
     "permanent": "permanent", "unknown": "unknown", "需要处理的发送": "Deliveries needing attention", "标记为已发送": "Mark as sent",
     "重新发送": "Send again", "确认重新发送？群里可能会收到两次。": "Send again? The group may get it twice.",
     "missed": "missed", "confirmed_sent": "confirmed sent", "resend": "sent again", "来源": "Source", "删除": "Delete", "索引片段": "Indexed chunks", "合规检查": "Compliance check",
@@ -49,7 +51,7 @@ CHINESE_LABELS: dict[str, str] = {
     "unconfirmed": "结果未知", "cancelled": "已取消", "editor": "编辑", "reviewer": "审核员", "admin": "管理员",
     "created": "创建", "drafted": "生成初稿", "draft_failed": "生成失败", "edited": "修改",
     "submitted": "提交审核", "rejected": "退回", "override": "合规放行", "missed": "错过发送",
-    "confirmed_sent": "确认已发送", "resend": "重新发送", "transient": "暂时失败（可重试）",
+    "confirmed_sent": "确认已发送", "resend": "重新发送", "regenerate_requested": "请求重新生成", "transient": "暂时失败（可重试）",
     "permanent": "失败", "unknown": "结果未知", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
 }

@@ -9,6 +9,11 @@ def draft_variant(post_id: int) -> None:
     drafting.draft_post(post_id)
 
 
+@shared_task(acks_late=True)
+def regenerate_variant(post_id: int, actor_id: int, instruction: str = "") -> None:
+    drafting.regenerate(post_id, actor_id, instruction)
+
+
 @shared_task(ignore_result=True)
 def dispatch_due_deliveries() -> int:
     claimed = delivery.claim_due_deliveries()

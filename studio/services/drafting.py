@@ -16,7 +16,7 @@ from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, Revision, Segment, utcnow
 from studio.services import audit
 from studio.services.brands import get_brand
-from studio.services.errors import InvalidInput, NotFound, StudioError
+from studio.services.errors import Forbidden, InvalidInput, NotFound, StudioError
 from studio.services.knowledge_base import get_index, index_errors
 from studio.services.llm import GenerationFailed, LLMSettings, write_variant
 
@@ -233,3 +233,46 @@ def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
 
     with ThreadPoolExecutor(max_workers=min(4, len(segments))) as pool:
         return list(pool.map(run, [segment.as_prompt_dict() for segment in segments]))
+
+
+def request_regeneration(post_id: int, actor, instruction: str = "") -> None:
+    """Queue a new model version of one variant, optionally with an instruction (更口语一点, 短一点)."""
+    from workers.tasks import regenerate_variant
+
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"没有帖子 #{post_id}")
+    if not actor.can("editor"):
+        raise Forbidden("只有编辑可以重新生成")
+    if post.status == "generating":
+        raise InvalidInput("初稿还在生成中，请稍候")
+    instruction = (instruction or "").strip()
+    if len(instruction) > 200:
+        raise InvalidInput("修改要求最多200字")
+    audit.record("regenerate_requested", post_id=post_id, actor_id=actor.id, detail=instruction or "（无要求）")
+    db.session.commit()
+    regenerate_variant.delay(post_id, actor.id, instruction)
+
+
+def regenerate(post_id: int, actor_id: int, instruction: str = "") -> None:
+    """Write a fresh variant for the post's segment as a new revision; a failure is recorded, not raised."""
+    from studio.models import User
+    from studio.services.review import save_revision
+
+    post = db.session.get(Post, post_id)
+    actor = db.session.get(User, actor_id)
+    if post is None or actor is None:
+        return
+    brief = post.brief
+    prompt_brief = brief.as_prompt_dict()
+    if instruction:
+        prompt_brief["text"] = f"{prompt_brief['text']}（修改要求：{instruction}）"
+    composed = compose_variant(prompt_brief, brand_context(brief.brand), brief.persona.as_prompt_dict(),
+                               post.segment.as_prompt_dict(), brief.channel.type)
+    if composed.error:
+        audit.record("draft_failed", post_id=post_id, actor_id=actor_id, detail=f"重新生成：{composed.error}")
+        db.session.commit()
+        return
+    note = f"重新生成：{instruction}" if instruction else "重新生成"
+    save_revision(post_id, composed.body, actor, note=note, citations=composed.citations,
+                  generation={**composed.meta, "instruction": instruction})

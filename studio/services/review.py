@@ -17,8 +17,12 @@ def get_post(post_id: int) -> Post:
     return post
 
 
-def save_revision(post_id: int, body: str, author: User, note: str = "") -> Revision:
-    """Store an edit as a new revision; an approved or scheduled post goes back to review."""
+def save_revision(post_id: int, body: str, author: User, note: str = "", citations: list[str] | None = None,
+                  generation: dict | None = None) -> Revision:
+    """Store an edit as a new revision; an approved or scheduled post goes back to review.
+
+    A regenerated revision brings its own citations and generation record; a hand edit keeps the last ones.
+    """
     post = get_post(post_id)
     if not author.can("editor"):
         raise Forbidden("只有编辑可以修改帖子")
@@ -33,11 +37,15 @@ def save_revision(post_id: int, body: str, author: User, note: str = "") -> Revi
     if current is not None and current.body == body:
         return current
     number = (current.number if current else 0) + 1
+    if citations is None:
+        citations = list(current.citations) if current else []
     revision = Revision(post_id=post.id, number=number, body=body, author_id=author.id, note=note[:200],
-                        citations=list(current.citations) if current else [])
+                        citations=citations)
     db.session.add(revision)
     db.session.flush()
     post.current_revision_id = revision.id
+    if generation is not None:
+        post.generation = generation
     audit.record("edited", post_id=post.id, actor_id=author.id, detail=f"修订 {number}")
     if post.status in ("approved", "scheduled", "published"):
         from studio.services.scheduling import cancel_pending_deliveries

@@ -4,7 +4,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import audit, compliance, delivery, review, scheduling
+from studio.services import audit, compliance, delivery, drafting, review, scheduling
 from studio.services.errors import InvalidInput
 from studio.services.rendering import markdown_to_safe_html
 from studio.web import bp
@@ -95,3 +95,11 @@ def send_delivery_again(delivery_id: int):
     row = delivery.send_again(delivery_id, current_user)
     flash("已重新排入发送", "ok")
     return redirect(url_for("web.post", post_id=row.post_id))
+
+
+@bp.post("/posts/<int:post_id>/regenerate")
+@role_required("editor")
+def regenerate(post_id: int):
+    drafting.request_regeneration(post_id, current_user, request.form.get("instruction", ""))
+    flash("已开始重新生成：完成后会出现新的修订，请稍后刷新", "ok")
+    return redirect(url_for("web.post", post_id=post_id))

@@ -55,10 +55,13 @@ class FakeChatAPI:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                asked = "\n".join(m["content"] for m in body.get("messages", []))
+                short = "短一点" in asked
                 answer = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
                               "role": "assistant",
-                              "content": "小茶来啦~ 白牡丹2024建议用90℃左右的水冲泡，周五晚8点的冬日品鉴会等你来，一起慢慢喝口好茶。"}}],
+                              "content": "小茶来啦~ 白牡丹2024用90℃左右的水冲泡，周五品鉴会见。" if short else
+                              "小茶来啦~ 白牡丹2024建议用90℃左右的水冲泡，周五晚8点的冬日品鉴会等你来，一起慢慢喝口好茶。"}}],
                           "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
                 data = json.dumps(answer, ensure_ascii=False).encode()
                 self.send_response(200)
@@ -169,3 +172,39 @@ def test_a_stored_draft_error_ends_the_progress_and_a_duplicate_task_changes_not
         from studio.models import AuditEvent
         from studio.extensions import db
         assert [e.action for e in db.session.scalars(db.select(AuditEvent))] == ["created", "draft_failed"]
+
+
+def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = make_app(tmp_path / "regen", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+                       STUDIO_LLM_MODEL="provider-model-x")
+        with app.app_context():
+            from studio.cli import DEMO_KIT
+            from studio.extensions import db
+            from studio.models import AuditEvent, Post, Revision
+            from studio.services import accounts, brands, drafting
+            brands.import_brand_kit(DEMO_KIT)
+            editor = accounts.create_user("editor", "editor-pass-1", "editor")
+            brief = drafting.create_brief(drafting.BriefInput(
+                brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
+                key_message="冬日品鉴会，来品白牡丹2024", products=["白牡丹2024"]), author_id=editor.id)
+            post_id, editor_id = brief.posts[0].id, editor.id
+            drafting.draft_post(post_id)
+        client = app.test_client()
+        client.post("/login", data={"username": "editor", "password": "editor-pass-1"})
+        response = client.post(f"/posts/{post_id}/regenerate", data={"instruction": "短一点"})
+        assert response.status_code == 302
+        with app.app_context():
+            assert db.session.scalar(db.select(AuditEvent).where(
+                AuditEvent.action == "regenerate_requested")).detail == "短一点"
+            drafting.regenerate(post_id, editor_id, "短一点")  # what the queued task runs
+            post = db.session.get(Post, post_id)
+            revisions = db.session.scalars(db.select(Revision).where(Revision.post_id == post_id)
+                                           .order_by(Revision.number)).all()
+            assert [r.number for r in revisions] == [1, 2] and revisions[1].note == "重新生成：短一点"
+            assert post.current_revision_id == revisions[1].id and post.generation["instruction"] == "短一点"
+        last_prompt = "\n".join(m["content"] for m in fake.requests[-1]["body"]["messages"])
+        assert "短一点" in last_prompt
+    finally:
+        fake.server.shutdown()
