@@ -29,11 +29,7 @@ def defuse_mass_mentions(text: str) -> str:
 
 
 def markdown_to_plain_text(text: str) -> str:
-    """A readable plain-text form of a Markdown post, for channels without Markdown."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"])
-    html = re.sub(r">\s*\n\s*<", "><", html)  # the newlines Markdown puts between block tags
-    html = re.sub(r"</(p|li|h\d|blockquote|tr)>", "\n", html)
-    html = re.sub(r"<li>", "• ", html)
-    plain = nh3.clean(html, tags=set())
-    plain = plain.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-    return re.sub(r"\n{3,}", "\n\n", plain).strip()
+    """A readable plain-text form of a Markdown post (links keep their address), for channels without Markdown."""
+    from workers.channels.formatting import to_plain_text
+
+    return to_plain_text(text or "")
