@@ -393,7 +393,6 @@ def _sidecar(path: Path, rel: str, problems: list[str]) -> tuple[dict | None, by
     for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml")):
         if not candidate.is_file():
             continue
-        where = f"{rel} (sidecar {candidate.name})"
         raw = candidate.read_bytes()
         try:
             meta = parse_yaml(raw.decode("utf-8-sig")) or {}

@@ -1,15 +1,14 @@
 """The UI in a real browser (Debian's chromium driven by Playwright)."""
 import threading
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
 
-from studio.services import delivery, review
+from studio.services import delivery
 from tests.conftest import PASSWORDS
-from tests.studio.factories import drafted_post, user
+from tests.studio.factories import drafted_post
 from tests.support import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
