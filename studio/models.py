@@ -224,3 +224,17 @@ class AuditEvent(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+class RateBudget(db.Model):
+    """One sliding window of one bot's send budget (a target, hashed), or with window_ms 0 its pause.
+
+    Used when the broker is not Redis; rows change only by conditional UPDATE on ``version``.
+    """
+
+    target_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_ms: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hits: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of send times, seconds since the epoch
+    paused_until: Mapped[float | None] = mapped_column(db.Float)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from studio.extensions import db
 from studio.models import Delivery, Post, utcnow
-from studio.services import audit
+from studio.services import audit, rate_budget
 from studio.services.errors import Forbidden, InvalidTransition, NotFound
 from studio.services.rendering import defuse_mass_mentions, markdown_to_plain_text
 from workers.channels import OutgoingMessage, SendResult, get_adapter
@@ -21,6 +21,7 @@ from workers.channels import OutgoingMessage, SendResult, get_adapter
 log = logging.getLogger(__name__)
 CLAIMABLE = ("scheduled", "retry")
 MAX_ATTEMPTS = 5
+BUDGET_UNAVAILABLE_WAIT = 30.0  # seconds a delivery waits when the budget store cannot answer
 
 
 def lease_seconds() -> float:
@@ -87,10 +88,20 @@ def build_message(delivery: Delivery) -> OutgoingMessage:
 
 
 def send_delivery(delivery_id: int) -> str | None:
-    """Send one claimed delivery; a duplicate task finds it no longer claimed and does nothing."""
+    """Send one claimed delivery; a duplicate task finds it no longer claimed and does nothing.
+
+    The bot's rate budget is asked first: a delivery that must wait goes back to retry, untouched.
+    """
+    delivery = db.session.get(Delivery, delivery_id, populate_existing=True)
+    if delivery is None or delivery.status != "claimed":
+        db.session.commit()
+        return None
+    wait = _budget_wait(delivery)
+    if wait > 0:
+        return _hold_for_budget(delivery_id, wait)
     if not _start_sending(delivery_id):
         return None
-    delivery = db.session.get(Delivery, delivery_id)
+    db.session.refresh(delivery)
     try:
         adapter = get_adapter(delivery.channel.type)
     except ValueError as exc:  # nothing left the studio, so this is a plain failure
@@ -106,7 +117,40 @@ def send_delivery(delivery_id: int) -> str | None:
             result = SendResult("unknown", f"适配器异常：{type(exc).__name__}")
     _record_result(delivery, result)
     db.session.commit()
+    if result.outcome == "transient" and result.retry_after:
+        _pause_target(delivery, result.retry_after)
     return delivery.status
+
+
+def _budget_wait(delivery: Delivery) -> float:
+    """Seconds this delivery must wait for its bot's budget (0.0: a slot is taken, send now)."""
+    try:
+        return rate_budget.reserve(delivery.channel)
+    except Exception as exc:  # the budget store is down: hold the post rather than risk the bot's limit
+        log.error("rate budget unavailable for delivery %s: %s: %s", delivery.id, type(exc).__name__, exc)
+        return BUDGET_UNAVAILABLE_WAIT
+
+
+def _hold_for_budget(delivery_id: int, wait: float) -> str | None:
+    """Put a claimed delivery back to retry after the wait; nothing was sent, so attempts stay as they are."""
+    now = utcnow()
+    held = db.session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "claimed")
+        .values(status="retry", not_before=now + timedelta(seconds=wait), lease_until=None, updated_at=now),
+        execution_options={"synchronize_session": False}).rowcount
+    db.session.commit()
+    if held != 1:
+        return None
+    log.info("delivery %s waits %.1fs for its bot's rate budget", delivery_id, wait)
+    return "retry"
+
+
+def _pause_target(delivery: Delivery, seconds: float) -> None:
+    """The platform asked to slow down: hold every delivery to this bot, not only this one."""
+    try:
+        rate_budget.pause(delivery.channel, seconds)
+    except Exception as exc:  # the outcome is already recorded; the delivery's own back-off still holds
+        log.error("could not pause the rate budget for delivery %s: %s", delivery.id, type(exc).__name__)
 
 
 def _record_result(delivery: Delivery, result: SendResult) -> None:
