@@ -61,6 +61,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # How long a claimed or sending delivery may stay so before the dispatcher looks again.
         "STUDIO_DELIVERY_LEASE": _env_float(environ, "STUDIO_DELIVERY_LEASE", 60.0),
         "STUDIO_RETRIEVAL_K": 5,
+        # Where people open the studio; alerts link back to posts with it.
+        "STUDIO_BASE_URL": environ.get("STUDIO_BASE_URL") or "http://127.0.0.1:5000",
         "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=7),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -84,6 +86,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                 "workers.tasks.regenerate_variant": {"queue": "drafts"},
                 "workers.tasks.dispatch_due_deliveries": {"queue": "dispatch"},
                 "workers.tasks.send_delivery": {"queue": "send"},
+                "workers.tasks.alert_delivery_problem": {"queue": "send"},
             },
         },
     }

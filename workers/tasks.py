@@ -1,7 +1,7 @@
 """Celery tasks: an id in, one service call; the services decide what is safe to retry."""
 from celery import shared_task
 
-from studio.services import delivery, drafting
+from studio.services import alerts, delivery, drafting
 
 
 @shared_task(acks_late=True)
@@ -28,3 +28,8 @@ def dispatch_due_deliveries() -> int:
 def send_delivery(delivery_id: int) -> None:
     # A redelivered message finds the delivery no longer 'claimed' and sends nothing.
     delivery.send_delivery(delivery_id)
+
+
+@shared_task
+def alert_delivery_problem(delivery_id: int, status: str) -> None:
+    alerts.send_alert(delivery_id, status)

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from studio.extensions import db
 from studio.models import Delivery, Post, utcnow
 from studio.services import audit, rate_budget
+from studio.services.alerts import queue_alert
 from studio.services.errors import Forbidden, InvalidTransition, NotFound
 from studio.services.rendering import defuse_mass_mentions, markdown_to_plain_text
 from workers.channels import OutgoingMessage, SendResult, get_adapter
@@ -59,12 +60,13 @@ def _recover_stale(now) -> None:
     db.session.execute(update(Delivery).where(Delivery.status == "claimed", Delivery.lease_until < now)
                        .values(status="scheduled", lease_until=None),
                        execution_options={"synchronize_session": False})
-    stale = db.session.scalars(
+    stale = db.session.execute(
         update(Delivery).where(Delivery.status == "sending", Delivery.lease_until < now)
         .values(status="unconfirmed", response="发送中断，结果未知：请人工确认或重发")
-        .returning(Delivery.post_id), execution_options={"synchronize_session": False}).all()
-    for post_id in stale:
+        .returning(Delivery.id, Delivery.post_id), execution_options={"synchronize_session": False}).all()
+    for delivery_id, post_id in stale:
         audit.record("unconfirmed", post_id=post_id, detail="发送中断，结果未知")
+        queue_alert(delivery_id, "unconfirmed")
 
 
 def _start_sending(delivery_id: int) -> bool:
@@ -178,6 +180,8 @@ def _record_result(delivery: Delivery, result: SendResult) -> None:
         return
     db.session.refresh(delivery)
     audit.record(action, post_id=delivery.post_id, detail=detail)
+    if action in ("failed", "unconfirmed"):
+        queue_alert(delivery.id, action)
     if action == "sent":
         _mark_published_when_done(delivery.post_id)
 
@@ -217,6 +221,7 @@ def hold_missed_deliveries(now) -> list[int]:
                                           updated_at=now), execution_options={"synchronize_session": False})
         if held.rowcount == 1:
             audit.record("missed", post_id=delivery.post_id, detail=f"{delivery.channel.name}：已超过宽限期")
+            queue_alert(delivery.id, "missed")
             missed.append(delivery.id)
     return missed
 

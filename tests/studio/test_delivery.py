@@ -216,3 +216,24 @@ def test_reviewer_resolves_an_unconfirmed_delivery(ctx, receiver):
     assert receiver.requests[0].headers["Idempotency-Key"] == hook.key  # the same key, so the receiver can dedupe
     db.session.refresh(post)
     assert post.status == "published"
+
+
+def test_a_failed_delivery_is_announced_in_the_alert_channel(tmp_path, users, receiver):
+    app = make_app(tmp_path / "alerts", CELERY={"task_always_eager": True}, STUDIO_BASE_URL="https://studio.example")
+    with app.app_context():
+        from studio.cli import DEMO_KIT
+        from studio.services import accounts, brands
+
+        brands.import_brand_kit(DEMO_KIT)
+        for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
+            accounts.create_user(name, users[name], role)
+        receiver.status = 403
+        post = approved_post(receiver)
+        scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"],
+                                 user("reviewer"))
+        make_due(post.id)
+        [delivery_id] = delivery.claim_due_deliveries()
+        assert delivery.send_delivery(delivery_id) == "failed"
+        [alert] = db.session.scalars(db.select(SandboxMessage)).all()
+        assert "发送失败" in alert.body and "HTTP 403" in alert.body
+        assert f"https://studio.example/posts/{post.id}" in alert.body
