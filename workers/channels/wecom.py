@@ -45,7 +45,7 @@ def image_document(path: str) -> tuple[dict | None, str | None]:
         return None, f"企业微信图片文件无法读取：{file.name}"
     if len(data) > IMAGE_LIMIT_BYTES:
         return None, f"企业微信图片超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）"
-    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         return None, "企业微信图片只支持 JPG 或 PNG"
     return {"msgtype": "image", "image": {"base64": base64.b64encode(data).decode("ascii"),
                                           "md5": hashlib.md5(data).hexdigest()}}, None
