@@ -57,6 +57,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # Base models only continue text; instruct models behind a provider want chat messages.
         "STUDIO_LLM_MODE": environ.get("STUDIO_LLM_MODE") or ("completion" if llm_url == LOCAL_LLM_URL else "chat"),
         "STUDIO_LLM_TIMEOUT": _env_float(environ, "STUDIO_LLM_TIMEOUT", 120.0),
+        # "package.module:function" returning any LangChain chat or completion model; empty: OpenAI-compatible.
+        "STUDIO_LLM_FACTORY": environ.get("STUDIO_LLM_FACTORY") or "",
         "STUDIO_DISPATCH_INTERVAL": dispatch_every,
         # How long a claimed or sending delivery may stay so before the dispatcher looks again.
         "STUDIO_DELIVERY_LEASE": _env_float(environ, "STUDIO_DELIVERY_LEASE", 60.0),

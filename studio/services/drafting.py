@@ -5,20 +5,19 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import update
 
-from prompts.loader import Fact, build_draft_prompt
 from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, Revision, Segment, utcnow
 from studio.services import audit
 from studio.services.brands import get_brand
 from studio.services.errors import Forbidden, InvalidInput, NotFound, StudioError
+from studio.services.draft_chain import BrandKnowledgeRetriever, drafting_chain
 from studio.services.knowledge_base import get_index, index_errors
-from studio.services.llm import GenerationFailed, LLMSettings, write_variant
+from studio.services.llm import GenerationFailed, LLMSettings, TextCallback
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ def llm_settings() -> LLMSettings:
     config = current_app.config
     return LLMSettings(base_url=config["OPENAI_BASE_URL"], api_key=config["OPENAI_API_KEY"],
                        model=config["STUDIO_LLM_MODEL"], mode=config["STUDIO_LLM_MODE"],
-                       timeout_s=config["STUDIO_LLM_TIMEOUT"])
+                       timeout_s=config["STUDIO_LLM_TIMEOUT"], factory=config["STUDIO_LLM_FACTORY"])
 
 
 def parse_list(raw: str | list | None) -> list[str]:
@@ -132,51 +131,39 @@ def brief_progress(brief_id: int) -> dict:
                       for p in posts]}
 
 
-def retrieve_facts(brand_slug: str, query: str, on_date: date, k: int) -> tuple[list[Fact], list[str]]:
-    """Top facts for the query, one per document, numbered for citation; plus the chunk ids used."""
-    with index_errors():
-        hits = get_index().search(brand_slug, query, k=k * 2, on_date=on_date)
-    facts, chunk_ids, seen = [], [], set()
-    for hit in hits:
-        if hit.doc_id in seen:
-            continue
-        seen.add(hit.doc_id)
-        facts.append(Fact(number=len(facts) + 1, doc_id=hit.doc_id, title=hit.title, text=hit.text))
-        chunk_ids.append(hit.chunk_id)
-        if len(facts) == k:
-            break
-    return facts, chunk_ids
-
-
 def brand_context(brand) -> dict:
     return {"slug": brand.slug, "name": brand.name, "timezone": brand.timezone, "kit_path": brand.kit_path}
 
 
-def compose_variant(brief: dict, brand: dict, persona: dict, segment: dict, channel_type: str) -> ComposedVariant:
-    """Retrieve facts, render the prompt, ask the model; an empty or failed generation becomes an error.
+def compose_variant(brief: dict, brand: dict, persona: dict, segment: dict, channel_type: str,
+                    on_text: TextCallback | None = None) -> ComposedVariant:
+    """Run the drafting chain (retriever → prompt → model → parser); a failed generation becomes an error.
 
-    Takes plain values only, so several variants can be composed in threads.
+    Takes plain values only, so several variants can be composed in threads. ``on_text`` sees the text
+    of the candidate being written as it grows.
     """
     result = ComposedVariant(segment=segment["slug"])
     on_date = date.fromisoformat(brief["date"]) if brief.get("date") else datetime.now(
         ZoneInfo(brand["timezone"])).date()
-    query = " ".join([brief["text"], *brief["products"]])
+    settings = llm_settings()
     try:
-        facts, chunk_ids = retrieve_facts(brand["slug"], query, on_date, current_app.config["STUDIO_RETRIEVAL_K"])
-        kit_prompts = Path(brand["kit_path"]) / "prompts" if brand["kit_path"] else None
-        prompt = build_draft_prompt(
-            brand_name=brand["name"], persona=persona, segment=segment, channel_type=channel_type, brief=brief,
-            facts=facts, overrides_dir=kit_prompts if kit_prompts and kit_prompts.is_dir() else None)
-        settings = llm_settings()
-        key_terms = list(brief["products"]) + [fact.title for fact in facts[:2]]
-        variant = write_variant(prompt, facts, key_terms=key_terms, settings=settings)
+        with index_errors():
+            retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand["slug"], on_date=on_date,
+                                                k=current_app.config["STUDIO_RETRIEVAL_K"])
+            out = drafting_chain(retriever, settings, on_text=on_text).invoke({
+                "query": " ".join([brief["text"], *brief["products"]]), "brief": brief, "brand": brand,
+                "persona": persona, "segment": segment, "channel_type": channel_type})
     except GenerationFailed as exc:
         result.error = f"生成失败：{exc}"
         return result
+    variant, prompt, facts = out["variant"], out["prompt"], out["facts"]
     result.body, result.citations = variant.text, list(variant.citations)
     result.meta = {"model": settings.model, "mode": settings.mode, "temperature": settings.temperature,
-                   "max_tokens": settings.max_tokens, "prompt_files": prompt.files, "chunks": chunk_ids,
+                   "max_tokens": settings.max_tokens, "top_p": settings.top_p, "prompt_files": prompt.files,
+                   "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
                    "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]}
+    if settings.factory:
+        result.meta["factory"] = settings.factory
     return result
 
 

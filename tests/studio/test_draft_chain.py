@@ -1,0 +1,89 @@
+"""The drafting chain (retriever → prompt → model → parser) with models plugged in by configuration."""
+from langchain_openai import ChatOpenAI
+
+from studio.services.llm_models import LLMSettings
+from tests.conftest import make_app
+from tests.studio.test_drafting import FakeChatAPI
+
+BRIEF = {"goal": "", "key_message": "冬日品鉴会，来品白牡丹2024", "products": ["白牡丹2024"], "date": "",
+         "text": "冬日品鉴会每周五晚8点，来品白牡丹2024"}
+
+
+def demo_app(tmp_path, **config):
+    app = make_app(tmp_path / "chain", **config)
+    with app.app_context():
+        from studio.cli import DEMO_KIT
+        from studio.services import brands
+        brands.import_brand_kit(DEMO_KIT)
+    return app
+
+
+def compose_newcomer_post(app):
+    from studio.services import drafting
+    from studio.services.brands import get_brand
+
+    brand = get_brand("chayun")
+    persona = next(p for p in brand.personas if p.slug == "xiaocha")
+    segment = next(s for s in brand.segments if s.slug == "newcomer")
+    return drafting.compose_variant(BRIEF, drafting.brand_context(brand), persona.as_prompt_dict(),
+                                    segment.as_prompt_dict(), "sandbox")
+
+
+def test_hosted_chat_provider_receives_the_chain_messages_and_the_draft_comes_back(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = demo_app(tmp_path, OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-provider-key-1",
+                       STUDIO_LLM_MODEL="provider-model-x", STUDIO_LLM_MODE="chat")
+        with app.app_context():
+            composed = compose_newcomer_post(app)
+        assert composed.error == "" and "白牡丹2024" in composed.body
+        request = fake.requests[0]
+        assert request["path"] == "/v1/chat/completions"
+        assert request["auth"] == "Bearer sk-provider-key-1"
+        body = request["body"]
+        assert body["model"] == "provider-model-x" and body["temperature"] == 0.8 and body["top_p"] == 0.9
+        assert body["max_tokens"] >= 220, "OpenAI-compatible servers read max_tokens"
+        system, user = body["messages"]
+        assert system["role"] == "system" and "小茶" in system["content"]
+        assert user["role"] == "user" and "[1] " in user["content"] and "冬日品鉴会每周五晚8点" in user["content"]
+        # The generation record names what was retrieved, which prompt files and which model wrote it.
+        meta = composed.meta
+        assert meta["model"] == "provider-model-x" and meta["mode"] == "chat"
+        assert meta["chunks"] and all("#" in chunk for chunk in meta["chunks"])
+        assert [fact["doc_id"] for fact in meta["facts"]] == [chunk.rsplit("#", 1)[0] for chunk in meta["chunks"]]
+        assert "draft/system.txt" in meta["prompt_files"] and "draft/user.txt" in meta["prompt_files"]
+        assert set(composed.citations) <= {fact["doc_id"] for fact in meta["facts"]}
+    finally:
+        fake.server.shutdown()
+
+
+def provider_with_its_own_header(settings: LLMSettings) -> ChatOpenAI:
+    """What a deployment's model factory may look like: any LangChain chat model, set up its own way."""
+    return ChatOpenAI(model="factory-model", base_url=settings.base_url, api_key="factory-key", max_retries=0,
+                      default_headers={"X-Tenant": "chayun"})
+
+
+def test_a_configured_model_factory_replaces_the_built_in_model(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = demo_app(tmp_path, OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+                       STUDIO_LLM_FACTORY=f"{__name__}:provider_with_its_own_header")
+        with app.app_context():
+            composed = compose_newcomer_post(app)
+        assert composed.error == "" and composed.body
+        request = fake.requests[0]
+        assert request["body"]["model"] == "factory-model" and request["auth"] == "Bearer factory-key"
+        assert composed.meta["factory"].endswith(":provider_with_its_own_header")
+    finally:
+        fake.server.shutdown()
+
+
+def test_a_factory_of_the_wrong_kind_or_missing_is_a_named_drafting_error(tmp_path):
+    app = demo_app(tmp_path, STUDIO_LLM_MODE="completion",
+                   STUDIO_LLM_FACTORY=f"{__name__}:provider_with_its_own_header")
+    with app.app_context():
+        composed = compose_newcomer_post(app)
+        assert composed.body == "" and "returned ChatOpenAI, not a completion model" in composed.error
+        app.config["STUDIO_LLM_FACTORY"] = "no_such_module:make"
+        composed = compose_newcomer_post(app)
+        assert composed.body == "" and "model factory 'no_such_module:make' not found" in composed.error
