@@ -178,6 +178,7 @@ def demo_setup():
 
 
 def init_app(app) -> None:
+    from studio.cli_bench import bench_cli
     from studio.cli_knowledge_eval import eval_command
     from studio.cli_lint import lint_command
 
@@ -187,6 +188,7 @@ def init_app(app) -> None:
         app.cli.add_command(group)
     app.cli.add_command(draft)
     app.cli.add_command(lint_command)
+    app.cli.add_command(bench_cli)
 
 
 def _create_app():

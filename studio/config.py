@@ -42,7 +42,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
 
     llm_url = environ.get("OPENAI_BASE_URL") or LOCAL_LLM_URL
     broker_url = environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
-    dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 2.0)
+    dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 0.5)
 
     config = {
         "STUDIO_DATA_DIR": str(data_dir),
@@ -62,6 +62,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         "STUDIO_DISPATCH_INTERVAL": dispatch_every,
         # How long a claimed or sending delivery may stay so before the dispatcher looks again.
         "STUDIO_DELIVERY_LEASE": _env_float(environ, "STUDIO_DELIVERY_LEASE", 60.0),
+        # A claim whose send task never ran (its worker died) goes back to the queue after this long.
+        "STUDIO_CLAIM_LEASE": _env_float(environ, "STUDIO_CLAIM_LEASE", 10.0),
         "STUDIO_RETRIEVAL_K": 5,
         # Where people open the studio; alerts link back to posts with it.
         "STUDIO_BASE_URL": environ.get("STUDIO_BASE_URL") or "http://127.0.0.1:5000",
@@ -80,7 +82,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                 "dispatch-due-deliveries": {
                     "task": "workers.tasks.dispatch_due_deliveries",
                     "schedule": dispatch_every,
-                    "options": {"expires": max(dispatch_every * 5, 10)},
+                    "options": {"expires": max(dispatch_every * 4, 2.0)},
                 },
             },
             "task_routes": {
@@ -88,6 +90,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                 "workers.tasks.regenerate_variant": {"queue": "drafts"},
                 "workers.tasks.dispatch_due_deliveries": {"queue": "dispatch"},
                 "workers.tasks.send_delivery": {"queue": "send"},
+                "workers.tasks.send_deliveries": {"queue": "send"},
                 "workers.tasks.alert_delivery_problem": {"queue": "send"},
             },
         },

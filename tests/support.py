@@ -4,8 +4,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from studio.benchmarks.processes import CeleryProcesses
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -118,42 +118,124 @@ def flush_redis_test_db() -> None:
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
 
 
-class StudioProcesses:
+class StudioProcesses(CeleryProcesses):
     """Real `celery worker` and `celery beat` processes, as `make run` starts them."""
 
-    def __init__(self, env: dict, log_dir: Path):
-        self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-        self.log_dir = log_dir
-        self.procs: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        proc = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "workers.make_celery", *args], cwd=ROOT,
-                                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.procs[name] = proc
-        return proc
+@dataclass
+class ScriptedRequest:
+    path: str
+    key: str
+    at: float
+    answered: int | None  # the HTTP status answered; None if the receiver never answered
 
-    def start_worker(self, name: str = "worker", concurrency: int = 2,
-                     queues: str = "drafts,dispatch,send") -> subprocess.Popen:
-        return self.start(name, "worker", "--queues", queues, "--concurrency", str(concurrency),
-                          "--loglevel", "INFO", "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h",
-                          "--without-gossip", "--without-mingle", "--without-heartbeat")
 
-    def start_beat(self) -> subprocess.Popen:
-        return self.start("beat", "beat", "--loglevel", "INFO",
-                          "--schedule", str(self.log_dir / "celerybeat-schedule"))
+class ScriptedReceiver:
+    """A group bot whose behaviour is chosen by the URL path of each channel.
 
-    def log(self, name: str) -> str:
-        path = self.log_dir / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+    /ok answers 200; /status-429-once and /status-500-once answer that status to a key's first request
+    (429 with Retry-After: 1) and 200 after; /status-400 always answers 400; /hang reads the request and
+    answers 200 only once ``release`` is set; /silent reads the request and never answers.
+    """
+
+    def __init__(self):
+        self.requests: list[ScriptedRequest] = []
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self.base_url = ""
+
+    def url(self, behaviour: str) -> str:
+        return f"{self.base_url}/{behaviour}"
+
+    def accepted(self, key: str) -> int:
+        """How many times this key was taken in (answered 2xx, or held by /hang and /silent)."""
+        return sum(1 for r in self.requests if r.key == key and (r.answered is None or 200 <= r.answered < 300))
+
+    def received(self, key: str) -> int:
+        return sum(1 for r in self.requests if r.key == key)
+
+    def start(self) -> "ScriptedReceiver":
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                key = self.headers.get("Idempotency-Key", "")
+                behaviour = self.path.strip("/")
+                record = ScriptedRequest(self.path, key, time.time(), None)
+                with receiver._lock:
+                    earlier = sum(1 for r in receiver.requests if r.key == key)
+                    receiver.requests.append(record)
+                if behaviour == "silent":
+                    receiver.release.wait(120)
+                    return
+                if behaviour == "hang":
+                    receiver.release.wait(120)
+                status = 200
+                if behaviour.startswith("status-"):
+                    code, _, once = behaviour[len("status-"):].partition("-")
+                    status = int(code) if not once or earlier == 0 else 200
+                record.answered = status
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                if status == 429:
+                    self.send_header("Retry-After", "1")
+                self.end_headers()
+                self.wfile.write(b'{"ok": true}' if status == 200 else b'{"error": "scripted"}')
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
 
     def stop(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        self.release.set()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, so restarting it disturbs nothing else."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "PrivateRedis":
+        self.proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+                                      "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        import redis
+
+        wait_until(lambda: _pings(redis.Redis.from_url(self.url)), 10, 0.05, "private redis up")
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _pings(client) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
+def postgres_outage(url: str, seconds: float) -> None:
+    """The database goes away for a while: connections refused and every open one cut, as in a restart."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        time.sleep(seconds)
+        connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')

@@ -13,5 +13,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    import workers.baseline  # noqa: F401  the ETA baseline of `studio bench dispatch`
     import workers.tasks  # noqa: F401  registers the shared tasks with this app
     return celery_app

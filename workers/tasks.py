@@ -17,16 +17,21 @@ def regenerate_variant(post_id: int, actor_id: int, instruction: str = "") -> No
 @shared_task(ignore_result=True)
 def dispatch_due_deliveries() -> int:
     claimed = delivery.claim_due_deliveries()
-    lease = delivery.lease_seconds()
-    for delivery_id in claimed:
-        # After the lease the claim is handed out again, so an older message must not also run.
-        send_delivery.apply_async((delivery_id,), expires=lease)
+    lease = delivery.claim_lease_seconds()
+    for batch in delivery.send_batches(claimed):
+        # After the claim lease the deliveries are handed out again, so an older message must not also run.
+        send_deliveries.apply_async((batch,), expires=lease)
     return len(claimed)
 
 
 @shared_task(acks_late=True, time_limit=90)
+def send_deliveries(delivery_ids: list[int]) -> None:
+    # A redelivered message finds its deliveries no longer 'claimed' and sends nothing.
+    delivery.send_deliveries(delivery_ids)
+
+
+@shared_task(acks_late=True, time_limit=90)
 def send_delivery(delivery_id: int) -> None:
-    # A redelivered message finds the delivery no longer 'claimed' and sends nothing.
     delivery.send_delivery(delivery_id)
 
 

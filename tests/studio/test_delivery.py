@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studio.extensions import db
-from studio.models import Channel, Delivery, Revision, SandboxMessage, utcnow
-from studio.services import delivery, review, scheduling
+from studio.models import Channel, Delivery, Post, Revision, SandboxMessage, utcnow
+from studio.services import audit, delivery, review, scheduling
 from studio.services.errors import Forbidden, SlotInPast
 from tests.conftest import make_app
 from tests.studio.factories import drafted_post, user
@@ -237,3 +237,39 @@ def test_a_failed_delivery_is_announced_in_the_alert_channel(tmp_path, users, re
         [alert] = db.session.scalars(db.select(SandboxMessage)).all()
         assert "发送失败" in alert.body and "HTTP 403" in alert.body
         assert f"https://studio.example/posts/{post.id}" in alert.body
+
+
+def test_a_batch_sends_each_claimed_delivery_once_and_a_repeat_sends_nothing(ctx, receiver):
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main", "partner-webhook"],
+                             user("reviewer"))
+    make_due(post.id)
+    claimed = delivery.claim_due_deliveries()
+    assert delivery.send_batches(claimed) == [[claimed[0]], [claimed[1]]]  # few due: one task each
+    assert delivery.send_deliveries(claimed) == {claimed[0]: "sent", claimed[1]: "sent"}
+    assert delivery.send_deliveries(claimed) == {claimed[0]: None, claimed[1]: None}  # a redelivered task
+    assert len(receiver.requests) == 1
+    assert db.session.get(Post, post.id).status == "published"
+    sent_events = [e for e in audit.events_for_post(post.id) if e.action == "sent"]
+    assert len(sent_events) == 2
+
+
+def test_many_due_deliveries_go_out_in_batches_of_at_most_ten():
+    batches = delivery.send_batches(list(range(95)))
+    assert [len(b) for b in batches] == [10] * 9 + [5]
+    assert sum(batches, []) == list(range(95))
+    assert delivery.send_batches([]) == []
+
+
+def test_a_claim_whose_task_never_ran_is_handed_out_again_after_the_claim_lease(ctx, receiver):
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
+    make_due(post.id)
+    [delivery_id] = delivery.claim_due_deliveries()
+    row = db.session.get(Delivery, delivery_id)
+    assert row.lease_until <= utcnow() + timedelta(seconds=delivery.claim_lease_seconds())
+    row.lease_until = utcnow() - timedelta(seconds=1)  # its worker died before the task ran
+    db.session.commit()
+    assert delivery.claim_due_deliveries() == [delivery_id]
+    assert delivery.send_delivery(delivery_id) == "sent"
+    assert len(receiver.requests) == 1

@@ -1,0 +1,1 @@
+"""Benchmarks that start the studio's real processes and print figures (`studio bench ...`)."""

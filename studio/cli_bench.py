@@ -1,0 +1,49 @@
+"""`studio bench`: benchmarks that start real processes and print figures."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from studio.benchmarks.dispatch import DispatchBenchOptions, run_dispatch_bench
+
+bench_cli = click.Group("bench", help="Benchmarks on real processes / 基准测试。")
+
+
+@bench_cli.command("dispatch", help="""Deliver N approved posts due over the next S seconds through real
+Celery workers and beat, on the database and broker the environment names, and print lateness, duplicates
+and losses (and the same load as plain Celery ETA tasks with --baseline).""")
+@click.option("--deliveries", "deliveries", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--window", "window", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds over which the deliveries fall due.")
+@click.option("--target", "target", default=None, help="Webhook URL to post to (default: a loopback receiver).")
+@click.option("--targets", "targets", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Number of generic-webhook channels.")
+@click.option("--kill-worker", "kill_worker", is_flag=True, help="SIGKILL one sender worker halfway.")
+@click.option("--baseline", "baseline", is_flag=True, help="Also measure plain Celery ETA tasks.")
+@click.option("--workers", "workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Sender worker processes.")
+@click.option("--concurrency", "concurrency", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Pool size of each sender worker.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def dispatch_command(as_json: bool, **options):
+    def progress(message: str) -> None:
+        click.echo(f"[bench] {message}", err=True)
+
+    try:
+        result = run_dispatch_bench(DispatchBenchOptions(**options), progress=progress)
+    except (ValueError, RuntimeError) as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for name in ("dispatcher", "baseline"):
+        figures = result if name == "dispatcher" else result.get("baseline")
+        if not figures or "lateness_ms" not in figures:
+            continue
+        late = figures["lateness_ms"]
+        click.echo(f"{name:<10} sent {figures['sent']}/{result['deliveries']}  duplicates {figures['duplicates']}"
+                   f"  lost {figures['lost']}  lateness ms p50 {late['p50']} p95 {late['p95']}"
+                   f" p99 {late['p99']} max {late['max']}")
