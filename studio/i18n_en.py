@@ -28,6 +28,7 @@ ENGLISH: dict[str, str] = {
     "向量": "Vector", "片段": "Chunk", "上传文件（Markdown、CSV、TXT、JSON、PDF、DOCX）":
         "Upload files (Markdown, CSV, TXT, JSON, PDF, DOCX)", "上传并导入": "Upload and import",
     "重建索引": "Re-index", "重新生成": "Regenerate",
+    "模型正在撰写初稿，文字会随生成逐步出现…": "The model is writing the draft; the text appears as it is written…",
     "重新生成的要求（可选），如：更口语一点、短一点": "Instruction (optional), e.g. more casual, shorter",
     "regenerate_requested": "regeneration requested", "设置": "Settings", "发送测试消息": "Send test message", "transient": "transient",
     "permanent": "permanent", "unknown": "unknown", "需要处理的发送": "Deliveries needing attention", "标记为已发送": "Mark as sent",

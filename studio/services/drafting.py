@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 
 from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, Revision, Segment, utcnow
@@ -20,6 +22,10 @@ from studio.services.knowledge_base import get_index, index_errors
 from studio.services.llm import GenerationFailed, LLMSettings, TextCallback
 
 log = logging.getLogger(__name__)
+
+# The editor's page polls about once a second; a worker writes what it has at most twice a second.
+PARTIAL_TEXT_EVERY_S = 0.5
+PARTIAL_TEXT_MAX_CHARS = 4000
 
 
 @dataclass
@@ -123,12 +129,49 @@ def get_brief(brief_id: int) -> Brief:
     return brief
 
 
+def _partial(post: Post) -> str:
+    return (post.generation or {}).get("partial", "") if post.status == "generating" else ""
+
+
 def brief_progress(brief_id: int) -> dict:
     posts = get_brief(brief_id).posts
     done = sum(post.status != "generating" for post in posts)
     return {"total": len(posts), "done": done, "failed": sum(post.status == "error" for post in posts),
-            "posts": [{"id": p.id, "segment": p.segment.name, "status": p.status, "error": p.error}
-                      for p in posts]}
+            "posts": [{"id": p.id, "segment": p.segment.name, "status": p.status, "error": p.error,
+                       "partial": _partial(p)} for p in posts]}
+
+
+def post_progress(post_id: int) -> dict:
+    """A post's drafting state, with the text written so far while the model is still at it."""
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"没有帖子 #{post_id}")
+    return {"id": post.id, "status": post.status, "error": post.error, "partial": _partial(post)}
+
+
+class PartialTextRecorder:
+    """Stores the text a drafting worker is writing in the post's generation record, so the editor's page
+    can show it growing. Writes at most every ``every_s`` seconds: each write is a database commit."""
+
+    def __init__(self, post_id: int, every_s: float = PARTIAL_TEXT_EVERY_S, clock=time.monotonic):
+        self.post_id, self.every_s, self.clock = post_id, every_s, clock
+        self.last_write = float("-inf")
+        self.last_text = ""
+
+    def __call__(self, text: str) -> None:
+        now = self.clock()
+        if now - self.last_write < self.every_s or text == self.last_text:
+            return
+        self.last_write, self.last_text = now, text
+        try:
+            db.session.execute(
+                update(Post).where(Post.id == self.post_id, Post.status == "generating")
+                .values(generation={"partial": text[:PARTIAL_TEXT_MAX_CHARS]}),
+                execution_options={"synchronize_session": False})
+            db.session.commit()
+        except SQLAlchemyError:  # showing progress must never stop the drafting itself
+            log.warning("could not record the partial text of post %s", self.post_id, exc_info=True)
+            db.session.rollback()
 
 
 def brand_context(brand) -> dict:
@@ -175,7 +218,8 @@ def draft_post(post_id: int) -> None:
     brief = post.brief
     try:
         composed = compose_variant(brief.as_prompt_dict(), brand_context(brief.brand),
-                                   brief.persona.as_prompt_dict(), post.segment.as_prompt_dict(), brief.channel.type)
+                                   brief.persona.as_prompt_dict(), post.segment.as_prompt_dict(), brief.channel.type,
+                                   on_text=PartialTextRecorder(post_id))
     except Exception as exc:  # the progress bar must finish whatever went wrong
         log.exception("drafting post %s failed", post_id)
         db.session.rollback()

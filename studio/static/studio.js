@@ -86,10 +86,30 @@
       const state = await response.json();
       progress.querySelector(".bar").style.width = (state.total ? 100 * state.done / state.total : 0) + "%";
       progress.querySelector(".label").textContent = state.done + " / " + state.total;
+      for (const post of state.posts || []) {  // the text each variant's worker has written so far
+        const partial = document.querySelector('.variant[data-post-id="' + post.id + '"] .partial');
+        if (partial && post.partial) { partial.textContent = post.partial; partial.hidden = false; }
+      }
       if (state.done < state.total) setTimeout(poll, 1500);
       else if (progress.dataset.reloaded !== "1" && document.querySelector(".s-generating")) location.reload();
     };
     poll();
+  }
+
+  // A post still being drafted: show its text as the worker writes it, then load the finished draft.
+  const drafting = document.getElementById("drafting");
+  if (drafting) {
+    const partial = document.getElementById("partial");
+    const poll = async () => {
+      const response = await fetch(drafting.dataset.progressUrl);
+      if (response.ok) {
+        const state = await response.json();
+        if (state.status !== "generating") return location.reload();
+        partial.textContent = state.partial;  // text, never markup
+      }
+      setTimeout(poll, 800);
+    };
+    setTimeout(poll, 800);
   }
 
   const chat = document.getElementById("chat");

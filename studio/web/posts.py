@@ -24,6 +24,12 @@ def post(post_id: int):
         local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
 
 
+@bp.get("/posts/<int:post_id>/progress.json")
+def post_progress(post_id: int):
+    """Drafting state and the text written so far, polled by the post page while the model writes."""
+    return jsonify(drafting.post_progress(post_id))
+
+
 @bp.post("/posts/<int:post_id>/revisions")
 @role_required("editor")
 def save_revision(post_id: int):
