@@ -41,3 +41,9 @@ class IndexNeedsRebuild(StudioError):
 
 class ComplianceBlocked(InvalidTransition):
     """A blocking advertising-law finding stands in the way."""
+
+
+class GenerationError(StudioError):
+    """The model gave nothing usable (or could not be reached); the message says why."""
+
+    status = 502

@@ -101,9 +101,9 @@ def _runaway(so_far: str, new: str, prompt: DraftPrompt, *, one_line: bool, budg
     return ""
 
 
-def _stream_completion(model: BaseLanguageModel, prompt: DraftPrompt, settings: LLMSettings, so_far: str = "",
-                       *, one_line: bool = False, budget: int | None = None,
-                       on_text: TextCallback | None = None) -> tuple[str, bool]:
+def stream_completion(model: BaseLanguageModel, prompt: DraftPrompt, settings: LLMSettings, so_far: str = "",
+                      *, one_line: bool = False, budget: int | None = None,
+                      on_text: TextCallback | None = None) -> tuple[str, bool]:
     """A completion read as a stream, so a runaway continuation is cut off (and the server stops
     working on it) as soon as it is clearly finished, too long or looping.
 
@@ -150,8 +150,8 @@ def _message_text(message) -> str:
     return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content or [])
 
 
-def _ask_chat(model: BaseLanguageModel, prompt: DraftPrompt, settings: LLMSettings,
-              on_text: TextCallback | None = None) -> RawText:
+def ask_chat(model: BaseLanguageModel, prompt: DraftPrompt, settings: LLMSettings,
+             on_text: TextCallback | None = None) -> RawText:
     """One chat answer: CHAT_PROMPT | model."""
     options = {}
     if openai_compatible(model):
@@ -198,14 +198,14 @@ def _compose_completion(model: BaseLanguageModel, prompt: DraftPrompt, settings:
     closing = prompt.closing.strip()
     reserve = visible_len(closing) + 25 if closing else 0
     budget = max(prompt.min_chars, prompt.max_chars - reserve)
-    raw, truncated = _stream_completion(model, prompt, settings, budget=budget, on_text=show)
+    raw, truncated = stream_completion(model, prompt, settings, budget=budget, on_text=show)
     body = _body(raw, prompt)
     for _ in range(EXTENSIONS):
         long_enough = visible_len(prompt.prefix + body + closing) + 10 >= prompt.min_chars
         if truncated or (long_enough and len(CJK.findall(body)) >= MIN_BODY_CJK):
             break
         so_far = body + "\n"
-        more, truncated = _stream_completion(model, prompt, settings, so_far=so_far, budget=budget, on_text=show)
+        more, truncated = stream_completion(model, prompt, settings, so_far=so_far, budget=budget, on_text=show)
         more = _body(more, prompt)
         if not norm(more):
             break
@@ -216,8 +216,8 @@ def _compose_completion(model: BaseLanguageModel, prompt: DraftPrompt, settings:
     if not closing or norm(closing) in norm(body) or not norm(body):
         return RawText(body, truncated)
     so_far = body.rstrip() + "\n" + closing
-    tail, truncated = _stream_completion(model, prompt, settings, so_far=so_far, one_line=True,
-                                         budget=prompt.max_chars + 40, on_text=show)
+    tail, truncated = stream_completion(model, prompt, settings, so_far=so_far, one_line=True,
+                                        budget=prompt.max_chars + 40, on_text=show)
     tail = _first_sentences(_body(tail, prompt).split("\n", 1)[0], 40)
     if not norm(tail):  # nothing added: end the closing words themselves
         ending = closing if closing[-1] in TERMINATORS else closing.rstrip("：:，,、 ") + "～"
@@ -247,7 +247,7 @@ def candidate_chain(model: BaseLanguageModel, settings: LLMSettings, facts: list
                     on_text: TextCallback | None = None) -> Runnable:
     """{"prompt": DraftPrompt} → Candidate, one generation."""
     if settings.mode == "chat":
-        generate = RunnableLambda(lambda prompt: _ask_chat(model, prompt, settings, on_text), name="chat_model")
+        generate = RunnableLambda(lambda prompt: ask_chat(model, prompt, settings, on_text), name="chat_model")
     else:
         generate = RunnableLambda(lambda prompt: _compose_completion(model, prompt, settings, on_text),
                                   name="completion_model")

@@ -78,6 +78,44 @@
     body.addEventListener("input", () => { clearTimeout(lintTimer); lintTimer = setTimeout(lintNow, 300); });
   }
 
+  // Rewrite the selected passage with the model; the result replaces the selection, saving makes a revision.
+  const rewriteBox = document.getElementById("rewrite");
+  if (body && rewriteBox) {
+    const button = document.getElementById("rewrite-button");
+    const instruction = document.getElementById("rewrite-instruction");
+    const status = document.getElementById("rewrite-status");
+    const show = (message, kind) => { status.textContent = message; status.className = "small " + (kind || "muted"); };
+    const rewrite = async () => {
+      const start = body.selectionStart, end = body.selectionEnd;
+      const passage = body.value.slice(start, end);
+      if (!passage.trim()) return show("请先在正文中选中要改写的段落", "error");
+      button.disabled = true;
+      show("改写中…");
+      const form = new FormData();
+      form.append("passage", passage);
+      form.append("instruction", instruction.value);
+      try {
+        const response = await fetch(rewriteBox.dataset.rewriteUrl, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
+        const result = await response.json().catch(() => ({}));
+        if (!response.ok || !result.text) return show(result.error || "改写失败，原文未改动，请重试", "error");
+        if (body.value.slice(start, end) !== passage) return show("改写期间正文有改动，未替换，请重新选中", "error");
+        body.value = body.value.slice(0, start) + result.text + body.value.slice(end);
+        body.focus();
+        body.setSelectionRange(start, start + result.text.length);
+        body.dispatchEvent(new Event("input"));  // preview and compliance check follow the new text
+        const note = document.querySelector('#editor-form input[name="note"]');
+        if (note && !note.value) note.value = "改写选段：" + result.instruction;
+        show("已替换选中段落，保存后成为新修订", "ok");
+      } catch (error) {
+        show("改写请求失败，原文未改动", "error");
+      } finally {
+        button.disabled = false;
+      }
+    };
+    button.addEventListener("click", rewrite);
+    instruction.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); rewrite(); } });
+  }
+
   const progress = document.querySelector(".progress[data-progress-url]");
   if (progress) {
     const poll = async () => {

@@ -4,8 +4,8 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import audit, compliance, delivery, drafting, review, scheduling
-from studio.services.errors import InvalidInput
+from studio.services import audit, compliance, delivery, drafting, review, rewriting, scheduling
+from studio.services.errors import InvalidInput, StudioError
 from studio.services.rendering import markdown_to_safe_html
 from studio.web import bp
 
@@ -109,3 +109,15 @@ def regenerate(post_id: int):
     drafting.request_regeneration(post_id, current_user, request.form.get("instruction", ""))
     flash("已开始重新生成：完成后会出现新的修订，请稍后刷新", "ok")
     return redirect(url_for("web.post", post_id=post_id))
+
+
+@bp.post("/posts/<int:post_id>/rewrite")
+@role_required("editor")
+def rewrite(post_id: int):
+    """The selected passage rewritten by the model, as JSON for the editor to put in place of the selection."""
+    try:
+        result = rewriting.rewrite_passage(post_id, current_user, request.form.get("passage", ""),
+                                           request.form.get("instruction", ""))
+    except StudioError as exc:
+        return jsonify({"error": str(exc)}), exc.status
+    return jsonify(result)

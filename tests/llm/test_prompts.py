@@ -173,3 +173,15 @@ def test_prompts_package_never_imports_the_app():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'studio', 'workers')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_rewrite_prompt_ends_with_the_passage_and_lists_the_example_rewrites(tea):
+    from prompts.rewrite import build_rewrite_prompt
+
+    prompt = build_rewrite_prompt(passage="白牡丹2024建议90℃冲泡。", instruction=" ", brand_name="山茶小馆",
+                                  persona=tea["persona"])
+    assert prompt.completion.endswith("原文：白牡丹2024建议90℃冲泡。\n要求：换一种说法，意思不变\n改写：")
+    assert prompt.instruction == "换一种说法，意思不变" and "\n原文：" in prompt.stop
+    assert len(prompt.example_posts) >= 3 and all("改写" not in post for post in prompt.example_posts)
+    assert "最便宜" in prompt.system and "小茶" in prompt.system and "白牡丹2024" in prompt.user
+    assert set(prompt.files) == {"rewrite/completion.txt", "rewrite/system.txt", "rewrite/user.txt"}
