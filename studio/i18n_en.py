@@ -31,6 +31,7 @@ ENGLISH: dict[str, str] = {
     "模型正在撰写初稿，文字会随生成逐步出现…": "The model is writing the draft; the text appears as it is written…",
     "改写要求（可选），如：更口语一点、短一点": "Rewrite instruction (optional), e.g. more casual, shorter",
     "改写选中段落": "Rewrite selection",
+    "网页": "Web",
     "重新生成的要求（可选），如：更口语一点、短一点": "Instruction (optional), e.g. more casual, shorter",
     "regenerate_requested": "regeneration requested", "passage_rewritten": "passage rewritten", "设置": "Settings", "发送测试消息": "Send test message", "transient": "transient",
     "permanent": "permanent", "unknown": "unknown", "需要处理的发送": "Deliveries needing attention", "标记为已发送": "Mark as sent",

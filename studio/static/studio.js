@@ -5,17 +5,71 @@
 
   const body = document.getElementById("body");
   const preview = document.getElementById("preview");
+  const tabs = document.getElementById("preview-tabs");
+  const channelBox = document.getElementById("channel-previews");
+  let selectedPanel = "preview";
+  const selectPanel = (name) => {
+    selectedPanel = name;
+    for (const tab of tabs.querySelectorAll(".tab")) {
+      tab.classList.toggle("active", tab.dataset.panel === name);
+      tab.setAttribute("aria-selected", tab.dataset.panel === name ? "true" : "false");
+    }
+    preview.hidden = name !== "preview";
+    for (const panel of channelBox.querySelectorAll(".tab-panel")) panel.hidden = panel.dataset.panel !== name;
+  };
+  // One tab per channel of the brand: the text as that platform receives it, its size against the limit.
+  const renderChannels = (channels) => {
+    for (const tab of tabs.querySelectorAll(".tab[data-channel]")) tab.remove();
+    channelBox.replaceChildren();
+    for (const channel of channels) {
+      const name = "channel-" + channel.channel;
+      const tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "tab" + (channel.fits ? "" : " over");
+      tab.dataset.panel = name;
+      tab.dataset.channel = channel.channel;
+      tab.setAttribute("role", "tab");
+      tab.textContent = channel.name + (channel.fits ? "" : " ⚠");
+      tab.title = channel.label;
+      tabs.append(tab);
+      const panel = document.createElement("div");
+      panel.className = "tab-panel channel-preview";
+      panel.dataset.panel = name;
+      const meter = document.createElement("p");
+      meter.className = "meter small " + (channel.fits ? "ok" : "over");
+      meter.textContent = channel.label + " · " + channel.length + " / " + channel.limit + " " + channel.unit
+        + (channel.fits ? " · 可以发送" : "");
+      panel.append(meter);
+      if (!channel.fits) {
+        const problem = document.createElement("p");
+        problem.className = "flash error small";
+        problem.textContent = "无法在此渠道发送：" + channel.problem;
+        panel.append(problem);
+      }
+      const text = document.createElement("pre");
+      text.className = "rendered";
+      text.textContent = channel.text;  // the platform's markup shown as text, never as HTML
+      panel.append(text);
+      channelBox.append(panel);
+    }
+    if (selectedPanel !== "preview" && !channelBox.querySelector('[data-panel="' + selectedPanel + '"]')) selectedPanel = "preview";
+    selectPanel(selectedPanel);
+  };
+  if (tabs) tabs.addEventListener("click", (event) => { const tab = event.target.closest(".tab"); if (tab) selectPanel(tab.dataset.panel); });
   if (body && preview && body.dataset.previewUrl) {
+    const refresh = async () => {
+      const form = new FormData();
+      form.append("body", body.value);
+      if (body.dataset.postId) form.append("post_id", body.dataset.postId);
+      const response = await fetch(body.dataset.previewUrl, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
+      if (!response.ok) return;
+      const result = await response.json();
+      preview.innerHTML = result.html;  // sanitized on the server
+      if (result.channels && tabs) renderChannels(result.channels);
+    };
     let timer = null;
-    body.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const form = new FormData();
-        form.append("body", body.value);
-        const response = await fetch(body.dataset.previewUrl, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
-        if (response.ok) preview.innerHTML = (await response.json()).html;  // sanitized on the server
-      }, 250);
-    });
+    body.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+    if (body.dataset.postId && tabs) refresh();
   }
 
   // Compliance findings: underline them in a mirror of the text and offer one-click fixes.

@@ -4,7 +4,8 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import audit, compliance, delivery, drafting, review, rewriting, scheduling
+from studio.services import (audit, channel_preview, compliance, delivery, drafting, review, rewriting,
+                             scheduling)
 from studio.services.errors import InvalidInput, StudioError
 from studio.services.rendering import markdown_to_safe_html
 from studio.web import bp
@@ -78,7 +79,13 @@ def schedule(post_id: int):
 
 @bp.post("/preview")
 def preview():
-    return jsonify({"html": markdown_to_safe_html(request.form.get("body", ""))})
+    """Sanitized HTML of the editor's text and, for a post, the text as each of its brand's channels renders it."""
+    body = request.form.get("body", "")
+    result = {"html": markdown_to_safe_html(body)}
+    post_id = request.form.get("post_id", type=int)
+    if post_id:
+        result["channels"] = channel_preview.channel_previews(post_id, body)
+    return jsonify(result)
 
 
 @bp.post("/posts/<int:post_id>/lint")

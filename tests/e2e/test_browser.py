@@ -117,3 +117,81 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
     assert "Dashboard" in page.inner_text("header") or "Sandbox" in page.inner_text("header")
     assert dialogs == [], "no script from a post ever ran"
     assert requests_elsewhere == [], "the studio loads nothing from outside"
+
+
+def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channel(app, live_server, browser):
+    from studio.extensions import db
+    from studio.models import Channel, Post, Revision
+    from studio.services.brands import get_brand
+    from tests.llm.conftest import FakeAPI
+
+    fake = FakeAPI()  # stands in for a hosted chat model
+    fake.replies = ["白牡丹2024用90℃左右的水泡就好，一次5克~"]
+    app.config.update(OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat", STUDIO_LLM_MODEL="provider-model-x")
+    with app.app_context():
+        brand_id = get_brand("chayun").id
+        db.session.add(Channel(brand_id=brand_id, slug="wecom-main", name="企业微信群", type="wecom", target="k"))
+        db.session.add(Channel(brand_id=brand_id, slug="tg", name="Telegram 群", type="telegram", target="1",
+                               settings={"bot_token": "1:x"}))
+        db.session.commit()
+        post_id = drafted_post(body="小茶来啦~ 白牡丹2024建议用90℃左右的水冲泡，每次5克。").id
+        growing = db.session.get(Post, post_id)
+        growing.status, growing.current_revision_id, growing.generation = "generating", None, {"partial": "小茶来啦~"}
+        db.session.commit()
+    page = browser.new_page(locale="zh-CN")
+    try:
+        login(page, live_server, "editor")
+        page.goto(f"{live_server}/posts/{post_id}")
+        assert page.inner_text("#partial") == "小茶来啦~"
+        with app.app_context():
+            db.session.get(Post, post_id).generation = {"partial": "小茶来啦~ 白牡丹2024建议用90℃"}
+            db.session.commit()
+        page.wait_for_function("document.querySelector('#partial').textContent.includes('90℃')")
+        shot(page, "drafting-partial")
+        with app.app_context():  # the worker finishes: the page loads the draft
+            growing = db.session.get(Post, post_id)
+            revision = db.session.scalar(db.select(Revision).where(Revision.post_id == post_id))
+            growing.status, growing.current_revision_id, growing.generation = "draft", revision.id, {}
+            db.session.commit()
+        page.wait_for_selector("#rewrite-button")
+        assert "白牡丹2024建议用90℃左右的水冲泡" in page.input_value("#body")
+
+        # Per-channel preview: one tab per channel, the platform's text and its size.
+        page.wait_for_selector(".tab[data-channel='wecom-main']")
+        page.click(".tab[data-channel='wecom-main']")
+        assert "企业微信 markdown" in page.inner_text(".channel-preview:not([hidden]) .meter")
+        assert "可以发送" in page.inner_text(".channel-preview:not([hidden]) .meter")
+        page.fill("#body", "白牡丹2024建议90℃冲泡。" * 300)
+        page.wait_for_selector(".tab.over[data-channel='wecom-main']")
+        assert "超过 4096 字节" in page.inner_text(".channel-preview:not([hidden]) .flash.error")
+        page.screenshot(path=str(ARTIFACTS / "channel-preview-over.png"))  # the viewport: the text is long
+        page.click(".tab[data-channel='tg']")
+        assert "Telegram 消息超过 4096 字" in page.inner_text(".channel-preview:not([hidden])")
+
+        # Rewrite a selection: the result replaces exactly the selected passage.
+        text = "小茶来啦~\n白牡丹2024建议用90℃左右的水冲泡，每次5克。\n周五见！"
+        page.fill("#body", text)
+        start = text.index("白牡丹")
+        end = text.index("\n周五")
+        page.evaluate(f"document.querySelector('#body').setSelectionRange({start}, {end})")
+        page.fill("#rewrite-instruction", "更口语一点")
+        page.evaluate(f"document.querySelector('#body').setSelectionRange({start}, {end})")
+        page.click("#rewrite-button")
+        page.wait_for_selector("#rewrite-status.ok")
+        assert page.input_value("#body") == "小茶来啦~\n白牡丹2024用90℃左右的水泡就好，一次5克~\n周五见！"
+        assert page.input_value("input[name=note]") == "改写选段：更口语一点"
+        page.click(".tab[data-panel='preview']")
+        page.wait_for_function("document.querySelector('#preview').textContent.includes('水泡就好')")
+        shot(page, "rewrite")
+        page.click("text=保存为新修订")
+        assert "已保存新修订" in page.inner_text("body")
+        asked = fake.requests[0]["body"]["messages"][1]["content"]
+        assert "白牡丹2024建议用90℃左右的水冲泡，每次5克。" in asked and "更口语一点" in asked
+        page.evaluate("document.querySelector('#body').setSelectionRange(0, 0)")
+        page.click("#rewrite-button")
+        assert page.inner_text("#rewrite-status") == "请先在正文中选中要改写的段落"
+    finally:
+        fake.close()
+    with app.app_context():
+        from studio.services.review import get_post
+        assert get_post(post_id).current_revision.body.startswith("小茶来啦~\n白牡丹2024用90℃左右的水泡就好")
