@@ -42,7 +42,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
 
     llm_url = environ.get("OPENAI_BASE_URL") or LOCAL_LLM_URL
     broker_url = environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
-    dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 0.5)
+    dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 0.25)
 
     config = {
         "STUDIO_DATA_DIR": str(data_dir),
