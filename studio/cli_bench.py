@@ -46,4 +46,4 @@ def dispatch_command(as_json: bool, **options):
         late = figures["lateness_ms"]
         click.echo(f"{name:<10} sent {figures['sent']}/{result['deliveries']}  duplicates {figures['duplicates']}"
                    f"  lost {figures['lost']}  lateness ms p50 {late['p50']} p95 {late['p95']}"
-                   f" p99 {late['p99']} max {late['max']}")
+                   f" p99 {late['p99']} max {late['max']}  within 1 s {figures.get('within_1s')}")

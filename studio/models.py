@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studio.extensions import db
@@ -184,7 +184,8 @@ DELIVERY_STATES = ("scheduled", "claimed", "sending", "sent", "failed", "retry",
 class Delivery(db.Model):
     """One post revision to one channel target; the pair is the idempotency key."""
 
-    __table_args__ = (UniqueConstraint("revision_id", "channel_id"),)
+    __table_args__ = (UniqueConstraint("revision_id", "channel_id"),
+                      Index("ix_delivery_status_not_before", "status", "not_before"))
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 
 from studio.extensions import db
 from studio.models import Delivery, utcnow
@@ -20,6 +20,9 @@ from studio.services.sending import (_mark_published_when_done, claim_lease_seco
 
 CLAIMABLE = ("scheduled", "retry")
 MAX_BATCH = 10  # deliveries per send task: fewer round trips, yet a lost worker holds few of them
+# Claimed deliveries waiting for a sender. When senders fall behind, the dispatcher stops claiming rather than
+# queue more than they can take before the claim lease runs out (which would only hand them out again).
+MAX_IN_FLIGHT = 200
 
 
 def claim_due_deliveries(limit: int = 500) -> list[int]:
@@ -27,6 +30,11 @@ def claim_due_deliveries(limit: int = 500) -> list[int]:
     now = utcnow()
     _recover_stale(now)
     hold_missed_deliveries(now)
+    in_flight = db.session.scalar(db.select(func.count()).select_from(Delivery).where(Delivery.status == "claimed"))
+    limit = min(limit, MAX_IN_FLIGHT - in_flight)
+    if limit <= 0:
+        db.session.commit()
+        return []
     candidates = db.select(Delivery.id).where(Delivery.status.in_(CLAIMABLE), Delivery.not_before <= now) \
         .order_by(Delivery.not_before).limit(limit)
     if db.engine.dialect.name == "postgresql":

@@ -21,6 +21,7 @@ def test_arrivals_count_duplicates_and_measure_lateness_from_the_first_arrival()
     figures = arrival_figures(run)
     assert figures["arrived"] == 2 and figures["duplicates"] == 1
     assert figures["lateness_ms"]["max"] == 250 and figures["lateness_ms"]["p50"] == 50
+    assert figures["within_1s"] == round(2 / 3, 4)  # "c" never came: it counts as late
 
 
 @pytest.mark.slow

@@ -273,3 +273,16 @@ def test_a_claim_whose_task_never_ran_is_handed_out_again_after_the_claim_lease(
     assert delivery.claim_due_deliveries() == [delivery_id]
     assert delivery.send_delivery(delivery_id) == "sent"
     assert len(receiver.requests) == 1
+
+
+def test_the_dispatcher_stops_claiming_while_senders_are_behind(ctx, receiver, monkeypatch):
+    monkeypatch.setattr(delivery, "MAX_IN_FLIGHT", 1)
+    post = approved_post(receiver)
+    scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main", "partner-webhook"],
+                             user("reviewer"))
+    make_due(post.id)
+    [first] = delivery.claim_due_deliveries()
+    assert delivery.claim_due_deliveries() == []  # one already waits for a sender
+    assert delivery.send_delivery(first) == "sent"
+    [second] = delivery.claim_due_deliveries()
+    assert second != first and delivery.send_delivery(second) == "sent"
