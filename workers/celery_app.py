@@ -2,6 +2,8 @@
 from celery import Celery, Task
 from flask import Flask
 
+from workers import embedded_broker
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
@@ -9,6 +11,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    embedded_broker.register()
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
