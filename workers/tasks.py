@@ -32,6 +32,7 @@ def send_deliveries(delivery_ids: list[int]) -> None:
 
 @shared_task(acks_late=True, time_limit=90)
 def send_delivery(delivery_id: int) -> None:
+    # One delivery at a time: what a broker may still hold from a dispatcher older than batches.
     delivery.send_delivery(delivery_id)
 
 
