@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 import click
@@ -31,6 +32,10 @@ def dispatch_command(as_json: bool, **options):
     def progress(message: str) -> None:
         click.echo(f"[bench] {message}", err=True)
 
+    def stop(signum, frame):  # SIGTERM unwinds like Ctrl-C, so the workers the run started are stopped too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         result = run_dispatch_bench(DispatchBenchOptions(**options), progress=progress)
     except (ValueError, RuntimeError) as exc:
