@@ -15,8 +15,9 @@ from studio.models import Delivery, utcnow
 from studio.services import audit
 from studio.services.alerts import queue_alert
 from studio.services.errors import Forbidden, InvalidTransition, NotFound
-from studio.services.sending import (_mark_published_when_done, claim_lease_seconds, lease_seconds,  # noqa: F401
-                                     send_deliveries, send_delivery)
+from studio.services.sending import mark_published_when_done
+# The send side, re-exported so tasks and callers find the whole delivery lifecycle here.
+from studio.services.sending import claim_lease_seconds, lease_seconds, send_deliveries, send_delivery  # noqa: F401
 
 CLAIMABLE = ("scheduled", "retry")
 MAX_BATCH = 10  # deliveries per send task: fewer round trips, yet a lost worker holds few of them
@@ -110,7 +111,7 @@ def mark_sent(delivery_id: int, actor) -> Delivery:
     delivery = _attention(delivery_id, actor, ("unconfirmed",))
     delivery.status, delivery.sent_at = "sent", utcnow()
     audit.record("confirmed_sent", post_id=delivery.post_id, actor_id=actor.id, detail=delivery.channel.name)
-    _mark_published_when_done(delivery.post_id)
+    mark_published_when_done(delivery.post_id)
     db.session.commit()
     return delivery
 

@@ -54,8 +54,11 @@ def _generate(model: BaseLanguageModel, prompt: RewritePrompt, settings: LLMSett
     return RawText(text, truncated)
 
 
-def check_rewrite(text: str, prompt: RewritePrompt, lint: Lint) -> tuple[Candidate, list[Finding]]:
-    """Reject an unusable rewrite (with a reason) or score a usable one; also its remaining warnings."""
+def check_rewrite(text: str, prompt: RewritePrompt, lint: Lint, already: set[str]
+                  ) -> tuple[Candidate, list[Finding]]:
+    """Reject an unusable rewrite (with a reason) or score a usable one; also its remaining warnings.
+
+    ``already`` holds the spans the passage itself is flagged for: a rewrite is judged only on what it adds."""
     passage = prompt.passage
     if not norm(text):
         return Candidate(text, reason="empty output"), []
@@ -83,7 +86,6 @@ def check_rewrite(text: str, prompt: RewritePrompt, lint: Lint) -> tuple[Candida
     if ratio > 2.0 and not _LONGER.search(prompt.instruction):
         return Candidate(text, reason="much longer than the passage"), []
     findings = lint(text)
-    already = {f.text for f in lint(passage)}
     blocked = [f for f in findings if f.severity == "block" and f.text not in already]
     if blocked:
         return Candidate(text, reason=f"fails the compliance check ({blocked[0].text})"), []
@@ -100,11 +102,12 @@ def rewrite_passage_text(prompt: RewritePrompt, *, settings: LLMSettings, lint: 
                          model: BaseLanguageModel | None = None) -> Rewrite:
     """Up to REWRITE_TRIES rewrites, the best usable one kept; GenerationFailed says why none was."""
     model = model or build_model(settings)
+    already = {f.text for f in lint(prompt.passage)}
 
     def parse(values: dict) -> tuple[Candidate, list[Finding]]:
         raw: RawText = values["raw"]
         text = clean_text(raw.text, stop=prompt.stop, truncated=raw.truncated, max_chars=prompt.max_chars)
-        return check_rewrite(_LABEL.sub("", text).strip(), prompt, lint)
+        return check_rewrite(_LABEL.sub("", text).strip(), prompt, lint, already)
 
     chain = (RunnablePassthrough.assign(raw=RunnableLambda(lambda v: _generate(model, v["prompt"], settings),
                                                            name="rewrite_model"))

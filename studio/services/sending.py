@@ -107,7 +107,7 @@ def send_deliveries(delivery_ids: list[int]) -> dict[int, str | None]:
         if result.outcome == "transient" and result.retry_after:
             _pause_target(item, result.retry_after)
     for post_id in {item.post_id for item, _ in results if statuses[item.id] == "sent"}:
-        _mark_published_when_done(post_id)
+        mark_published_when_done(post_id)
     db.session.commit()
     return statuses
 
@@ -213,7 +213,7 @@ def _record_result(item: _Prepared, result: SendResult) -> str | None:
     return status
 
 
-def _mark_published_when_done(post_id: int) -> None:
+def mark_published_when_done(post_id: int) -> None:
     post = db.session.get(Post, post_id)
     statuses = db.session.scalars(db.select(Delivery.status).where(
         Delivery.post_id == post_id, Delivery.revision_id == post.current_revision_id)).all()
