@@ -31,8 +31,10 @@ run: demo
 	$(BIN)/honcho start -f Procfile
 
 # Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).
+# The import contracts in pyproject.toml run first: a back-edge between layers fails the tests.
 test: setup
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:

@@ -4,10 +4,17 @@ from .chunking import chunk_document, split_into_chunks
 from .embeddings import Embedder, HashingEmbedder, OpenAIEmbedder, make_embedder
 from .errors import EmbedderMismatch, KitError, KnowledgeError
 from .index import Hit, KnowledgeIndex, collection_name, open_persistent_client
-from .rerank import Candidate, LexicalOverlapReranker, Reranker
 from .kit import (
-    DOC_TYPES, LIFECYCLE_STAGES, BrandKit, ChannelSpec, Document, Persona, Segment, load_brand_kit,
+    DOC_TYPES,
+    LIFECYCLE_STAGES,
+    BrandKit,
+    ChannelSpec,
+    Document,
+    Persona,
+    Segment,
+    load_brand_kit,
 )
+from .rerank import Candidate, LexicalOverlapReranker, Reranker
 
 __all__ = [
     "BrandKit", "Candidate", "ChannelSpec", "DOC_TYPES", "Document", "Embedder", "EmbedderMismatch",

@@ -18,8 +18,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from studio import auth, cli, i18n
     from studio.api import bp as api_bp
     from studio.extensions import csrf, db, migrate
+    from studio.task_queue import celery_init_app
     from studio.web import register_blueprints
-    from workers.celery_app import celery_init_app
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))

@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from studio import accounts
 from studio.extensions import login_manager
 from studio.i18n import gettext as _
-from studio.services import accounts
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "health", "static", "i18n.set_language"}

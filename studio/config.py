@@ -6,6 +6,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from studio.task_names import DISPATCH_DUE_DELIVERIES, QUEUES
+
 LOCAL_LLM_URL = "http://127.0.0.1:8080/v1"
 
 
@@ -80,19 +82,12 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
             "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
             "beat_schedule": {
                 "dispatch-due-deliveries": {
-                    "task": "workers.tasks.dispatch_due_deliveries",
+                    "task": DISPATCH_DUE_DELIVERIES,
                     "schedule": dispatch_every,
                     "options": {"expires": max(dispatch_every * 4, 2.0)},
                 },
             },
-            "task_routes": {
-                "workers.tasks.draft_variant": {"queue": "drafts"},
-                "workers.tasks.regenerate_variant": {"queue": "drafts"},
-                "workers.tasks.dispatch_due_deliveries": {"queue": "dispatch"},
-                "workers.tasks.send_delivery": {"queue": "send"},
-                "workers.tasks.send_deliveries": {"queue": "send"},
-                "workers.tasks.alert_delivery_problem": {"queue": "send"},
-            },
+            "task_routes": {name: {"queue": queue} for name, queue in QUEUES.items()},
         },
     }
     celery_overrides = overrides.pop("CELERY", None)

@@ -7,8 +7,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from studio.errors import DatabaseNotMigrated
 from studio.extensions import db
-from studio.services.errors import DatabaseNotMigrated
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from studio import create_app
+import workers.tasks  # noqa: F401  eager-mode tests run the tasks registered under their names
+from studio import accounts, create_app
+from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
-from studio.services import accounts, brands
 from tests.support import ROOT
 
 PASSWORDS = {"editor": "editor-pass-1", "editor2": "editor-pass-2", "reviewer": "reviewer-pass-1",
@@ -79,7 +80,7 @@ def auth(client, users):
 @pytest.fixture
 def demo_brand(app):
     with app.app_context():
-        return brands.import_brand_kit(DEMO_KIT)
+        return kits.import_brand_kit(DEMO_KIT)
 
 
 @pytest.fixture(scope="session")

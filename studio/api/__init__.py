@@ -5,8 +5,8 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
-from studio.services import accounts
-from studio.services.errors import StudioError
+from studio import accounts
+from studio.errors import StudioError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -1,9 +1,11 @@
 from flask import g, jsonify, request
 
+from studio import posts
 from studio.api import bp, token_required
-from studio.services import brands, drafting, review
-from studio.services.errors import Forbidden, InvalidInput
-from studio.services.rendering import markdown_to_safe_html
+from studio.brands import kits
+from studio.drafting import briefs
+from studio.errors import Forbidden, InvalidInput
+from studio.rendering import markdown_to_safe_html
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -39,13 +41,13 @@ def openapi():
 @bp.get("/brands")
 @token_required
 def list_brands():
-    return jsonify([{"slug": b.slug, "name": b.name, "timezone": b.timezone} for b in brands.list_brands()])
+    return jsonify([{"slug": b.slug, "name": b.name, "timezone": b.timezone} for b in kits.list_brands()])
 
 
 @bp.get("/brands/<slug>/search")
 @token_required
 def search(slug: str):
-    return jsonify(brands.search_knowledge(slug, request.args.get("q", ""), k=min(max(request.args.get("k", 5, type=int) or 5, 1), 100)))
+    return jsonify(kits.search_knowledge(slug, request.args.get("q", ""), k=min(max(request.args.get("k", 5, type=int) or 5, 1), 100)))
 
 
 @bp.post("/briefs")
@@ -56,24 +58,24 @@ def create_brief():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput("request body must be a JSON object")
-    brief = drafting.create_brief(drafting.BriefInput(
+    brief = briefs.create_brief(briefs.BriefInput(
         brand=str(data.get("brand", "")), persona=str(data.get("persona", "")), channel=str(data.get("channel", "")),
-        segments=drafting.parse_list(data.get("segments")), key_message=str(data.get("key_message", "")),
-        goal=str(data.get("goal", "")), products=drafting.parse_list(data.get("products"))), g.api_user.id)
-    drafting.start_drafting(brief.id)
-    return jsonify({"id": brief.id, **drafting.brief_progress(brief.id)}), 201
+        segments=briefs.parse_list(data.get("segments")), key_message=str(data.get("key_message", "")),
+        goal=str(data.get("goal", "")), products=briefs.parse_list(data.get("products"))), g.api_user.id)
+    briefs.start_drafting(brief.id)
+    return jsonify({"id": brief.id, **briefs.brief_progress(brief.id)}), 201
 
 
 @bp.get("/briefs/<int:brief_id>")
 @token_required
 def brief_progress(brief_id: int):
-    return jsonify(drafting.brief_progress(brief_id))
+    return jsonify(briefs.brief_progress(brief_id))
 
 
 @bp.get("/posts/<int:post_id>")
 @token_required
 def get_post(post_id: int):
-    post = review.get_post(post_id)
+    post = posts.get_post(post_id)
     revision = post.current_revision
     return jsonify({"id": post.id, "status": post.status, "segment": post.segment.slug, "error": post.error or None,
                     "revision": revision.number if revision else None, "body": revision.body if revision else "",

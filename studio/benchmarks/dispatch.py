@@ -26,6 +26,7 @@ from sqlalchemy import func, insert
 from studio.benchmarks import seeding
 from studio.benchmarks.processes import PROJECT_ROOT, CeleryProcesses
 from studio.benchmarks.receiver import read_arrivals
+from studio.task_names import POST_AT_ETA
 
 SETTLED = ("sent", "failed", "unconfirmed", "missed", "cancelled")
 LEAD_SECONDS = 4.0  # between seeding and the first due time, so the first posts are not born late
@@ -275,7 +276,7 @@ def _measure_eta_baseline(app, options, url, receiver, folder, env, progress) ->
                 key = f"eta-{tag}-{i}"
                 run.due[key] = due_at
                 eta = datetime.fromtimestamp(due_at, timezone.utc)
-                celery_app.send_task("workers.baseline.post_at_eta", (url, key, eta.isoformat()), eta=eta,
+                celery_app.send_task(POST_AT_ETA, (url, key, eta.isoformat()), eta=eta,
                                      queue=queue, producer=producer)
         if time.time() > start:
             progress("warning: publishing the ETA tasks took longer than the lead")

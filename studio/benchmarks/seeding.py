@@ -7,8 +7,19 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, update
 
 from studio.extensions import db
-from studio.models import (AuditEvent, Brand, Brief, Channel, Delivery, Persona, Post, Revision, Segment, User,
-                           utcnow)
+from studio.models import (
+    AuditEvent,
+    Brand,
+    Brief,
+    Channel,
+    Delivery,
+    Persona,
+    Post,
+    Revision,
+    Segment,
+    User,
+    utcnow,
+)
 
 BENCH_SECRET = "bench-webhook-secret"
 

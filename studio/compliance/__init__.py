@@ -8,7 +8,7 @@ files in ``studio/compliance/rules/`` (see `studio.compliance.rules` for the for
         print(f.start, f.end, f.text, f.rule, f.severity, f.message, f.suggestion)
 """
 from .engine import Finding, findings_as_dicts, lint_text
-from .rules import DEFAULT_RULES_DIR, RuleSet, RulesError, load_rules
+from .rules import DEFAULT_RULES_DIR, RulesError, RuleSet, load_rules
 
 __all__ = ["DEFAULT_RULES_DIR", "Finding", "RuleSet", "RulesError", "findings_as_dicts", "lint_text",
            "load_rules"]

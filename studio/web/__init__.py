@@ -1,7 +1,7 @@
 """Web pages: one blueprint, one module per area."""
 from flask import Blueprint, flash, redirect, request, url_for
 
-from studio.services.errors import StudioError
+from studio.errors import StudioError
 
 bp = Blueprint("web", __name__)
 

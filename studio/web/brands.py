@@ -2,28 +2,29 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import brands, channel_check, library
-from studio.services.errors import StudioError
+from studio.brands import kits, library
+from studio.channels import probe
+from studio.errors import StudioError
 from studio.web import bp
 
 
 @bp.get("/brands/<slug>")
 def brand(slug: str):
-    brand = brands.get_brand(slug)
+    brand = kits.get_brand(slug)
     query = request.args.get("q", "").strip()
     hits, error = [], ""
     try:
         hits = library.search_playground(slug, query)
     except StudioError as exc:
         error = str(exc)
-    return render_template("brand.html", brand=brand, documents=brands.list_documents(brand.id), query=query,
+    return render_template("brand.html", brand=brand, documents=kits.list_documents(brand.id), query=query,
                            hits=hits, error=error)
 
 
 @bp.get("/brands/<slug>/documents/<doc_id>")
 def document(slug: str, doc_id: str):
     row, chunks = library.document_chunks(slug, doc_id)
-    return render_template("document.html", brand=brands.get_brand(slug), document=row, chunks=chunks)
+    return render_template("document.html", brand=kits.get_brand(slug), document=row, chunks=chunks)
 
 
 @bp.post("/brands/<slug>/documents")
@@ -53,15 +54,15 @@ def reindex(slug: str):
 
 @bp.route("/brands/<slug>/channels/<channel_slug>", methods=["GET"])
 def channel(slug: str, channel_slug: str):
-    row = channel_check.get_channel(slug, channel_slug)
+    row = probe.get_channel(slug, channel_slug)
     return render_template("channel.html", brand=row.brand, channel=row,
-                           settings=channel_check.visible_settings(row), result=None)
+                           settings=probe.visible_settings(row), result=None)
 
 
 @bp.post("/brands/<slug>/channels/<channel_slug>/test")
 @role_required("admin")
 def channel_test(slug: str, channel_slug: str):
-    result = channel_check.send_test_message(slug, channel_slug, current_user)
-    row = channel_check.get_channel(slug, channel_slug)
+    result = probe.send_test_message(slug, channel_slug, current_user)
+    row = probe.get_channel(slug, channel_slug)
     return render_template("channel.html", brand=row.brand, channel=row,
-                           settings=channel_check.visible_settings(row), result=result)
+                           settings=probe.visible_settings(row), result=result)

@@ -4,34 +4,35 @@ from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.services import brands, drafting
-from studio.services.errors import InvalidInput, StudioError
+from studio.brands import kits
+from studio.drafting import briefs
+from studio.errors import InvalidInput, StudioError
 from studio.web import bp
 
 
-def _form_to_brief(form) -> drafting.BriefInput:
+def _form_to_brief(form) -> briefs.BriefInput:
     raw_date = form.get("event_date", "").strip()
     try:
         event_date = date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
         raise InvalidInput(f"日期格式不正确：{raw_date!r}（应为 YYYY-MM-DD）") from None
-    return drafting.BriefInput(
+    return briefs.BriefInput(
         brand=form.get("brand", ""), persona=form.get("persona", ""), channel=form.get("channel", ""),
         segments=form.getlist("segments"), goal=form.get("goal", ""), key_message=form.get("key_message", ""),
-        products=drafting.parse_list(form.get("products", "")), event_date=event_date)
+        products=briefs.parse_list(form.get("products", "")), event_date=event_date)
 
 
 @bp.route("/briefs/new", methods=["GET", "POST"])
 @role_required("editor")
 def new_brief():
-    all_brands = brands.list_brands()
+    all_brands = kits.list_brands()
     slug = request.values.get("brand") or (all_brands[0].slug if all_brands else "")
-    brand = brands.get_brand(slug) if slug else None
+    brand = kits.get_brand(slug) if slug else None
     error = ""
     if request.method == "POST":
         try:
-            brief = drafting.create_brief(_form_to_brief(request.form), author_id=current_user.id)
-            drafting.start_drafting(brief.id)
+            brief = briefs.create_brief(_form_to_brief(request.form), author_id=current_user.id)
+            briefs.start_drafting(brief.id)
             return redirect(url_for("web.brief", brief_id=brief.id))
         except StudioError as exc:
             error = str(exc)
@@ -41,10 +42,10 @@ def new_brief():
 
 @bp.get("/briefs/<int:brief_id>")
 def brief(brief_id: int):
-    return render_template("brief.html", brief=drafting.get_brief(brief_id),
-                           progress=drafting.brief_progress(brief_id))
+    return render_template("brief.html", brief=briefs.get_brief(brief_id),
+                           progress=briefs.brief_progress(brief_id))
 
 
 @bp.get("/briefs/<int:brief_id>/progress.json")
 def brief_progress(brief_id: int):
-    return jsonify(drafting.brief_progress(brief_id))
+    return jsonify(briefs.brief_progress(brief_id))

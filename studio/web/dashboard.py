@@ -1,22 +1,25 @@
 from flask import render_template
 from flask_login import current_user
 
-from studio.services import brands, delivery, review, scheduling
+from studio.brands import kits
+from studio.distribution import scheduling
+from studio.distribution.deliveries import deliveries_needing_attention
+from studio.review import workflow
 from studio.web import bp
 
 
 @bp.get("/")
 def dashboard():
-    posts = review.posts_by_status(limit=50)
-    return render_template("dashboard.html", posts=posts, queue=review.review_queue(),
-                           deliveries=scheduling.upcoming_deliveries(limit=20), brands=brands.list_brands(),
-                           attention=delivery.deliveries_needing_attention(),
+    posts = workflow.posts_by_status(limit=50)
+    return render_template("dashboard.html", posts=posts, queue=workflow.review_queue(),
+                           deliveries=scheduling.upcoming_deliveries(limit=20), brands=kits.list_brands(),
+                           attention=deliveries_needing_attention(),
                            user=current_user)
 
 
 @bp.get("/review")
 def review_queue():
-    return render_template("review_queue.html", posts=review.review_queue())
+    return render_template("review_queue.html", posts=workflow.review_queue())
 
 
 @bp.get("/deliveries")

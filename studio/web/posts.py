@@ -3,38 +3,41 @@ from datetime import datetime
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from studio import audit, posts
 from studio.auth import role_required
-from studio.services import (audit, channel_preview, compliance, delivery, drafting, review, rewriting,
-                             scheduling)
-from studio.services.errors import InvalidInput, StudioError
-from studio.services.rendering import markdown_to_safe_html
+from studio.channels import preview as channel_preview
+from studio.distribution import deliveries, scheduling
+from studio.drafting import briefs, rewriting
+from studio.errors import InvalidInput, StudioError
+from studio.rendering import markdown_to_safe_html
+from studio.review import post_lint, workflow
 from studio.web import bp
 
 
 @bp.get("/posts/<int:post_id>")
 def post(post_id: int):
-    post = review.get_post(post_id)
+    post = posts.get_post(post_id)
     brand = post.brief.brand
     deliveries = scheduling.deliveries_of(post_id)
     return render_template(
         "post.html", post=post, brand=brand, revision=post.current_revision,
         preview=markdown_to_safe_html(post.current_revision.body if post.current_revision else ""),
         facts=(post.generation or {}).get("facts", []), events=audit.events_for_post(post_id),
-        deliveries=deliveries, approved=review.is_approved(post),
-        findings=compliance.finding_dicts(compliance.lint_post(post_id)) if post.current_revision else [],
+        deliveries=deliveries, approved=posts.is_approved(post),
+        findings=post_lint.finding_dicts(post_lint.lint_post(post_id)) if post.current_revision else [],
         local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
 
 
 @bp.get("/posts/<int:post_id>/progress.json")
 def post_progress(post_id: int):
     """Drafting state and the text written so far, polled by the post page while the model writes."""
-    return jsonify(drafting.post_progress(post_id))
+    return jsonify(briefs.post_progress(post_id))
 
 
 @bp.post("/posts/<int:post_id>/revisions")
 @role_required("editor")
 def save_revision(post_id: int):
-    review.save_revision(post_id, request.form.get("body", ""), current_user, note=request.form.get("note", ""))
+    workflow.save_revision(post_id, request.form.get("body", ""), current_user, note=request.form.get("note", ""))
     flash("已保存新修订", "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
@@ -42,7 +45,7 @@ def save_revision(post_id: int):
 @bp.post("/posts/<int:post_id>/submit")
 @role_required("editor")
 def submit(post_id: int):
-    review.submit_for_review(post_id, current_user)
+    workflow.submit_for_review(post_id, current_user)
     flash("已提交审核", "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
@@ -50,7 +53,7 @@ def submit(post_id: int):
 @bp.post("/posts/<int:post_id>/approve")
 @role_required("reviewer")
 def approve(post_id: int):
-    review.approve(post_id, current_user, request.form.get("revision_id", type=int),
+    workflow.approve(post_id, current_user, request.form.get("revision_id", type=int),
                    override_reason=request.form.get("override_reason", ""))
     flash("已批准", "ok")
     return redirect(url_for("web.post", post_id=post_id))
@@ -59,7 +62,7 @@ def approve(post_id: int):
 @bp.post("/posts/<int:post_id>/send-back")
 @role_required("reviewer")
 def send_back(post_id: int):
-    review.send_back(post_id, current_user, request.form.get("comment", ""))
+    workflow.send_back(post_id, current_user, request.form.get("comment", ""))
     flash("已退回修改", "ok")
     return redirect(url_for("web.review_queue"))
 
@@ -91,13 +94,13 @@ def preview():
 @bp.post("/posts/<int:post_id>/lint")
 def lint(post_id: int):
     """Findings for the text in the editor, as the editor types."""
-    return jsonify(compliance.finding_dicts(compliance.lint_post(post_id, request.form.get("body", ""))))
+    return jsonify(post_lint.finding_dicts(post_lint.lint_post(post_id, request.form.get("body", ""))))
 
 
 @bp.post("/deliveries/<int:delivery_id>/mark-sent")
 @role_required("reviewer")
 def mark_delivery_sent(delivery_id: int):
-    row = delivery.mark_sent(delivery_id, current_user)
+    row = deliveries.mark_sent(delivery_id, current_user)
     flash("已标记为已发送", "ok")
     return redirect(url_for("web.post", post_id=row.post_id))
 
@@ -105,7 +108,7 @@ def mark_delivery_sent(delivery_id: int):
 @bp.post("/deliveries/<int:delivery_id>/send-again")
 @role_required("reviewer")
 def send_delivery_again(delivery_id: int):
-    row = delivery.send_again(delivery_id, current_user)
+    row = deliveries.send_again(delivery_id, current_user)
     flash("已重新排入发送", "ok")
     return redirect(url_for("web.post", post_id=row.post_id))
 
@@ -113,7 +116,7 @@ def send_delivery_again(delivery_id: int):
 @bp.post("/posts/<int:post_id>/regenerate")
 @role_required("editor")
 def regenerate(post_id: int):
-    drafting.request_regeneration(post_id, current_user, request.form.get("instruction", ""))
+    briefs.request_regeneration(post_id, current_user, request.form.get("instruction", ""))
     flash("已开始重新生成：完成后会出现新的修订，请稍后刷新", "ok")
     return redirect(url_for("web.post", post_id=post_id))
 

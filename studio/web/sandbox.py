@@ -1,9 +1,9 @@
 from flask import abort, jsonify, render_template, request
 
+from studio.channels import sandbox
 from studio.extensions import db
 from studio.models import Channel
-from studio.services import sandbox
-from studio.services.rendering import markdown_to_safe_html
+from studio.rendering import markdown_to_safe_html
 from studio.web import bp
 
 

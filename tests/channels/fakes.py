@@ -20,7 +20,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from workers.channels.base import OutgoingMessage
+from studio.channels.base import OutgoingMessage
 
 ONE_HOUR_S = 3600
 

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from studio.channels import ADAPTERS
+from studio.channels.dingtalk import DingTalkAdapter
 from tests.channels.fakes import Canned, FakeDingTalk, message
-from workers.channels.dingtalk import DingTalkAdapter
-from workers.channels import ADAPTERS
 
 SECRET = "SECdingsecret"
 POST = "# 新品试饮\n\n明天上午 **十点** 开放试饮，[预约](https://shop.example.com/t)\n名额有限\n\n- 龙井\n- 碧螺春"

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
+from studio.channels import ADAPTERS
+from studio.channels.feishu import FeishuAdapter, sign
 from tests.channels.fakes import Canned, FakeFeishu, feishu_expected_sign, message
-from workers.channels.feishu import FeishuAdapter, sign
-from workers.channels import ADAPTERS
 
 SECRET = "feishu-secret"
 POST = "# 周末品鉴会\n\n本周六下午 **两点** 开始，[报名链接](https://event.example.com/t/1)。\n欢迎带朋友来！"

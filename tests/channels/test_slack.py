@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from studio.channels import ADAPTERS
+from studio.channels.slack import SlackAdapter
 from tests.channels.fakes import Canned, FakeSlack, message
-from workers.channels import ADAPTERS
-from workers.channels.slack import SlackAdapter
 
 POST = ("## Spring tea\n\nOur **first flush** is here, *limited*: "
         "[order now](https://shop.example.com/o?a=1&b=2)")

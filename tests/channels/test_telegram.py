@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.channels.fakes import Canned, FakeTelegram, MarkdownV2Error, parse_markdown_v2, message
-from workers.channels import ADAPTERS
-from workers.channels.telegram import TelegramAdapter
+from studio.channels import ADAPTERS
+from studio.channels.telegram import TelegramAdapter
+from tests.channels.fakes import Canned, FakeTelegram, MarkdownV2Error, message, parse_markdown_v2
 
 TOKEN = "123456:ABC-secret"
 CHAT = "-1001234567890"

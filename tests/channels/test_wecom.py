@@ -8,10 +8,9 @@ import socket
 import pytest
 from PIL import Image
 
+from studio.channels import ADAPTERS, http
+from studio.channels.wecom import WeComAdapter
 from tests.channels.fakes import Canned, FakeWeCom, message
-from workers.channels import http
-from workers.channels import ADAPTERS
-from workers.channels.wecom import WeComAdapter
 
 POST = "# 春茶上新\n\n今年的**明前龙井**到了，[点此预约](https://shop.example.com/longjing)。\n\n> 限量 200 份"
 

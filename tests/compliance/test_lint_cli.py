@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from studio.cli_lint import lint_command
+from studio.cli.lint import lint_command
 from studio.extensions import db
 from studio.models import Brand, Channel, Persona
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug.serving import make_server
 
-from studio.services import delivery
+from studio.distribution import deliveries, sending
 from tests.conftest import PASSWORDS
 from tests.studio.factories import drafted_post
 from tests.support import ROOT
@@ -104,8 +104,8 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
         for row in db.session.scalars(db.select(Delivery)):
             row.not_before = utcnow()
         db.session.commit()
-        for delivery_id in delivery.claim_due_deliveries():
-            delivery.send_delivery(delivery_id)
+        for delivery_id in deliveries.claim_due_deliveries():
+            sending.send_delivery(delivery_id)
     page.goto(live_server + "/sandbox")
     page.click("text=茶韵山房·体验群")
     page.wait_for_selector(".chat .bubble")
@@ -120,9 +120,9 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
 
 
 def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channel(app, live_server, browser):
+    from studio.brands.kits import get_brand
     from studio.extensions import db
     from studio.models import Channel, Post, Revision
-    from studio.services.brands import get_brand
     from tests.llm.conftest import FakeAPI
 
     fake = FakeAPI()  # stands in for a hosted chat model
@@ -193,5 +193,5 @@ def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channe
     finally:
         fake.close()
     with app.app_context():
-        from studio.services.review import get_post
+        from studio.posts import get_post
         assert get_post(post_id).current_revision.body.startswith("小茶来啦~\n白牡丹2024用90℃左右的水泡就好")

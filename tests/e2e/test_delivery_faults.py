@@ -18,8 +18,15 @@ from studio.benchmarks import seeding
 from studio.extensions import db
 from studio.models import Channel, Delivery
 from tests.conftest import make_app
-from tests.support import (PrivateRedis, ScriptedReceiver, StudioProcesses, create_postgres_database,
-                           drop_postgres_database, postgres_outage, wait_until)
+from tests.support import (
+    PrivateRedis,
+    ScriptedReceiver,
+    StudioProcesses,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_outage,
+    wait_until,
+)
 
 SETTLED = ("sent", "failed", "unconfirmed")
 pytestmark = pytest.mark.slow

@@ -7,13 +7,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from studio import accounts
+from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import AuditEvent, Delivery, Post, SandboxMessage
-from studio.services import accounts, brands
 from tests.conftest import PASSWORDS, make_app
-from tests.support import (REDIS_TEST_URL, StudioProcesses, WebhookReceiver, create_postgres_database,
-                           drop_postgres_database, flush_redis_test_db, wait_until)
+from tests.support import (
+    REDIS_TEST_URL,
+    StudioProcesses,
+    WebhookReceiver,
+    create_postgres_database,
+    drop_postgres_database,
+    flush_redis_test_db,
+    wait_until,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -82,7 +90,7 @@ def test_brief_to_timed_post_on_real_processes(stack, receiver, llm_config, tmp_
     app = make_app(data_dir, SQLALCHEMY_DATABASE_URI=stack["DATABASE_URL"],
                    CELERY={"broker_url": stack["CELERY_BROKER_URL"]}, **llm_config)
     with app.app_context():
-        brands.import_brand_kit(_kit_pointing_at(receiver, tmp_path))
+        kits.import_brand_kit(_kit_pointing_at(receiver, tmp_path))
         for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
             accounts.create_user(name, PASSWORDS[name], role)
     processes = StudioProcesses({

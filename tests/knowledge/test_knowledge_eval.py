@@ -9,7 +9,7 @@ from knowledge import HashingEmbedder, KnowledgeIndex, load_brand_kit, open_pers
 from knowledge.evaluation import QueryFileError, evaluate, first_relevant_rank, load_queries
 from knowledge.loaders import Document
 from studio.cli import DEMO_KIT, knowledge_cli
-from studio.cli_knowledge_eval import eval_command
+from studio.cli.knowledge_eval import eval_command
 
 if "eval" not in knowledge_cli.commands:
     knowledge_cli.add_command(eval_command)

@@ -4,8 +4,7 @@ import io
 
 import pytest
 
-from knowledge import KitError, load_brand_kit
-from knowledge import loaders
+from knowledge import KitError, load_brand_kit, loaders
 
 
 def make_pdf(lines: list[str], *, password: str | None = None) -> bytes:

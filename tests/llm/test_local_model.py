@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from prompts.loader import Fact, build_draft_prompt
-from studio.localmodel import MODEL_ALIAS, ensure_model_file, expected_size, model_path, server_argv
-from studio.services.llm import (
+from studio.drafting.writer import (
     GenerationFailed,
     LLMSettings,
     Variant,
@@ -21,6 +20,7 @@ from studio.services.llm import (
     find_citations,
     write_variant,
 )
+from studio.localmodel import MODEL_ALIAS, ensure_model_file, expected_size, model_path, server_argv
 from tests.llm_server import _models_answer, free_port, model_cache_dir, stop_local_model_server
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """Build posts in a known state without the model (drafting itself is tested with the real model)."""
+from studio.drafting import briefs
 from studio.extensions import db
 from studio.models import Post, Revision, User
-from studio.services import drafting
 
 
 def user(name: str) -> User:
@@ -10,7 +10,7 @@ def user(name: str) -> User:
 
 def drafted_post(author: str = "editor", body: str = "小茶来啦~ 白牡丹2024建议90℃冲泡，一盒168元。",
                  segments=("newcomer",), channel: str = "sandbox-main") -> Post:
-    brief = drafting.create_brief(drafting.BriefInput(
+    brief = briefs.create_brief(briefs.BriefInput(
         brand="chayun", persona="xiaocha", channel=channel, segments=list(segments),
         key_message="冬日品鉴会，白牡丹2024上新", products=["白牡丹2024"]), author_id=user(author).id)
     post = brief.posts[0]

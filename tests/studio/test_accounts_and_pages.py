@@ -28,7 +28,7 @@ def test_forms_without_csrf_token_are_rejected(tmp_path):
     app = make_app(tmp_path / "csrf", WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():
-        from studio.services import accounts
+        from studio import accounts
         accounts.create_user("editor", "editor-pass-1", "editor")
     assert client.post("/login", data={"username": "editor", "password": "editor-pass-1"}).status_code == 400
     page = client.get("/login").get_data(as_text=True)

@@ -12,9 +12,9 @@ PLATFORMS = [("wecom-main", "wecom", {}), ("feishu-main", "feishu", {}), ("dingt
 @pytest.fixture
 def post_id(app, users, demo_brand):
     with app.app_context():
+        from studio.brands.kits import get_brand
         from studio.extensions import db
         from studio.models import Channel
-        from studio.services.brands import get_brand
         brand_id = get_brand("chayun").id
         for slug, kind, settings in PLATFORMS:
             db.session.add(Channel(brand_id=brand_id, slug=slug, name=slug, type=kind, target="https://x/hook",

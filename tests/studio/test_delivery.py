@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from studio import audit
+from studio.distribution import deliveries, scheduling, sending
+from studio.errors import Forbidden, SlotInPast
 from studio.extensions import db
 from studio.models import Channel, Delivery, Post, Revision, SandboxMessage, utcnow
-from studio.services import audit, delivery, review, scheduling
-from studio.services.errors import Forbidden, SlotInPast
+from studio.review import workflow
 from tests.conftest import make_app
 from tests.studio.factories import drafted_post, user
 from tests.support import WebhookReceiver, create_postgres_database, drop_postgres_database
@@ -29,7 +31,7 @@ def approved_post(receiver=None, body="小茶来啦~ 白牡丹2024建议90℃冲
     post = drafted_post(body=body)
     post.status = "in_review"  # the @all below would block submission; a reviewer lets it through
     db.session.commit()
-    review.approve(post.id, user("reviewer"), post.current_revision_id, override_reason="测试：验证发送时转义")
+    workflow.approve(post.id, user("reviewer"), post.current_revision_id, override_reason="测试：验证发送时转义")
     return post
 
 
@@ -68,14 +70,14 @@ def test_due_post_reaches_sandbox_and_webhook_once_each(ctx, receiver):
     post = approved_post(receiver)
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main", "partner-webhook"],
                              user("reviewer"))
-    assert delivery.claim_due_deliveries() == []  # not due yet
+    assert deliveries.claim_due_deliveries() == []  # not due yet
     make_due(post.id)
-    claimed = delivery.claim_due_deliveries()
+    claimed = deliveries.claim_due_deliveries()
     assert len(claimed) == 2
-    assert delivery.claim_due_deliveries() == []  # claimed once
+    assert deliveries.claim_due_deliveries() == []  # claimed once
     for delivery_id in claimed:
-        assert delivery.send_delivery(delivery_id) == "sent"
-        assert delivery.send_delivery(delivery_id) is None  # a duplicate task sends nothing
+        assert sending.send_delivery(delivery_id) == "sent"
+        assert sending.send_delivery(delivery_id) is None  # a duplicate task sends nothing
     [request] = receiver.requests
     assert receiver.signature_ok(request)
     hook_row = next(d for d in scheduling.deliveries_of(post.id) if d.channel.type == "webhook")
@@ -93,11 +95,11 @@ def test_rate_limited_webhook_is_retried_later_not_failed(ctx, receiver):
     post = approved_post(receiver)
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
     make_due(post.id)
-    [delivery_id] = delivery.claim_due_deliveries()
-    assert delivery.send_delivery(delivery_id) == "retry"
+    [delivery_id] = deliveries.claim_due_deliveries()
+    assert sending.send_delivery(delivery_id) == "retry"
     row = db.session.get(Delivery, delivery_id)
     assert row.not_before > utcnow() and "429" in row.response
-    assert delivery.claim_due_deliveries() == []  # honours the back-off
+    assert deliveries.claim_due_deliveries() == []  # honours the back-off
 
 
 def test_permanent_error_fails_with_the_channel_answer(ctx, receiver):
@@ -105,8 +107,8 @@ def test_permanent_error_fails_with_the_channel_answer(ctx, receiver):
     post = approved_post(receiver)
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
     make_due(post.id)
-    [delivery_id] = delivery.claim_due_deliveries()
-    assert delivery.send_delivery(delivery_id) == "failed"
+    [delivery_id] = deliveries.claim_due_deliveries()
+    assert sending.send_delivery(delivery_id) == "failed"
     assert "HTTP 403" in db.session.get(Delivery, delivery_id).response
 
 
@@ -114,11 +116,11 @@ def test_a_send_that_never_finished_becomes_unconfirmed_not_resent(ctx, receiver
     post = approved_post(receiver)
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
     make_due(post.id)
-    [delivery_id] = delivery.claim_due_deliveries()
+    [delivery_id] = deliveries.claim_due_deliveries()
     row = db.session.get(Delivery, delivery_id)
     row.status, row.lease_until = "sending", utcnow() - timedelta(seconds=1)  # a worker died mid-send
     db.session.commit()
-    assert delivery.claim_due_deliveries() == []
+    assert deliveries.claim_due_deliveries() == []
     db.session.refresh(row)
     assert row.status == "unconfirmed"
     assert receiver.requests == []
@@ -127,7 +129,7 @@ def test_a_send_that_never_finished_becomes_unconfirmed_not_resent(ctx, receiver
 def test_editing_a_scheduled_post_cancels_its_pending_deliveries(ctx):
     post = approved_post()
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=5), ["sandbox-main"], user("reviewer"))
-    review.save_revision(post.id, "小茶来啦~ 改了时间。", user("editor2"))
+    workflow.save_revision(post.id, "小茶来啦~ 改了时间。", user("editor2"))
     assert [d.status for d in scheduling.deliveries_of(post.id)] == ["cancelled"]
     assert post.status == "in_review"
 
@@ -137,10 +139,11 @@ def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path,
     try:
         app = make_app(tmp_path / "pg", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
+            from studio import accounts
+            from studio.brands import kits
             from studio.cli import DEMO_KIT
-            from studio.services import accounts, brands
 
-            brands.import_brand_kit(DEMO_KIT)
+            kits.import_brand_kit(DEMO_KIT)
             for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
                 accounts.create_user(name, users[name], role)
             post = approved_post()
@@ -163,7 +166,7 @@ def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path,
             try:
                 with app.app_context():
                     start.wait()
-                    results.append(delivery.claim_due_deliveries(limit=25))
+                    results.append(deliveries.claim_due_deliveries(limit=25))
             except BaseException as exc:  # surfaced below: a thread's error must fail the test
                 errors.append(exc)
 
@@ -191,11 +194,11 @@ def test_a_post_past_its_grace_period_is_held_as_missed_not_sent(ctx, receiver):
     late.due_at = late.not_before = utcnow() - timedelta(minutes=10)  # within the 15-minute grace period
     missed.due_at = missed.not_before = utcnow() - timedelta(minutes=20)
     db.session.commit()
-    claimed = delivery.claim_due_deliveries()
+    claimed = deliveries.claim_due_deliveries()
     assert claimed == [late.id]
     db.session.refresh(missed)
     assert missed.status == "missed"
-    assert delivery.deliveries_needing_attention() == [missed]
+    assert deliveries.deliveries_needing_attention() == [missed]
 
 
 def test_reviewer_resolves_an_unconfirmed_delivery(ctx, receiver):
@@ -207,11 +210,11 @@ def test_reviewer_resolves_an_unconfirmed_delivery(ctx, receiver):
         row.status = "unconfirmed"
     db.session.commit()
     with pytest.raises(Forbidden):
-        delivery.mark_sent(hook.id, user("editor"))  # only reviewers decide
-    delivery.mark_sent(sandbox.id, user("reviewer"))
-    delivery.send_again(hook.id, user("reviewer"))
-    assert delivery.claim_due_deliveries() == [hook.id]
-    assert delivery.send_delivery(hook.id) == "sent"
+        deliveries.mark_sent(hook.id, user("editor"))  # only reviewers decide
+    deliveries.mark_sent(sandbox.id, user("reviewer"))
+    deliveries.send_again(hook.id, user("reviewer"))
+    assert deliveries.claim_due_deliveries() == [hook.id]
+    assert sending.send_delivery(hook.id) == "sent"
     assert len(receiver.requests) == 1
     assert receiver.requests[0].headers["Idempotency-Key"] == hook.key  # the same key, so the receiver can dedupe
     db.session.refresh(post)
@@ -221,10 +224,11 @@ def test_reviewer_resolves_an_unconfirmed_delivery(ctx, receiver):
 def test_a_failed_delivery_is_announced_in_the_alert_channel(tmp_path, users, receiver):
     app = make_app(tmp_path / "alerts", CELERY={"task_always_eager": True}, STUDIO_BASE_URL="https://studio.example")
     with app.app_context():
+        from studio import accounts
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import accounts, brands
 
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
         for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
             accounts.create_user(name, users[name], role)
         receiver.status = 403
@@ -232,8 +236,8 @@ def test_a_failed_delivery_is_announced_in_the_alert_channel(tmp_path, users, re
         scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"],
                                  user("reviewer"))
         make_due(post.id)
-        [delivery_id] = delivery.claim_due_deliveries()
-        assert delivery.send_delivery(delivery_id) == "failed"
+        [delivery_id] = deliveries.claim_due_deliveries()
+        assert sending.send_delivery(delivery_id) == "failed"
         [alert] = db.session.scalars(db.select(SandboxMessage)).all()
         assert "发送失败" in alert.body and "HTTP 403" in alert.body
         assert f"https://studio.example/posts/{post.id}" in alert.body
@@ -244,10 +248,10 @@ def test_a_batch_sends_each_claimed_delivery_once_and_a_repeat_sends_nothing(ctx
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main", "partner-webhook"],
                              user("reviewer"))
     make_due(post.id)
-    claimed = delivery.claim_due_deliveries()
-    assert delivery.send_batches(claimed) == [[claimed[0]], [claimed[1]]]  # few due: one task each
-    assert delivery.send_deliveries(claimed) == {claimed[0]: "sent", claimed[1]: "sent"}
-    assert delivery.send_deliveries(claimed) == {claimed[0]: None, claimed[1]: None}  # a redelivered task
+    claimed = deliveries.claim_due_deliveries()
+    assert deliveries.send_batches(claimed) == [[claimed[0]], [claimed[1]]]  # few due: one task each
+    assert sending.send_deliveries(claimed) == {claimed[0]: "sent", claimed[1]: "sent"}
+    assert sending.send_deliveries(claimed) == {claimed[0]: None, claimed[1]: None}  # a redelivered task
     assert len(receiver.requests) == 1
     assert db.session.get(Post, post.id).status == "published"
     sent_events = [e for e in audit.events_for_post(post.id) if e.action == "sent"]
@@ -255,34 +259,34 @@ def test_a_batch_sends_each_claimed_delivery_once_and_a_repeat_sends_nothing(ctx
 
 
 def test_many_due_deliveries_go_out_in_batches_of_at_most_ten():
-    batches = delivery.send_batches(list(range(95)))
+    batches = deliveries.send_batches(list(range(95)))
     assert [len(b) for b in batches] == [10] * 9 + [5]
     assert sum(batches, []) == list(range(95))
-    assert delivery.send_batches([]) == []
+    assert deliveries.send_batches([]) == []
 
 
 def test_a_claim_whose_task_never_ran_is_handed_out_again_after_the_claim_lease(ctx, receiver):
     post = approved_post(receiver)
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"], user("reviewer"))
     make_due(post.id)
-    [delivery_id] = delivery.claim_due_deliveries()
+    [delivery_id] = deliveries.claim_due_deliveries()
     row = db.session.get(Delivery, delivery_id)
-    assert row.lease_until <= utcnow() + timedelta(seconds=delivery.claim_lease_seconds())
+    assert row.lease_until <= utcnow() + timedelta(seconds=sending.claim_lease_seconds())
     row.lease_until = utcnow() - timedelta(seconds=1)  # its worker died before the task ran
     db.session.commit()
-    assert delivery.claim_due_deliveries() == [delivery_id]
-    assert delivery.send_delivery(delivery_id) == "sent"
+    assert deliveries.claim_due_deliveries() == [delivery_id]
+    assert sending.send_delivery(delivery_id) == "sent"
     assert len(receiver.requests) == 1
 
 
 def test_the_dispatcher_stops_claiming_while_senders_are_behind(ctx, receiver, monkeypatch):
-    monkeypatch.setattr(delivery, "MAX_IN_FLIGHT", 1)
+    monkeypatch.setattr(deliveries, "MAX_IN_FLIGHT", 1)
     post = approved_post(receiver)
     scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main", "partner-webhook"],
                              user("reviewer"))
     make_due(post.id)
-    [first] = delivery.claim_due_deliveries()
-    assert delivery.claim_due_deliveries() == []  # one already waits for a sender
-    assert delivery.send_delivery(first) == "sent"
-    [second] = delivery.claim_due_deliveries()
-    assert second != first and delivery.send_delivery(second) == "sent"
+    [first] = deliveries.claim_due_deliveries()
+    assert deliveries.claim_due_deliveries() == []  # one already waits for a sender
+    assert sending.send_delivery(first) == "sent"
+    [second] = deliveries.claim_due_deliveries()
+    assert second != first and sending.send_delivery(second) == "sent"

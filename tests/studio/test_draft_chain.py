@@ -1,7 +1,7 @@
 """The drafting chain (retriever → prompt → model → parser) with models plugged in by configuration."""
 from langchain_openai import ChatOpenAI
 
-from studio.services.llm_models import LLMSettings
+from studio.drafting.model_client import LLMSettings
 from tests.conftest import make_app
 from tests.studio.test_drafting import FakeChatAPI
 
@@ -12,20 +12,20 @@ BRIEF = {"goal": "", "key_message": "冬日品鉴会，来品白牡丹2024", "pr
 def demo_app(tmp_path, **config):
     app = make_app(tmp_path / "chain", **config)
     with app.app_context():
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import brands
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
     return app
 
 
 def compose_newcomer_post(app):
-    from studio.services import drafting
-    from studio.services.brands import get_brand
+    from studio.brands.kits import get_brand
+    from studio.drafting import briefs
 
     brand = get_brand("chayun")
     persona = next(p for p in brand.personas if p.slug == "xiaocha")
     segment = next(s for s in brand.segments if s.slug == "newcomer")
-    return drafting.compose_variant(BRIEF, drafting.brand_context(brand), persona.as_prompt_dict(),
+    return briefs.compose_variant(BRIEF, briefs.brand_context(brand), persona.as_prompt_dict(),
                                     segment.as_prompt_dict(), "sandbox")
 
 

@@ -33,9 +33,9 @@ def test_unreachable_model_is_an_error_on_each_variant_never_a_blank_draft(tmp_p
     app = make_app(tmp_path / "offline", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
                    STUDIO_LLM_MODE="completion", STUDIO_LLM_TIMEOUT=5)
     with app.app_context():
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import brands
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
     result = app.test_cli_runner().invoke(args=DRAFT + ["--segments", "newcomer,vip", "--brief", "白牡丹2024上新"])
     rows = json.loads(result.output)
     assert result.exit_code == 1
@@ -84,9 +84,9 @@ def test_a_configured_provider_gets_persona_voice_and_numbered_facts(tmp_path):
         app = make_app(tmp_path / "hosted", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-test-secret",
                        STUDIO_LLM_MODEL="provider-model-x", STUDIO_LLM_MODE="chat")
         with app.app_context():
+            from studio.brands import kits
             from studio.cli import DEMO_KIT
-            from studio.services import brands
-            brands.import_brand_kit(DEMO_KIT)
+            kits.import_brand_kit(DEMO_KIT)
         result = app.test_cli_runner().invoke(args=DRAFT + [
             "--segments", "newcomer", "--brief", "冬日品鉴会每周五晚8点，来品白牡丹2024", "--products", "白牡丹2024"])
         assert result.exit_code == 0, result.output
@@ -108,9 +108,9 @@ def test_a_configured_provider_gets_persona_voice_and_numbered_facts(tmp_path):
 def test_local_model_drafts_grounded_chinese_variants(tmp_path, llm_config):
     app = make_app(tmp_path / "local", **llm_config)
     with app.app_context():
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import brands
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
     result = app.test_cli_runner().invoke(args=DRAFT + [
         "--segments", "newcomer,lapsed", "--brief", "白牡丹2024上新，建议90℃冲泡，欢迎来群里聊聊", "--products",
         "白牡丹2024"])
@@ -131,9 +131,9 @@ def test_draft_eval_scores_every_variant_and_catches_identical_segments(tmp_path
         app = make_app(tmp_path / "eval", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
                        STUDIO_LLM_MODEL="provider-model-x")
         with app.app_context():
+            from studio.brands import kits
             from studio.cli import DEMO_KIT
-            from studio.services import brands
-            brands.import_brand_kit(DEMO_KIT)
+            kits.import_brand_kit(DEMO_KIT)
         briefs = tmp_path / "briefs.jsonl"
         briefs.write_text("\n".join(json.dumps(b, ensure_ascii=False) for b in [
             {"id": "a", "brief": "冬日品鉴会，来品白牡丹2024", "persona": "xiaocha", "segments": ["newcomer"],
@@ -159,21 +159,23 @@ def test_a_stored_draft_error_ends_the_progress_and_a_duplicate_task_changes_not
     app = make_app(tmp_path / "stored", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
                    STUDIO_LLM_MODE="completion", STUDIO_LLM_TIMEOUT=5)
     with app.app_context():
+        from studio import accounts
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import accounts, brands, drafting
-        brands.import_brand_kit(DEMO_KIT)
+        from studio.drafting import briefs
+        kits.import_brand_kit(DEMO_KIT)
         editor = accounts.create_user("editor", "editor-pass-1", "editor")
-        brief = drafting.create_brief(drafting.BriefInput(
+        brief = briefs.create_brief(briefs.BriefInput(
             brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
             key_message="白牡丹2024上新"), author_id=editor.id)
         [post] = brief.posts
-        drafting.draft_post(post.id)
-        progress = drafting.brief_progress(brief.id)
+        briefs.draft_post(post.id)
+        progress = briefs.brief_progress(brief.id)
         assert progress["done"] == progress["total"] == progress["failed"] == 1
         assert "127.0.0.1" in progress["posts"][0]["error"]
-        drafting.draft_post(post.id)  # a redelivered task
-        from studio.models import AuditEvent
+        briefs.draft_post(post.id)  # a redelivered task
         from studio.extensions import db
+        from studio.models import AuditEvent
         assert [e.action for e in db.session.scalars(db.select(AuditEvent))] == ["created", "draft_failed"]
 
 
@@ -183,17 +185,19 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
         app = make_app(tmp_path / "regen", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
                        STUDIO_LLM_MODEL="provider-model-x")
         with app.app_context():
+            from studio import accounts
+            from studio.brands import kits
             from studio.cli import DEMO_KIT
+            from studio.drafting import briefs
             from studio.extensions import db
             from studio.models import AuditEvent, Post, Revision
-            from studio.services import accounts, brands, drafting
-            brands.import_brand_kit(DEMO_KIT)
+            kits.import_brand_kit(DEMO_KIT)
             editor = accounts.create_user("editor", "editor-pass-1", "editor")
-            brief = drafting.create_brief(drafting.BriefInput(
+            brief = briefs.create_brief(briefs.BriefInput(
                 brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
                 key_message="冬日品鉴会，来品白牡丹2024", products=["白牡丹2024"]), author_id=editor.id)
             post_id, editor_id = brief.posts[0].id, editor.id
-            drafting.draft_post(post_id)
+            briefs.draft_post(post_id)
         client = app.test_client()
         client.post("/login", data={"username": "editor", "password": "editor-pass-1"})
         response = client.post(f"/posts/{post_id}/regenerate", data={"instruction": "短一点"})
@@ -201,7 +205,7 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
         with app.app_context():
             assert db.session.scalar(db.select(AuditEvent).where(
                 AuditEvent.action == "regenerate_requested")).detail == "短一点"
-            drafting.regenerate(post_id, editor_id, "短一点")  # what the queued task runs
+            briefs.regenerate(post_id, editor_id, "短一点")  # what the queued task runs
             post = db.session.get(Post, post_id)
             revisions = db.session.scalars(db.select(Revision).where(Revision.post_id == post_id)
                                            .order_by(Revision.number)).all()

@@ -10,10 +10,11 @@ from tests.studio.factories import user
 
 
 def new_post(app) -> int:
-    from studio.services import accounts, drafting
+    from studio import accounts
+    from studio.drafting import briefs
 
     accounts.create_user("editor", "editor-pass-1", "editor")
-    brief = drafting.create_brief(drafting.BriefInput(
+    brief = briefs.create_brief(briefs.BriefInput(
         brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
         key_message="白牡丹2024上新，建议90℃冲泡", products=["白牡丹2024"]), author_id=user("editor").id)
     return brief.posts[0].id
@@ -22,14 +23,14 @@ def new_post(app) -> int:
 def demo_app(tmp_path, **config):
     app = make_app(tmp_path / "stream", **config)
     with app.app_context():
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import brands
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
     return app
 
 
 def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generating(tmp_path):
-    from studio.services.drafting import PartialTextRecorder, post_progress
+    from studio.drafting.briefs import PartialTextRecorder, post_progress
 
     app = demo_app(tmp_path)
     with app.app_context():
@@ -59,8 +60,8 @@ def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generati
 
 def test_the_streaming_callback_sees_the_post_grow_from_its_opening(tmp_path):
     from prompts.loader import build_draft_prompt
-    from studio.services.llm import LLMSettings, write_variant
-    from tests.llm.conftest import TEA_BRIEF, TEA_FACTS, TEA_PERSONA, NEWCOMERS
+    from studio.drafting.writer import LLMSettings, write_variant
+    from tests.llm.conftest import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 
     fake = FakeAPI()
     try:
@@ -92,8 +93,8 @@ def test_the_page_polls_the_growing_text_of_a_draft_from_the_local_model(tmp_pat
 
     def draft():
         with app.app_context():
-            from studio.services import drafting
-            drafting.draft_post(post_id)  # what the drafts worker runs
+            from studio.drafting import briefs
+            briefs.draft_post(post_id)  # what the drafts worker runs
 
     worker = threading.Thread(target=draft)
     started = time.monotonic()

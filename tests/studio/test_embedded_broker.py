@@ -3,7 +3,7 @@ import multiprocessing
 
 from kombu import Connection
 
-from workers import embedded_broker
+from studio import embedded_broker
 
 
 def _declare_and_publish(url: str, queue: str, start, errors) -> None:

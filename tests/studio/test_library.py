@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
+from studio.brands import kits
 from studio.cli import DEMO_KIT
-from studio.services import brands
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def kit(app, tmp_path):
     target = tmp_path / "kit"
     shutil.copytree(DEMO_KIT, target)
     with app.app_context():
-        brands.import_brand_kit(target)
+        kits.import_brand_kit(target)
     return target
 
 

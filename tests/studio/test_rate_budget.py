@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from studio import accounts
+from studio.brands import kits
 from studio.cli import DEMO_KIT
+from studio.distribution import deliveries, rate_budget, scheduling, sending
 from studio.extensions import db
 from studio.models import Brand, Channel, Delivery, utcnow
-from studio.services import accounts, brands, delivery, rate_budget, scheduling
 from tests.conftest import PASSWORDS, make_app
 from tests.studio.factories import user
 from tests.studio.test_delivery import approved_post, make_due, shanghai_now
@@ -220,7 +222,7 @@ def studio(request, tmp_path):
     with app.app_context():
         for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
             accounts.create_user(name, PASSWORDS[name], role)
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
         yield app
         db.engine.dispose()
     if request.param == "redis":
@@ -252,17 +254,17 @@ def test_a_delivery_over_budget_waits_in_retry_and_is_sent_once_later(studio, re
     hook = hook_channel(rate_limits=[[1, 1]])  # one send a second to this partner
     delivery_id = due_delivery_to_hook(receiver)
     assert rate_budget.reserve(hook) == 0.0  # another worker just used the slot
-    assert delivery.claim_due_deliveries() == [delivery_id]
-    assert delivery.send_delivery(delivery_id) == "retry"
+    assert deliveries.claim_due_deliveries() == [delivery_id]
+    assert sending.send_delivery(delivery_id) == "retry"
     row = db.session.get(Delivery, delivery_id)
     assert row.status == "retry" and row.attempts == 0 and row.lease_until is None
     assert utcnow() < row.not_before <= utcnow() + timedelta(seconds=1)
     assert receiver.requests == []
-    assert delivery.send_delivery(delivery_id) is None  # a duplicate task finds it no longer claimed
-    assert delivery.claim_due_deliveries() == []  # not before the budget has room
-    claimed = wait_until(delivery.claim_due_deliveries, timeout=5, interval=0.1, message="the held delivery")
+    assert sending.send_delivery(delivery_id) is None  # a duplicate task finds it no longer claimed
+    assert deliveries.claim_due_deliveries() == []  # not before the budget has room
+    claimed = wait_until(deliveries.claim_due_deliveries, timeout=5, interval=0.1, message="the held delivery")
     assert claimed == [delivery_id]
-    assert delivery.send_delivery(delivery_id) == "sent"
+    assert sending.send_delivery(delivery_id) == "sent"
     db.session.refresh(row)
     assert row.status == "sent" and row.attempts == 1
     assert len(receiver.requests) == 1
@@ -272,14 +274,14 @@ def test_a_delivery_over_budget_waits_in_retry_and_is_sent_once_later(studio, re
 def test_a_rate_limited_answer_holds_other_deliveries_to_the_same_bot(studio, receiver):
     receiver.status = 429  # answers with Retry-After: 1
     first, second = due_delivery_to_hook(receiver), due_delivery_to_hook(receiver)
-    assert sorted(delivery.claim_due_deliveries()) == sorted([first, second])
-    assert delivery.send_delivery(first) == "retry"
+    assert sorted(deliveries.claim_due_deliveries()) == sorted([first, second])
+    assert sending.send_delivery(first) == "retry"
     receiver.status = 200
-    assert delivery.send_delivery(second) == "retry"  # held by the pause, not sent into the limit
+    assert sending.send_delivery(second) == "retry"  # held by the pause, not sent into the limit
     assert len(receiver.requests) == 1
     held = db.session.get(Delivery, second)
     assert held.attempts == 0 and held.not_before > utcnow()
-    claimed = wait_until(delivery.claim_due_deliveries, timeout=5, interval=0.1, message="the paused delivery")
+    claimed = wait_until(deliveries.claim_due_deliveries, timeout=5, interval=0.1, message="the paused delivery")
     assert claimed == [second]  # the first one keeps its own longer back-off
-    assert delivery.send_delivery(second) == "sent"
+    assert sending.send_delivery(second) == "sent"
     assert len(receiver.requests) == 2

@@ -1,5 +1,6 @@
 """Rendering: sanitized HTML, and mass mentions that notify nobody."""
-from studio.services.rendering import defuse_mass_mentions, markdown_to_plain_text, markdown_to_safe_html
+from studio.channels.formatting import defuse_mass_mentions, to_plain_text
+from studio.rendering import markdown_to_safe_html
 
 
 def test_mass_mentions_are_defused_inside_chinese_text():
@@ -13,5 +14,5 @@ def test_mass_mentions_are_defused_inside_chinese_text():
 def test_markdown_becomes_safe_html_and_readable_text():
     html = markdown_to_safe_html("# 标题\n**粗体** [链接](https://example.com)<iframe src=x></iframe>")
     assert "<strong>粗体</strong>" in html and "<iframe" not in html and 'rel="noopener noreferrer nofollow"' in html
-    assert markdown_to_plain_text("- 一\n- 二\n\n**粗体**") == "• 一\n• 二\n\n粗体"
-    assert "https://example.com" in markdown_to_plain_text("[链接](https://example.com)")
+    assert to_plain_text("- 一\n- 二\n\n**粗体**") == "• 一\n• 二\n\n粗体"
+    assert "https://example.com" in to_plain_text("[链接](https://example.com)")

@@ -16,9 +16,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def editor_app(tmp_path, **config):
     app = make_app(tmp_path / "rewrite", **config)
     with app.app_context():
+        from studio import accounts
+        from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.services import accounts, brands
-        brands.import_brand_kit(DEMO_KIT)
+        kits.import_brand_kit(DEMO_KIT)
         accounts.create_user("editor", "editor-pass-1", "editor")
         accounts.create_user("reviewer", "reviewer-pass-1", "reviewer")
         post_id = drafted_post(body=BODY).id
@@ -36,9 +37,9 @@ def assert_a_real_rewrite(text: str) -> None:
 @pytest.mark.slow
 def test_local_model_rewrites_a_passage_without_new_figures_or_blocked_words(tmp_path, llm_config):
     from studio.compliance import lint_text
+    from studio.drafting import rewriting
     from studio.extensions import db
     from studio.models import AuditEvent
-    from studio.services import rewriting
 
     app, _client, post_id = editor_app(tmp_path, **llm_config)
     with app.app_context():
@@ -63,7 +64,7 @@ def test_editor_rewrites_a_selection_through_the_web_and_saving_makes_a_revision
     edited = BODY.replace(PASSAGE, result["text"])
     client.post(f"/posts/{post_id}/revisions", data={"body": edited, "note": "改写选段"})
     with app.app_context():
-        from studio.services.review import get_post
+        from studio.posts import get_post
         post = get_post(post_id)
         assert post.current_revision.number == 2 and post.current_revision.body == edited
 

@@ -1,0 +1,92 @@
+"""Telegram bot: sendMessage with parse_mode MarkdownV2.
+
+POST {"chat_id": <target>, "text": ..., "parse_mode": "MarkdownV2"} to
+<api_base>/bot<bot_token>/sendMessage (settings "bot_token", optional "api_base", "message_thread_id",
+"disable_web_page_preview"). Every MarkdownV2 special character _*[]()~`>#+-=|{}.! (and the backslash)
+is escaped except in the markup we emit. Telegram allows 4096 characters after the markup is parsed.
+
+Answers are {"ok": true, ...} or {"ok": false, "error_code": N, "description": ..., "parameters": {...}}:
+429 (parameters.retry_after) and 5xx are transient, 400/401/403/404 and the rest permanent.
+"""
+from __future__ import annotations
+
+from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.formatting import (
+    TelegramMarkdownV2,
+    TelegramVisible,
+    defused,
+    parse_blocks,
+    render_blocks,
+    utf16_len,
+)
+from studio.channels.http import Reply, classify_http, post_json
+
+DEFAULT_API_BASE = "https://api.telegram.org"
+TEXT_LIMIT_CHARS = 4096
+
+
+class TelegramAdapter(ChannelAdapter):
+    type = "telegram"
+    max_chars = TEXT_LIMIT_CHARS
+
+    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
+        return self.text(defused(message_markdown))[1]
+
+    def text(self, markdown: str) -> tuple[str, str | None]:
+        blocks = parse_blocks(markdown)
+        # Telegram counts what the reader sees, in UTF-16 units (an emoji counts twice).
+        visible = utf16_len(render_blocks(blocks, TelegramVisible()).strip())
+        if not visible:
+            return "", "正文为空"
+        if visible > TEXT_LIMIT_CHARS:
+            return "", f"Telegram 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {visible}）"
+        return render_blocks(blocks, TelegramMarkdownV2()), None
+
+    def send(self, message: OutgoingMessage) -> SendResult:
+        settings = message.settings or {}
+        token = str(settings.get("bot_token") or "")
+        if not token:
+            return SendResult("permanent", "Telegram 渠道缺少 bot_token 设置")
+        if not (message.target or "").strip():
+            return SendResult("permanent", "Telegram 渠道缺少 chat_id")
+        text, problem = self.text(message.markdown)
+        if problem:
+            return SendResult("permanent", problem)
+        document: dict = {"chat_id": message.target.strip(), "text": text, "parse_mode": "MarkdownV2"}
+        if settings.get("message_thread_id"):
+            document["message_thread_id"] = int(settings["message_thread_id"])
+        if settings.get("disable_web_page_preview"):
+            document["link_preview_options"] = {"is_disabled": True}
+        base = str(settings.get("api_base") or DEFAULT_API_BASE).rstrip("/")
+        reply = post_json(f"{base}/bot{token}/sendMessage", document)
+        if isinstance(reply, SendResult):
+            return reply
+        return classify(reply)
+
+
+def classify(reply: Reply) -> SendResult:
+    data = reply.data
+    if data is None or "ok" not in data:
+        result = classify_http(reply)
+        if result.outcome == "sent":  # a 2xx that is not Telegram's answer: it may have been delivered
+            return SendResult("unknown", f"Telegram 回应无法识别，消息可能已送达：{reply.summary}")
+        return result
+    if data.get("ok") is True:
+        return SendResult("sent", reply.summary)
+    code = data.get("error_code") or reply.status
+    parameters = data.get("parameters") or {}
+    description = str(data.get("description") or "")
+    if code == 429:
+        retry = parameters.get("retry_after")
+        retry = float(retry) if isinstance(retry, (int, float)) else reply.retry_after
+        return SendResult("transient", f"Telegram 发送过于频繁：{description}", retry)
+    if isinstance(code, int) and code >= 500:
+        return SendResult("transient", f"Telegram 服务异常（{code}）：{description}", reply.retry_after)
+    if parameters.get("migrate_to_chat_id"):
+        return SendResult("permanent", f"群已升级为超级群，请把 chat_id 改为 {parameters['migrate_to_chat_id']}："
+                                       f"{description}")
+    if code == 401:
+        return SendResult("permanent", f"Telegram bot_token 无效（401）：{description}")
+    if code == 403:
+        return SendResult("permanent", f"机器人无权向该聊天发送（403）：{description}")
+    return SendResult("permanent", f"Telegram 拒绝发送（{code}）：{description}")

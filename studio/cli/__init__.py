@@ -1,0 +1,209 @@
+"""The `studio` command: a Flask CLI group over the same services as the web."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from functools import wraps
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+import knowledge
+from studio import accounts
+from studio.brands import kits
+from studio.drafting import briefs
+from studio.errors import StudioError
+from studio.schema import require_migrated
+
+brand_cli = AppGroup("brand", help="Brand kits.")
+knowledge_cli = AppGroup("knowledge", help="The brand knowledge index.")
+user_cli = AppGroup("user", help="Users and API tokens.")
+demo_cli = AppGroup("demo", help="The demo brand and logins.")
+
+# The demo kit ships inside the knowledge package, so an installed studio has it too.
+DEMO_KIT = Path(knowledge.__file__).resolve().parent / "samples" / "chayun"
+DEMO_USERS = (("editor", "editor", "studio-editor"), ("reviewer", "reviewer", "studio-reviewer"),
+              ("admin", "admin", "studio-admin"))
+
+
+def _emit(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def service_command(func):
+    """Check the schema, then turn domain errors into a message on stderr and exit code 1."""
+    @wraps(func)
+    def wrapped(*args, **kwargs):
+        try:
+            require_migrated()
+            return func(*args, **kwargs)
+        except StudioError as exc:
+            click.echo(f"错误 / error: {exc}", err=True)
+            sys.exit(1)
+    return wrapped
+
+
+@brand_cli.command("import")
+@click.argument("kit_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reindex", is_flag=True, help="Drop and rebuild the brand's index (after changing the embedder).")
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def import_brand(kit_dir: Path, reindex: bool, as_json: bool):
+    """Import or update a brand kit folder (brand.yaml + knowledge/).
+
+    A knowledge file that does not load is skipped, named on stderr, and keeps its earlier version in the
+    index; the rest is imported and the exit code is 1. A bad brand.yaml changes nothing.
+    """
+    result = kits.import_brand_kit(kit_dir, reindex=reindex)
+    if as_json:
+        _emit(result)
+    else:
+        click.echo(f"imported {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
+    for skipped in result.get("skipped", []):
+        click.echo(f"跳过 / skipped {skipped['file']}: {skipped['reason']}", err=True)
+    if result.get("skipped"):
+        sys.exit(1)
+
+
+@knowledge_cli.command("search")
+@click.argument("query")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def knowledge_search(query: str, brand_slug: str, k: int, as_json: bool):
+    """Hybrid search within one brand's knowledge."""
+    hits = kits.search_knowledge(brand_slug, query, k=k)
+    if as_json:
+        _emit(hits)
+        return
+    for rank, hit in enumerate(hits, 1):
+        click.echo(f"{rank}. [{hit['doc_id']}] {hit['title']} ({hit['score']:.4f})\n   {hit['text'][:120]}")
+
+
+@click.group("draft", invoke_without_command=True)
+@click.option("--brand", "brand_slug")
+@click.option("--persona")
+@click.option("--segments", help="Comma-separated segment slugs.")
+@click.option("--channel")
+@click.option("--brief", "brief_text", help="The key message of the brief.")
+@click.option("--goal", default="")
+@click.option("--products", default="", help="Comma-separated product names or SKUs.")
+@click.option("--date", "event_date", default="", help="Event date, YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@with_appcontext
+@service_command
+def draft(ctx, brand_slug, persona, segments, channel, brief_text, goal, products, event_date, as_json):
+    """Draft one variant per segment in this process (no worker needed); `draft eval` measures drafting."""
+    if ctx.invoked_subcommand is not None:
+        return
+    missing = [name for name, value in (("--brand", brand_slug), ("--persona", persona), ("--segments", segments),
+                                        ("--channel", channel), ("--brief", brief_text)) if value is None]
+    if missing:
+        raise click.UsageError(f"missing option(s): {', '.join(missing)}")
+    try:
+        on_date = date.fromisoformat(event_date) if event_date else None
+    except ValueError:
+        raise click.BadParameter(f"{event_date!r} is not YYYY-MM-DD", param_hint="--date") from None
+    variants = briefs.draft_variants_now(briefs.BriefInput(
+        brand=brand_slug, persona=persona, channel=channel, segments=briefs.parse_list(segments),
+        key_message=brief_text, goal=goal, products=briefs.parse_list(products), event_date=on_date))
+    rows = [{"segment": v.segment, "body": v.body, "citations": v.citations, "error": v.error or None}
+            for v in variants]
+    if as_json:
+        _emit(rows)
+    else:
+        for row in rows:
+            click.echo(f"== {row['segment']} ==\n{row['body'] or row['error']}\n引用: {', '.join(row['citations'])}\n")
+    if all(row["error"] for row in rows):
+        sys.exit(1)
+
+
+@draft.command("eval")
+@click.argument("briefs_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@service_command
+def draft_eval(briefs_file, brand_slug: str, as_json: bool):
+    """Draft every variant of each brief in BRIEFS.jsonl and report the share that passes each check."""
+    from studio.drafting.evaluation import evaluate_briefs, load_briefs
+
+    report = evaluate_briefs(brand_slug, load_briefs(briefs_file.readlines()))
+    if as_json:
+        _emit(report)
+    else:
+        for key, value in report.items():
+            click.echo(f"{key:>26}: {value}")
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["editor", "reviewer", "admin"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@service_command
+def create_user(username: str, role: str, password_stdin: bool):
+    """Create a user (or reset their password and role)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = accounts.create_user(username, password, role)
+    click.echo(f"user {user.username} ({user.role}) ready")
+
+
+@user_cli.command("token")
+@click.argument("username")
+@service_command
+def user_token(username: str):
+    """Issue a new API token (the old one stops working)."""
+    click.echo(accounts.issue_api_token(username))
+
+
+@demo_cli.command("setup")
+@service_command
+def demo_setup():
+    """Import the demo brand kit and create the demo logins."""
+    from flask import current_app
+
+    from studio.brands.library import copy_kit
+
+    kit = copy_kit(DEMO_KIT, Path(current_app.config["STUDIO_DATA_DIR"]), "chayun")
+    result = kits.import_brand_kit(kit)
+    for username, role, password in DEMO_USERS:
+        accounts.ensure_user(username, password, role)
+    click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
+    for username, role, password in DEMO_USERS:
+        click.echo(f"  {role:<8} {username} / {password}")
+
+
+def init_app(app) -> None:
+    from studio.cli.bench import bench_cli
+    from studio.cli.knowledge_eval import eval_command
+    from studio.cli.lint import lint_command
+
+    if "eval" not in knowledge_cli.commands:
+        knowledge_cli.add_command(eval_command)
+    for group in (brand_cli, knowledge_cli, user_cli, demo_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(draft)
+    app.cli.add_command(lint_command)
+    app.cli.add_command(bench_cli)
+
+
+def _create_app():
+    from studio import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    """Entry point of the `studio` command."""
+    FlaskGroup(create_app=_create_app, add_version_option=False, load_dotenv=False,
+               help="Community Content Studio.")(prog_name="studio")
+
+
+

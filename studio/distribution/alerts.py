@@ -1,0 +1,67 @@
+"""Failure alerts: a failed, unconfirmed or missed delivery is announced in the brand's alert channel."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from studio.channels import OutgoingMessage, SendResult, get_adapter
+from studio.extensions import db
+from studio.models import Channel, Delivery, utcnow
+from studio.task_names import ALERT_DELIVERY_PROBLEM
+from studio.task_queue import enqueue
+
+log = logging.getLogger(__name__)
+STATUS_WORDS = {"failed": "发送失败", "unconfirmed": "结果未知（可能已发出）", "missed": "错过发送时间"}
+
+
+def queue_alert(delivery_id: int, status: str) -> None:
+    """Post the alert once the transaction that set the status has committed (never for a rolled-back one)."""
+    db.session.info.setdefault(_PENDING, []).append((delivery_id, status))
+
+
+_PENDING = "pending_delivery_alerts"
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_pending_alerts(session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    for delivery_id, status in pending:
+        try:
+            enqueue(ALERT_DELIVERY_PROBLEM, delivery_id, status)
+        except Exception as exc:  # the dashboard still lists it; a broker hiccup must not lose the state
+            log.error("could not queue the alert for delivery %s: %s", delivery_id, type(exc).__name__)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_alerts(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def send_alert(delivery_id: int, status: str) -> SendResult | None:
+    """Post one alert to the brand's `alert_channel`; None when the brand has none."""
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None:
+        return None
+    brand = delivery.post.brief.brand
+    slug = (brand.settings or {}).get("alert_channel")
+    if not slug:
+        return None
+    channel = db.session.scalar(db.select(Channel).where(Channel.brand_id == brand.id, Channel.slug == slug))
+    if channel is None:
+        log.error("brand %s names alert channel %r, which does not exist", brand.slug, slug)
+        return None
+    link = f"{current_app.config['STUDIO_BASE_URL'].rstrip('/')}/posts/{delivery.post_id}"
+    text = (f"【发送异常】{brand.name} 帖子 #{delivery.post_id} → {delivery.channel.name}："
+            f"{STATUS_WORDS.get(status, status)}。{delivery.response or ''}\n处理：{link}")
+    message = OutgoingMessage(
+        delivery_key=f"alert-{delivery.key}-{status}-{uuid.uuid4().hex[:6]}", post_id=delivery.post_id,
+        channel_id=channel.id, channel_slug=channel.slug, target=channel.target,
+        settings=dict(channel.settings or {}), due_at=utcnow(), markdown=text, text=text, sender="工作台提醒")
+    result = get_adapter(channel.type).send(message)
+    return result

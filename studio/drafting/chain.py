@@ -1,0 +1,77 @@
+"""The drafting chain as LangChain runnables: retriever → prompt → model → parser.
+
+* retriever: the brand's knowledge index behind LangChain's retriever interface, one document per source;
+* prompt: the prompt files rendered for the persona, segment, stage and channel (``prompts.loader``);
+* model → parser: candidates written by the configured LangChain model, cleaned, checked and scored
+  (``studio.drafting.writer``), the best one kept.
+
+No Flask here: the index, settings and model are passed in.
+"""
+from __future__ import annotations
+
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseLanguageModel
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from prompts.loader import Fact, build_draft_prompt
+from studio.drafting.writer import LLMSettings, TextCallback, write_variant
+
+
+class BrandKnowledgeRetriever(BaseRetriever):
+    """The top documents of a brand's knowledge for a query, each as its best-matching chunk."""
+
+    index: Any  # knowledge.index.KnowledgeIndex
+    brand_slug: str
+    k: int = 5
+    on_date: date | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                ) -> list[Document]:
+        hits = self.index.search(self.brand_slug, query, k=self.k * 2, on_date=self.on_date)
+        documents, seen = [], set()
+        for hit in hits:
+            if hit.doc_id in seen:
+                continue
+            seen.add(hit.doc_id)
+            documents.append(Document(page_content=hit.text, metadata={
+                "doc_id": hit.doc_id, "chunk_id": hit.chunk_id, "title": hit.title}))
+            if len(documents) == self.k:
+                break
+        return documents
+
+
+def facts_from(documents: list[Document]) -> list[Fact]:
+    """Retrieved documents numbered for citation, as the prompt shows them."""
+    return [Fact(number=n, doc_id=d.metadata["doc_id"], title=d.metadata.get("title", ""), text=d.page_content)
+            for n, d in enumerate(documents, start=1)]
+
+
+def _render_prompt(values: dict):
+    kit_prompts = Path(values["brand"]["kit_path"]) / "prompts" if values["brand"].get("kit_path") else None
+    return build_draft_prompt(
+        brand_name=values["brand"]["name"], persona=values["persona"], segment=values["segment"],
+        channel_type=values["channel_type"], brief=values["brief"], facts=values["facts"],
+        overrides_dir=kit_prompts if kit_prompts and kit_prompts.is_dir() else None)
+
+
+def drafting_chain(retriever: BaseRetriever, settings: LLMSettings, *, model: BaseLanguageModel | None = None,
+                   on_text: TextCallback | None = None) -> Runnable:
+    """{"query", "brief", "brand", "persona", "segment", "channel_type"} → the same plus
+    "documents", "facts", "prompt" and "variant" (raises GenerationFailed when nothing usable came back)."""
+
+    def best_variant(values: dict):
+        key_terms = list(values["brief"].get("products") or []) + [fact.title for fact in values["facts"][:2]]
+        return write_variant(values["prompt"], values["facts"], key_terms=key_terms, settings=settings,
+                             model=model, on_text=on_text)
+
+    return (RunnablePassthrough.assign(documents=itemgetter("query") | retriever)
+            | RunnablePassthrough.assign(facts=itemgetter("documents") | RunnableLambda(facts_from))
+            | RunnablePassthrough.assign(prompt=RunnableLambda(_render_prompt, name="draft_prompt"))
+            | RunnablePassthrough.assign(variant=RunnableLambda(best_variant, name="model_and_parser")))

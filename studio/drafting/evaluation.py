@@ -1,0 +1,109 @@
+"""Measure drafting on a set of briefs: is each variant something an editor would keep?"""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from itertools import combinations
+
+from studio.compliance import lint_text
+from studio.compliance.grounding import check_grounding
+from studio.drafting.briefs import BriefInput, ComposedVariant, brand_context, compose_variant, resolve_brief
+from studio.drafting.writer import cjk_share
+from studio.errors import InvalidInput
+from studio.extensions import db
+from studio.models import KnowledgeDocument
+from studio.review import post_lint
+
+CHECKS = ("non_empty", "chinese", "lint_clean", "grounded", "mentions_product", "within_length",
+          "distinct_segments")
+DISTINCT_BELOW = 0.6  # char-bigram Jaccard similarity above which two segment variants count as the same post
+
+
+def load_briefs(lines: list[str]) -> list[dict]:
+    """Parse JSON Lines of briefs; a bad line is named."""
+    import json
+
+    briefs = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"第 {number} 行不是有效的 JSON / line {number}: {exc}") from None
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k).strip()
+                                                  for k in ("brief", "persona", "channel")) \
+                or not isinstance(item.get("segments"), list) or not item["segments"]:
+            raise InvalidInput(f"第 {number} 行应为 {{id, brief, persona, segments: [...], channel}} / line {number}")
+        briefs.append(item)
+    if not briefs:
+        raise InvalidInput("没有可评估的简报 / no briefs")
+    return briefs
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    first, second = _bigrams(a), _bigrams(b)
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
+def _product_names(brand_id: int) -> list[str]:
+    rows = db.session.scalars(db.select(KnowledgeDocument).where(KnowledgeDocument.brand_id == brand_id,
+                                                                 KnowledgeDocument.type == "product_fact"))
+    names = set()
+    for row in rows:
+        names.add(row.title)
+        if row.source.endswith(".csv"):
+            names.add(row.doc_id)  # a SKU
+    return sorted((n for n in names if n), key=len, reverse=True)
+
+
+def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
+    """Draft every variant of every brief in turn and score each against the checks."""
+    rows, seconds, pair_similarities = [], [], []
+    for item in briefs:
+        data = BriefInput(brand=brand_slug, persona=item["persona"], channel=item["channel"],
+                          segments=[str(s) for s in item["segments"]], key_message=item["brief"],
+                          products=[str(p) for p in item.get("products", [])])
+        brand, persona, channel, segments = resolve_brief(data)
+        products = [name for name in _product_names(brand.id) if name in item["brief"]] + data.products
+        options = post_lint.lint_options(brand, persona, channel)
+        limit = options.get("max_chars")
+        brief = {"goal": "", "key_message": data.key_message, "products": data.products, "date": "",
+                 "text": data.key_message}
+        variants: list[ComposedVariant] = []
+        for segment in segments:
+            started = time.monotonic()
+            variant = compose_variant(brief, brand_context(brand), persona.as_prompt_dict(),
+                                      segment.as_prompt_dict(), channel.type)
+            seconds.append(time.monotonic() - started)
+            variants.append(variant)
+        pair_similarities += [similarity(a.body, b.body) for a, b in combinations(variants, 2)
+                              if a.body and b.body]
+        for variant in variants:
+            body = variant.body
+            facts = [f for f in variant.meta.get("facts", []) if f["doc_id"] in variant.citations] or \
+                variant.meta.get("facts", [])
+            others = [v.body for v in variants if v is not variant and v.body]
+            rows.append({
+                "non_empty": bool(body.strip()) and not variant.error,
+                "chinese": cjk_share(body) >= 0.5,
+                "lint_clean": not any(f.severity == "block" for f in lint_text(body, **options)),
+                "grounded": not check_grounding(body, facts, item["brief"]),
+                "mentions_product": not products or any(name in body for name in products),
+                "within_length": bool(body) and (limit is None or len(body) <= limit),
+                "distinct_segments": all(similarity(body, other) < DISTINCT_BELOW for other in others),
+            })
+    n = len(rows)
+    report = {"variants": n, "acceptable": round(sum(all(r.values()) for r in rows) / n, 4)}
+    report.update({check: round(sum(r[check] for r in rows) / n, 4) for check in CHECKS})
+    ordered = sorted(seconds)
+    report["p50_s"] = round(statistics.median(ordered), 2)
+    report["p95_s"] = round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2)
+    report["pairwise_similarity_mean"] = round(statistics.mean(pair_similarities), 4) if pair_similarities else None
+    return report

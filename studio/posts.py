@@ -1,0 +1,18 @@
+"""Finding a post, and whether its approval still holds: what review, scheduling and drafting all ask."""
+from __future__ import annotations
+
+from studio.errors import NotFound
+from studio.extensions import db
+from studio.models import Post
+
+
+def get_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"没有帖子 #{post_id}")
+    return post
+
+
+def is_approved(post: Post) -> bool:
+    """An approval holds for the revision it was given to, and for no other."""
+    return post.approved_revision_id is not None and post.approved_revision_id == post.current_revision_id

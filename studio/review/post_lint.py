@@ -1,0 +1,127 @@
+"""The advertising-law check as the studio applies it: brand lists, persona taboo, channel limits."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from studio.compliance import Finding, lint_text
+from studio.compliance.grounding import check_grounding
+from studio.errors import InvalidInput, NotFound
+from studio.extensions import db
+from studio.models import Brand, Channel, Persona, Post
+
+
+def _strings(values) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    return [str(v).strip() for v in (values or []) if isinstance(v, (str, int, float)) and str(v).strip()]
+
+
+def channel_limit(channel: Channel, kit_path: str) -> int | None:
+    """The channel's own `max_chars` setting, else the limit in its prompt template (as drafting uses)."""
+    value = (channel.settings or {}).get("max_chars")
+    if value is not None:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            pass
+    try:
+        from prompts.loader import read_template, template_exists
+
+        overrides = Path(kit_path) / "prompts" if kit_path else None
+        overrides = overrides if overrides and overrides.is_dir() else None
+        name = f"channels/{channel.type}.txt"
+        if not template_exists(name, overrides):
+            name = "channels/default.txt"
+        return int(read_template(name, overrides).meta.get("max_chars", "")) or None
+    except Exception:  # no template or no number: no length limit rather than a crash
+        return None
+
+
+def lint_options(brand: Brand, persona: Persona | None = None, channel: Channel | None = None,
+                 max_chars: int | None = None) -> dict:
+    """Keyword arguments for lint_text from the brand's lists, the persona's taboo and the channel's limit."""
+    compliance = (brand.settings or {}).get("compliance") or {}
+    if not isinstance(compliance, dict):
+        raise InvalidInput(f"品牌 {brand.slug} 的 compliance 设置应为 {{allow: [...], deny: [...]}} / "
+                           "brand setting 'compliance' must be a mapping")
+    limit = max_chars if max_chars is not None else (channel_limit(channel, brand.kit_path) if channel else None)
+    return {"persona_taboo": _strings(persona.taboo) if persona else [],
+            "brand_allow": _strings(compliance.get("allow")), "brand_deny": _strings(compliance.get("deny")),
+            "max_chars": limit}
+
+
+def lint_options_for(brand_slug: str, persona_slug: str | None = None, channel_slug: str | None = None,
+                     max_chars: int | None = None) -> dict:
+    brand = db.session.scalar(db.select(Brand).where(Brand.slug == brand_slug))
+    if brand is None:
+        raise NotFound(f"没有品牌 {brand_slug!r} / unknown brand {brand_slug!r}")
+    persona = channel = None
+    if persona_slug:
+        persona = db.session.scalar(db.select(Persona).where(Persona.brand_id == brand.id,
+                                                             Persona.slug == persona_slug))
+        if persona is None:
+            raise InvalidInput(f"品牌 {brand_slug} 没有人设 {persona_slug!r} / unknown persona {persona_slug!r}")
+    if channel_slug:
+        channel = db.session.scalar(db.select(Channel).where(Channel.brand_id == brand.id,
+                                                             Channel.slug == channel_slug))
+        if channel is None:
+            raise InvalidInput(f"品牌 {brand_slug} 没有渠道 {channel_slug!r} / unknown channel {channel_slug!r}")
+    return lint_options(brand, persona, channel, max_chars)
+
+
+def cited_facts(post: Post) -> list[dict]:
+    """The retrieved facts the current revision cites (all retrieved ones when it cites none)."""
+    facts = (post.generation or {}).get("facts", [])
+    cited = set(post.current_revision.citations or []) if post.current_revision else set()
+    return [fact for fact in facts if fact.get("doc_id") in cited] or facts
+
+
+def lint_post_text(post: Post, text: str) -> list[Finding]:
+    """Check a post's text against its brand, persona and channel, and its figures against its facts."""
+    brief = post.brief
+    findings = lint_text(text, **lint_options(brief.brand, brief.persona, brief.channel))
+    if post.generation:  # a post written by hand from scratch has no facts to hold it to
+        brief_text = " ".join([brief.goal, brief.key_message, *(brief.products or []),
+                               brief.event_date.isoformat() if brief.event_date else ""])
+        findings += check_grounding(text, cited_facts(post), brief_text)
+    return sorted(findings, key=lambda f: (f.start, f.end))
+
+
+def lint_post(post_id: int, text: str | None = None) -> list[Finding]:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"没有帖子 #{post_id}")
+    if text is None:
+        text = post.current_revision.body if post.current_revision else ""
+    return lint_post_text(post, text)
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "block"]
+
+
+def replacement_for(finding: Finding) -> str | None:
+    """The text a one-click fix puts in place of the flagged span, or None when only a person can fix it."""
+    suggestion = finding.suggestion or ""
+    if suggestion.startswith("改为“") and "”" in suggestion:
+        return suggestion[3:suggestion.index("”")]
+    if suggestion.startswith("删去") and finding.rule.startswith(("absolute.", "health.")):
+        return ""
+    if suggestion and len(suggestion) <= 12 and not any(mark in suggestion for mark in "，；。、 "):
+        return suggestion
+    return None
+
+
+def finding_dicts(findings: list[Finding]) -> list[dict]:
+    return [{"start": f.start, "end": f.end, "text": f.text, "rule": f.rule, "severity": f.severity,
+             "message": f.message, "suggestion": f.suggestion, "replacement": replacement_for(f)}
+            for f in findings]
+
+
+def apply_replacements(text: str, findings: list[Finding]) -> str:
+    """Apply every one-click fix, right to left so earlier offsets stay valid."""
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        replacement = replacement_for(finding)
+        if replacement is not None and text[finding.start:finding.end] == finding.text:
+            text = text[:finding.start] + replacement + text[finding.end:]
+    return text

@@ -1,1 +1,0 @@
-"""Domain services: the one place web views, the API, the CLI and Celery tasks call into."""
