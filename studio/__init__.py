@@ -10,9 +10,15 @@ from studio.config import build_config
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def templates_folder() -> Path:
+    """The page templates: inside the package when installed from a wheel, else the checkout's templates/."""
+    packaged = Path(__file__).resolve().parent / "templates"
+    return packaged if packaged.is_dir() else PROJECT_ROOT / "templates"
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the studio: settings, extensions, blueprints, CLI and Celery, in that order."""
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app = Flask(__name__, template_folder=str(templates_folder()))
     app.config.update(build_config(overrides))
 
     from studio import auth, cli, i18n
