@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studio.extensions import db
@@ -135,8 +136,22 @@ class Brief(db.Model):
         }
 
 
-POST_STATES = ("generating", "error", "draft", "in_review", "changes_requested", "approved", "scheduled",
-               "published")
+class PostStatus(StrEnum):
+    GENERATING = "generating"
+    ERROR = "error"
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+
+
+def status_column(states: type[StrEnum], length: int):
+    """A plain VARCHAR in the database (no native enum, no CHECK constraint), but only these states get in
+    and rows come back as members. Members compare equal to their strings, so both spellings work."""
+    return Enum(states, native_enum=False, create_constraint=False, length=length, validate_strings=True,
+                values_callable=lambda members: [member.value for member in members])
 
 
 class Post(db.Model):
@@ -145,7 +160,8 @@ class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id"))
     segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id"))
-    status: Mapped[str] = mapped_column(String(20), default="generating", index=True)
+    status: Mapped[PostStatus] = mapped_column(status_column(PostStatus, 20), default=PostStatus.GENERATING,
+                                               index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     current_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True))
     approved_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True))
@@ -177,8 +193,16 @@ class Revision(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-DELIVERY_STATES = ("scheduled", "claimed", "sending", "sent", "failed", "retry", "unconfirmed", "missed",
-                   "cancelled")
+class DeliveryStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    RETRY = "retry"
+    UNCONFIRMED = "unconfirmed"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
 
 
 class Delivery(db.Model):
@@ -191,7 +215,8 @@ class Delivery(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[DeliveryStatus] = mapped_column(status_column(DeliveryStatus, 16),
+                                                   default=DeliveryStatus.SCHEDULED)
     due_at: Mapped[datetime] = mapped_column(DateTime)
     not_before: Mapped[datetime] = mapped_column(DateTime, index=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
