@@ -1,7 +1,7 @@
-"""Channel adapters: one module per platform behind one send() contract, found by channel type."""
+"""Channel adapters: one module per platform behind one render()/send() contract, found by channel type."""
 from __future__ import annotations
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.dingtalk import DingTalkAdapter
 from studio.channels.feishu import FeishuAdapter
 from studio.channels.sandbox import SandboxAdapter
@@ -23,4 +23,5 @@ def get_adapter(channel_type: str) -> ChannelAdapter:
         raise ValueError(f"不支持的渠道类型 {channel_type!r}；可用：{', '.join(sorted(ADAPTERS))}") from None
 
 
-__all__ = ["ADAPTERS", "ChannelAdapter", "OutgoingMessage", "SendResult", "get_adapter"]
+__all__ = ["ADAPTERS", "ChannelAdapter", "OutgoingMessage", "Rendering", "SendResult", "Setting",
+           "get_adapter"]

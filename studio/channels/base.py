@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from studio.channels.formatting import defused
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:
@@ -32,15 +34,52 @@ class SendResult:
         return self.outcome == "sent"
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """A post as one adapter sends it: what the platform receives, its size against the limit, the verdict."""
+
+    format: str  # the platform's message format, e.g. "markdown", "post", "MarkdownV2"
+    text: str  # what the platform receives, or for plain text and rich-text JSON what a reader sees
+    documents: tuple = ()  # request bodies in the order they are posted, before per-send fields
+    size: int = 0  # counted the way the platform counts (see unit)
+    limit: int = 0
+    unit: str = "字"
+    problem: str = ""  # why this post cannot be sent on this channel; empty when it can
+
+    @property
+    def fits(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of a channel's settings and whether its value is a credential."""
+
+    key: str
+    secret: bool = False
+
+
+# Read by the studio for every channel type: the display name, the length the linter allows, the send budget.
+SHARED_SETTINGS = (Setting("name"), Setting("max_chars"), Setting("rate_limits"))
+
+
 class ChannelAdapter:
     type = ""
-    max_chars = 4000
+    max_chars = 4000  # the limit of channels that take the post as written, in characters
+    settings_read: tuple[Setting, ...] = ()  # the keys of a channel's settings this adapter reads
+
+    @classmethod
+    def declared_settings(cls) -> dict[str, Setting]:
+        """Every settings key a channel of this type uses, by key: the shared ones and the adapter's own."""
+        return {setting.key: setting for setting in (*SHARED_SETTINGS, *cls.settings_read)}
+
+    def render(self, markdown: str, settings: dict) -> Rendering:
+        """The post (mass mentions already defused) as this adapter will send it with these settings."""
+        raise NotImplementedError
 
     def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
         """Why this post cannot be sent on this channel, or None if it fits."""
-        if len(message_markdown) > self.max_chars:
-            return f"正文 {len(message_markdown)} 字，超过该渠道上限 {self.max_chars} 字"
-        return None
+        return self.render(defused(message_markdown), settings or {}).problem or None
 
     def send(self, message: OutgoingMessage) -> SendResult:
         raise NotImplementedError

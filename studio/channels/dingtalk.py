@@ -19,10 +19,9 @@ import hmac
 import time
 from urllib.parse import quote_plus
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.formatting import (
     DingTalkMarkdown,
-    defused,
     first_line,
     parse_blocks,
     render_blocks,
@@ -50,46 +49,46 @@ def sign(timestamp_ms: int, secret: str) -> str:
 
 class DingTalkAdapter(ChannelAdapter):
     type = "dingtalk"
-    max_chars = BODY_LIMIT_BYTES  # bytes of the request body, really: see check()
+    settings_read = (Setting("format"), Setting("title"), Setting("url"), Setting("button_title"),
+                     Setting("secret", secret=True))
 
     def __init__(self, clock=time.time):
         self.clock = clock
 
-    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
-        return self.document(defused(message_markdown), settings or {})[1]
-
-    def document(self, markdown: str, settings: dict) -> tuple[dict, str | None]:
+    def render(self, markdown: str, settings: dict) -> Rendering:
         fmt = str(settings.get("format") or "markdown")
         if fmt not in FORMATS:
-            return {}, f"钉钉不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）"
+            return Rendering(fmt, "", problem=f"钉钉不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）")
         title = str(settings.get("title") or "") or first_line(markdown, limit=40)
-        if not title:
-            return {}, "正文为空"
+        url = str(settings.get("url") or "")
         if fmt == "text":
-            document = {"msgtype": "text", "text": {"content": to_plain_text(markdown)}}
-        elif fmt == "markdown":
-            document = {"msgtype": "markdown", "markdown": {
-                "title": title, "text": render_blocks(parse_blocks(markdown), DingTalkMarkdown())}}
+            text = to_plain_text(markdown)
+            document = {"msgtype": "text", "text": {"content": text}}
         else:
-            url = str(settings.get("url") or "")
-            if not url.startswith(("http://", "https://")):
-                return {}, "钉钉 actionCard 需要在渠道设置中填写跳转链接 url"
-            document = {"msgtype": "actionCard", "actionCard": {
-                "title": title, "text": render_blocks(parse_blocks(markdown), DingTalkMarkdown()),
-                "btnOrientation": "0", "singleTitle": str(settings.get("button_title") or "阅读全文"),
-                "singleURL": url}}
+            text = render_blocks(parse_blocks(markdown), DingTalkMarkdown())
+            body = {"title": title, "text": text}
+            if fmt == "actionCard":
+                body.update(btnOrientation="0", singleTitle=str(settings.get("button_title") or "阅读全文"),
+                            singleURL=url)
+            document = {"msgtype": fmt, fmt: body}
         # Never ask DingTalk to @everyone: mentions only happen through this field, and it stays off.
         document["at"] = {"isAtAll": False}
         size = len(encode_json(document))
-        if size > BODY_LIMIT_BYTES:
-            return {}, f"钉钉消息超过 {BODY_LIMIT_BYTES} 字节（当前 {size}）"
-        return document, None
+        if not title:
+            problem = "正文为空"
+        elif fmt == "actionCard" and not url.startswith(("http://", "https://")):
+            problem = "钉钉 actionCard 需要在渠道设置中填写跳转链接 url"
+        elif size > BODY_LIMIT_BYTES:
+            problem = f"钉钉消息超过 {BODY_LIMIT_BYTES} 字节（当前 {size}）"
+        else:
+            problem = ""
+        return Rendering(fmt, text, (document,), size, BODY_LIMIT_BYTES, "字节", problem)
 
     def send(self, message: OutgoingMessage) -> SendResult:
         settings = message.settings or {}
-        document, problem = self.document(message.markdown, settings)
-        if problem:
-            return SendResult("permanent", problem)
+        rendering = self.render(message.markdown, settings)
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
         url = resolve_target(message.target, API_URL)
         if url is None:
             return SendResult("permanent", "钉钉渠道的 webhook 地址无效")
@@ -97,7 +96,7 @@ class DingTalkAdapter(ChannelAdapter):
         if secret:
             timestamp = int(self.clock() * 1000)
             url += ("&" if "?" in url else "?") + f"timestamp={timestamp}&sign={sign(timestamp, secret)}"
-        reply = post_json(url, document)
+        reply = post_json(url, rendering.documents[0])
         if isinstance(reply, SendResult):
             return reply
         return classify(reply)

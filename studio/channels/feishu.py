@@ -18,10 +18,9 @@ import hashlib
 import hmac
 import time
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.formatting import (
     LarkMarkdown,
-    defused,
     feishu_post_content,
     parse_blocks,
     render_blocks,
@@ -47,47 +46,46 @@ def sign(timestamp: int, secret: str) -> str:
 
 class FeishuAdapter(ChannelAdapter):
     type = "feishu"
-    max_chars = BODY_LIMIT_BYTES  # bytes of the whole request body, really: see check()
+    settings_read = (Setting("format"), Setting("title"), Setting("card_color"),
+                     Setting("secret", secret=True))
 
     def __init__(self, clock=time.time):
         self.clock = clock
 
-    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
-        return self.document(defused(message_markdown), settings or {})[1]
-
-    def document(self, markdown: str, settings: dict) -> tuple[dict, str | None]:
-        """The message body without timestamp/sign, or why the post cannot go out on this channel."""
+    def render(self, markdown: str, settings: dict) -> Rendering:
         fmt = str(settings.get("format") or "post")
         if fmt not in FORMATS:
-            return {}, f"飞书不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）"
+            return Rendering(fmt, "", problem=f"飞书不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）")
         blocks = parse_blocks(markdown)
-        if not blocks:
-            return {}, "正文为空"
         title, body = split_title(blocks, limit=100)
         title = title or str(settings.get("title") or "")
         if fmt == "text":
-            document = {"msg_type": "text", "content": {"text": to_plain_text(markdown)}}
+            text = to_plain_text(markdown)
+            document = {"msg_type": "text", "content": {"text": text}}
         elif fmt == "post":
-            document = {"msg_type": "post", "content": {"post": {"zh_cn": {
-                "title": title, "content": feishu_post_content(body)}}}}
+            content = feishu_post_content(body)
+            text = post_text(title, content)
+            post = {"zh_cn": {"title": title, "content": content}}
+            document = {"msg_type": "post", "content": {"post": post}}
         else:
-            lark_md = {"tag": "lark_md", "content": render_blocks(body, LarkMarkdown())}
-            card: dict = {"config": {"wide_screen_mode": True}, "elements": [{"tag": "div", "text": lark_md}]}
-            if title:
-                card["header"] = {"title": {"tag": "plain_text", "content": title},
-                                  "template": str(settings.get("card_color") or "blue")}
-            document = {"msg_type": "interactive", "card": card}
+            text = render_blocks(body, LarkMarkdown())
+            document = {"msg_type": "interactive", "card": _card(title, text, settings)}
         # Measure with room for the signature fields so the real body is never bigger than checked.
         size = len(encode_json({"timestamp": "0000000000", "sign": "x" * 44, **document}))
-        if size > BODY_LIMIT_BYTES:
-            return {}, f"飞书消息超过 20 KB（当前 {size / 1024:.1f} KB）"
-        return document, None
+        if not blocks:
+            problem = "正文为空"
+        elif size > BODY_LIMIT_BYTES:
+            problem = f"飞书消息超过 20 KB（当前 {size / 1024:.1f} KB）"
+        else:
+            problem = ""
+        return Rendering(fmt, text, (document,), size, BODY_LIMIT_BYTES, "字节", problem)
 
     def send(self, message: OutgoingMessage) -> SendResult:
         settings = message.settings or {}
-        document, problem = self.document(message.markdown, settings)
-        if problem:
-            return SendResult("permanent", problem)
+        rendering = self.render(message.markdown, settings)
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
+        document = rendering.documents[0]
         secret = str(settings.get("secret") or "")
         if secret:
             timestamp = int(self.clock())
@@ -99,6 +97,25 @@ class FeishuAdapter(ChannelAdapter):
         if isinstance(reply, SendResult):
             return reply
         return classify(reply)
+
+
+def _card(title: str, lark_md: str, settings: dict) -> dict:
+    """An interactive card: one lark_md block, under a coloured header when the post has a title."""
+    card: dict = {"config": {"wide_screen_mode": True},
+                  "elements": [{"tag": "div", "text": {"tag": "lark_md", "content": lark_md}}]}
+    if title:
+        card["header"] = {"title": {"tag": "plain_text", "content": title},
+                          "template": str(settings.get("card_color") or "blue")}
+    return card
+
+
+def post_text(title: str, lines: list[list[dict]]) -> str:
+    """A rich-text post as a reader sees it: the title, then each line with links written out."""
+    rows = [title] if title else []
+    for line in lines:
+        rows.append("".join(f"{e.get('text', '')}（{e['href']}）" if e.get("tag") == "a" and e.get("href")
+                            else e.get("text", "") for e in line))
+    return "\n".join(rows)
 
 
 def classify(reply: Reply) -> SendResult:

@@ -7,19 +7,26 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult
+from studio.channels.plain import plain_rendering
 from studio.extensions import db
 from studio.models import Channel, SandboxMessage
 
 
 class SandboxAdapter(ChannelAdapter):
     type = "sandbox"
-    max_chars = 4000
+
+    def render(self, markdown: str, settings: dict) -> Rendering:
+        # The chat stores the markdown and shows it as HTML, so a reader sees its plain text.
+        return plain_rendering(markdown, self.max_chars, {"body": markdown})
 
     def send(self, message: OutgoingMessage) -> SendResult:
+        rendering = self.render(message.markdown, message.settings or {})
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
         with Session(db.engine) as session, session.begin():
             receive_message(session, channel_id=message.channel_id, delivery_key=message.delivery_key,
-                            sender=message.sender, body=message.markdown)
+                            sender=message.sender, body=rendering.documents[0]["body"])
         return SendResult("sent", "已投递到沙盒群")
 
 

@@ -11,8 +11,8 @@ channel_is_archived, action_prohibited …) and are permanent.
 """
 from __future__ import annotations
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
-from studio.channels.formatting import SlackMrkdwn, defused, render
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult
+from studio.channels.formatting import SlackMrkdwn, parse_blocks, render_blocks
 from studio.channels.http import Reply, classify_http, post_json
 
 TEXT_LIMIT_CHARS = 40000
@@ -26,24 +26,22 @@ HINTS = {"invalid_payload": "消息格式无效", "no_text": "消息没有正文
 
 class SlackAdapter(ChannelAdapter):
     type = "slack"
-    max_chars = TEXT_LIMIT_CHARS
 
-    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
-        return self.text(defused(message_markdown))[1]
-
-    def text(self, markdown: str) -> tuple[str, str | None]:
-        text = render(markdown, SlackMrkdwn())
+    def render(self, markdown: str, settings: dict) -> Rendering:
+        text = render_blocks(parse_blocks(markdown), SlackMrkdwn())
         if not text.strip():
-            return "", "正文为空"
-        if len(text) > TEXT_LIMIT_CHARS:
-            return "", f"Slack 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {len(text)}）"
-        return text, None
+            problem = "正文为空"
+        elif len(text) > TEXT_LIMIT_CHARS:
+            problem = f"Slack 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {len(text)}）"
+        else:
+            problem = ""
+        return Rendering("mrkdwn", text, ({"text": text},), len(text), TEXT_LIMIT_CHARS, "字", problem)
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        text, problem = self.text(message.markdown)
-        if problem:
-            return SendResult("permanent", problem)
-        reply = post_json(message.target, {"text": text})
+        rendering = self.render(message.markdown, message.settings or {})
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
+        reply = post_json(message.target, rendering.documents[0])
         if isinstance(reply, SendResult):
             return reply
         return classify(reply)

@@ -10,11 +10,10 @@ Answers are {"ok": true, ...} or {"ok": false, "error_code": N, "description": .
 """
 from __future__ import annotations
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.formatting import (
     TelegramMarkdownV2,
     TelegramVisible,
-    defused,
     parse_blocks,
     render_blocks,
     utf16_len,
@@ -27,20 +26,28 @@ TEXT_LIMIT_CHARS = 4096
 
 class TelegramAdapter(ChannelAdapter):
     type = "telegram"
-    max_chars = TEXT_LIMIT_CHARS
+    settings_read = (Setting("bot_token", secret=True), Setting("api_base"), Setting("message_thread_id"),
+                     Setting("disable_web_page_preview"))
 
-    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
-        return self.text(defused(message_markdown))[1]
-
-    def text(self, markdown: str) -> tuple[str, str | None]:
+    def render(self, markdown: str, settings: dict) -> Rendering:
         blocks = parse_blocks(markdown)
+        text = render_blocks(blocks, TelegramMarkdownV2())
         # Telegram counts what the reader sees, in UTF-16 units (an emoji counts twice).
         visible = utf16_len(render_blocks(blocks, TelegramVisible()).strip())
+        document: dict = {"text": text, "parse_mode": "MarkdownV2"}
+        problem = ""
+        if settings.get("message_thread_id"):
+            try:
+                document["message_thread_id"] = int(settings["message_thread_id"])
+            except (TypeError, ValueError):
+                problem = "Telegram 渠道的 message_thread_id 必须是整数"
+        if settings.get("disable_web_page_preview"):
+            document["link_preview_options"] = {"is_disabled": True}
         if not visible:
-            return "", "正文为空"
-        if visible > TEXT_LIMIT_CHARS:
-            return "", f"Telegram 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {visible}）"
-        return render_blocks(blocks, TelegramMarkdownV2()), None
+            problem = "正文为空"
+        elif visible > TEXT_LIMIT_CHARS:
+            problem = f"Telegram 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {visible}）"
+        return Rendering("MarkdownV2", text, (document,), visible, TEXT_LIMIT_CHARS, "字（UTF-16）", problem)
 
     def send(self, message: OutgoingMessage) -> SendResult:
         settings = message.settings or {}
@@ -49,15 +56,11 @@ class TelegramAdapter(ChannelAdapter):
             return SendResult("permanent", "Telegram 渠道缺少 bot_token 设置")
         if not (message.target or "").strip():
             return SendResult("permanent", "Telegram 渠道缺少 chat_id")
-        text, problem = self.text(message.markdown)
-        if problem:
-            return SendResult("permanent", problem)
-        document: dict = {"chat_id": message.target.strip(), "text": text, "parse_mode": "MarkdownV2"}
-        if settings.get("message_thread_id"):
-            document["message_thread_id"] = int(settings["message_thread_id"])
-        if settings.get("disable_web_page_preview"):
-            document["link_preview_options"] = {"is_disabled": True}
+        rendering = self.render(message.markdown, settings)
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
         base = str(settings.get("api_base") or DEFAULT_API_BASE).rstrip("/")
+        document = {"chat_id": message.target.strip(), **rendering.documents[0]}
         reply = post_json(f"{base}/bot{token}/sendMessage", document)
         if isinstance(reply, SendResult):
             return reply

@@ -4,8 +4,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.http import classify_http, encode_json, post_json
+from studio.channels.plain import plain_rendering, reader_text
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -16,16 +17,26 @@ def sign(body: bytes, secret: str) -> str:
 class WebhookAdapter(ChannelAdapter):
     type = "webhook"
     max_chars = 20000
+    settings_read = (Setting("secret", secret=True),)
 
-    def payload(self, message: OutgoingMessage) -> bytes:
+    def render(self, markdown: str, settings: dict) -> Rendering:
+        document = {"text": reader_text(markdown), "markdown": markdown}
+        return plain_rendering(markdown, self.max_chars, document)
+
+    def payload(self, message: OutgoingMessage, document: dict) -> bytes:
+        """The body to sign and post: the delivery's identity, then the rendered post."""
         return encode_json({"delivery_key": message.delivery_key, "post_id": message.post_id,
                             "channel": message.channel_slug, "due_at": message.due_at.isoformat() + "Z",
-                            "text": message.text, "markdown": message.markdown})
+                            **document})
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        body = self.payload(message)
+        settings = message.settings or {}
+        rendering = self.render(message.markdown, settings)
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
+        body = self.payload(message, rendering.documents[0])
         headers = {"Idempotency-Key": message.delivery_key}
-        secret = str(message.settings.get("secret") or "")
+        secret = str(settings.get("secret") or "")
         if secret:
             headers["X-Studio-Signature"] = sign(body, secret)
         reply = post_json(message.target, body, headers)

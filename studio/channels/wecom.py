@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, SendResult
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.formatting import (
     Dialect,
     WeComMarkdown,
-    defused,
     first_line,
     neutralise_tags,
     parse_blocks,
@@ -38,6 +38,7 @@ TEXT_LIMIT_BYTES = 2048
 NEWS_TITLE_BYTES = 128
 NEWS_DESCRIPTION_BYTES = 512
 IMAGE_LIMIT_BYTES = 2 * 1024 * 1024
+BYTES = "字节"
 
 TRANSIENT = {45009: "发送过于频繁（每个机器人每分钟最多 20 条）", 45033: "并发调用超过限制", -1: "系统繁忙"}
 RETRY_AFTER = {45009: 60.0}
@@ -46,83 +47,57 @@ PERMANENT = {93000: "webhook 地址无效（key 错误或机器人已被移出�
              40009: "图片大小或格式不合法"}
 
 
-def image_document(path: str) -> tuple[dict | None, str | None]:
-    """The image message for a local JPG/PNG file, or why it cannot be sent."""
+def read_image(path: str) -> tuple[bytes, str]:
+    """A local JPG/PNG file's bytes, or why WeCom would refuse it."""
     file = Path(path)
     try:
         data = file.read_bytes()
     except OSError:
-        return None, f"企业微信图片文件无法读取：{file.name}"
+        return b"", f"企业微信图片文件无法读取：{file.name}"
     if len(data) > IMAGE_LIMIT_BYTES:
-        return None, f"企业微信图片超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）"
+        return b"", f"企业微信图片超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）"
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-        return None, "企业微信图片只支持 JPG 或 PNG"
+        return b"", "企业微信图片只支持 JPG 或 PNG"
+    return data, ""
+
+
+def image_document(data: bytes) -> dict:
     return {"msgtype": "image", "image": {"base64": base64.b64encode(data).decode("ascii"),
-                                          "md5": hashlib.md5(data).hexdigest()}}, None
+                                          "md5": hashlib.md5(data).hexdigest()}}
 
 
 class WeComAdapter(ChannelAdapter):
     type = "wecom"
-    max_chars = MARKDOWN_LIMIT_BYTES  # bytes, really: see check()
+    settings_read = (Setting("format"), Setting("url"), Setting("picurl"), Setting("image_path"))
 
-    def check(self, message_markdown: str, settings: dict | None = None) -> str | None:
-        return self.documents(defused(message_markdown), settings or {})[1]
-
-    def documents(self, markdown: str, settings: dict) -> tuple[list[dict], str | None]:
-        """The messages to post, in order, or why the post cannot go out on this channel."""
+    def render(self, markdown: str, settings: dict) -> Rendering:
         fmt = str(settings.get("format") or "markdown")
         if fmt not in FORMATS:
-            return [], f"企业微信不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）"
-        image_path = settings.get("image_path")
-        documents: list[dict] = []
-        if fmt == "markdown":
-            content = render_blocks(parse_blocks(markdown), WeComMarkdown())
-            size = utf8_len(content)
-            if size > MARKDOWN_LIMIT_BYTES:
-                return [], f"企业微信 markdown 超过 {MARKDOWN_LIMIT_BYTES} 字节（当前 {size}）"
-            documents.append({"msgtype": "markdown", "markdown": {"content": content}})
-        elif fmt == "text":
-            content = to_plain_text(markdown)
-            size = utf8_len(content)
-            if size > TEXT_LIMIT_BYTES:
-                return [], f"企业微信文本消息超过 {TEXT_LIMIT_BYTES} 字节（当前 {size}）"
-            documents.append({"msgtype": "text", "text": {"content": content}})
-        elif fmt == "news":
-            url = str(settings.get("url") or "")
-            if not url.startswith(("http://", "https://")):
-                return [], "企业微信图文消息需要在渠道设置中填写文章链接 url"
-            title, rest = split_title(parse_blocks(markdown), limit=200)
-            title = title or first_line(markdown, limit=200)
-            description = neutralise_tags(render_blocks(rest, Dialect())) if rest else to_plain_text(markdown)
-            article = {"title": truncate_bytes(title, NEWS_TITLE_BYTES),
-                       "description": truncate_bytes(description, NEWS_DESCRIPTION_BYTES), "url": url}
-            if settings.get("picurl"):
-                article["picurl"] = str(settings["picurl"])
-            documents.append({"msgtype": "news", "news": {"articles": [article]}})
-        elif not image_path:
-            return [], "企业微信图片消息需要在渠道设置中提供 image_path"
-        if fmt != "image" and not any(_content(d).strip() for d in documents):
-            return [], "正文为空"
-        if image_path:
-            image, problem = image_document(str(image_path))
-            if problem:
-                return [], problem
-            documents.append(image)
-        return documents, None
+            return Rendering(fmt, "", problem=f"企业微信不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）")
+        if fmt == "image":
+            return _image(settings)
+        rendering = {"markdown": _markdown, "text": _text, "news": _news}[fmt](markdown, settings)
+        if rendering.problem or not settings.get("image_path"):
+            return rendering
+        # A picture set alongside another format follows the text as a second message.
+        data, problem = read_image(str(settings["image_path"]))
+        if problem:
+            return replace(rendering, problem=problem)
+        return replace(rendering, documents=(*rendering.documents, image_document(data)))
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        documents, problem = self.documents(message.markdown, message.settings or {})
-        if problem:
-            return SendResult("permanent", problem)
+        rendering = self.render(message.markdown, message.settings or {})
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
         url = resolve_target(message.target, API_URL)
         if url is None:
             return SendResult("permanent", "企业微信渠道的 webhook 地址无效")
-        first = self._post(url, documents[0])
-        if not first.ok or len(documents) == 1:
+        first = self._post(url, rendering.documents[0])
+        if not first.ok or len(rendering.documents) == 1:
             return first
         # The text arrived; the picture is a follow-up. Resending the pair would duplicate the text,
         # so a failed picture is reported for a person to finish, not retried.
-        second = self._post(url, documents[1])
+        second = self._post(url, rendering.documents[1])
         if second.ok:
             return SendResult("sent", f"{first.detail}；图片：{second.detail}")
         return SendResult("sent", f"正文已发送，但图片未发送（{second.outcome}：{second.detail}），请人工补发图片")
@@ -134,11 +109,55 @@ class WeComAdapter(ChannelAdapter):
         return classify(reply)
 
 
-def _content(document: dict) -> str:
-    body = document.get(document.get("msgtype", ""), {})
-    if "articles" in body:
-        return body["articles"][0]["title"] + body["articles"][0]["description"]
-    return str(body.get("content", ""))
+def _markdown(markdown: str, settings: dict) -> Rendering:
+    content = render_blocks(parse_blocks(markdown), WeComMarkdown())
+    return _measured("markdown", content, MARKDOWN_LIMIT_BYTES, "企业微信 markdown ")
+
+
+def _text(markdown: str, settings: dict) -> Rendering:
+    return _measured("text", to_plain_text(markdown), TEXT_LIMIT_BYTES, "企业微信文本消息")
+
+
+def _measured(fmt: str, content: str, limit: int, name: str) -> Rendering:
+    """A markdown or text message, its content counted in UTF-8 bytes as WeCom counts it."""
+    size = utf8_len(content)
+    if size > limit:
+        problem = f"{name}超过 {limit} 字节（当前 {size}）"
+    else:
+        problem = "" if content.strip() else "正文为空"
+    document = {"msgtype": fmt, fmt: {"content": content}}
+    return Rendering(fmt, content, (document,), size, limit, BYTES, problem)
+
+
+def _news(markdown: str, settings: dict) -> Rendering:
+    """One article card: the leading heading as its title, the rest cut to fit the description."""
+    title, rest = split_title(parse_blocks(markdown), limit=200)
+    title = title or first_line(markdown, limit=200)
+    description = neutralise_tags(render_blocks(rest, Dialect())) if rest else to_plain_text(markdown)
+    url = str(settings.get("url") or "")
+    article = {"title": truncate_bytes(title, NEWS_TITLE_BYTES),
+               "description": truncate_bytes(description, NEWS_DESCRIPTION_BYTES), "url": url}
+    if settings.get("picurl"):
+        article["picurl"] = str(settings["picurl"])
+    if not url.startswith(("http://", "https://")):
+        problem = "企业微信图文消息需要在渠道设置中填写文章链接 url"
+    else:
+        problem = "" if (article["title"] + article["description"]).strip() else "正文为空"
+    return Rendering("news", f"{article['title']}\n{article['description']}",
+                     ({"msgtype": "news", "news": {"articles": [article]}},),
+                     utf8_len(article["description"]), NEWS_DESCRIPTION_BYTES, BYTES, problem)
+
+
+def _image(settings: dict) -> Rendering:
+    """The picture at image_path alone; the post's text is not sent."""
+    path = str(settings.get("image_path") or "")
+    if not path:
+        return Rendering("image", "", limit=IMAGE_LIMIT_BYTES, unit=BYTES,
+                         problem="企业微信图片消息需要在渠道设置中提供 image_path")
+    data, problem = read_image(path)
+    documents = (image_document(data),) if data else ()
+    return Rendering("image", f"[图片：{Path(path).name}]", documents, len(data), IMAGE_LIMIT_BYTES, BYTES,
+                     problem)
 
 
 def classify(reply: Reply) -> SendResult:
