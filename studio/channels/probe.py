@@ -4,11 +4,14 @@ from __future__ import annotations
 import uuid
 
 from studio.brands.kits import get_brand
-from studio.channels import SendResult, get_adapter
+from studio.channels import ADAPTERS, ChannelAdapter, SendResult, Setting, get_adapter
 from studio.errors import Forbidden, NotFound
 from studio.extensions import db
 from studio.models import Channel, User, utcnow
 
+MASK = "••••••"
+# Words in a key that no adapter declares which suggest it holds a credential.
+SECRET_WORDS = ("secret", "token", "key", "password")
 TEST_TEXT = "【测试消息】这是来自社群内容工作台的测试消息，用于确认机器人配置无误，请忽略。"
 
 
@@ -41,6 +44,17 @@ def send_test_message(brand_slug: str, channel_slug: str, actor: User) -> SendRe
 
 def visible_settings(channel: Channel) -> dict:
     """Channel settings with secrets hidden."""
-    hidden = ("secret", "token", "key", "password")
-    return {key: ("••••••" if any(word in key.lower() for word in hidden) else value)
+    declared = ADAPTERS.get(channel.type, ChannelAdapter).declared_settings()
+    return {key: (MASK if _is_secret(key, declared) else value)
             for key, value in (channel.settings or {}).items()}
+
+
+def _is_secret(key: str, declared: dict[str, Setting]) -> bool:
+    if key in declared:
+        return declared[key].secret
+    # A key this channel type does not use may still hold a credential (copied from another channel,
+    # added by hand): hide it if any adapter calls it secret or its name says so.
+    elsewhere = (adapter.declared_settings().get(key) for adapter in ADAPTERS.values())
+    if any(setting is not None and setting.secret for setting in elsewhere):
+        return True
+    return any(word in key.lower() for word in SECRET_WORDS)
