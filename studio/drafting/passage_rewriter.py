@@ -18,8 +18,9 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from prompts.rewrite import RewritePrompt
 from studio.compliance import Finding
+from studio.compliance.figures import numbers, unstated_figures
 from studio.drafting.model_client import GenerationFailed, LLMSettings, build_model
-from studio.drafting.scoring import CHECKED_FIGURE, COPY_LIMIT, Candidate, cjk_bigrams, contains, longest_copy
+from studio.drafting.scoring import COPY_LIMIT, Candidate, cjk_bigrams, longest_copy
 from studio.drafting.text import cjk_share, clean_text, ends_complete, norm, visible_len
 from studio.drafting.writer import RawText, ask_chat, stream_completion
 
@@ -28,7 +29,6 @@ _SHORTER = re.compile(r"短|精简|简洁|简短|压缩|删减|少一点|shorter
 # Instructions that allow a longer passage.
 _LONGER = re.compile(r"长|详细|丰富|展开|多写|longer|detail", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(?:改写|原文|要求)\s*[：:]\s*")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A rewrite scoring this much kept the meaning, changed the wording and fits the instruction.
 GOOD_REWRITE = 4.5
 # Rewrites are short and cheap, and a small model often hands the passage back unchanged: ask often enough.
@@ -70,9 +70,8 @@ def check_rewrite(text: str, prompt: RewritePrompt, lint: Lint, already: set[str
     if copied >= COPY_LIMIT:
         return Candidate(text, reason=f"copied an example ({sample})"), []
     # A rewrite only rewords: every figure and number it states must already be in the passage.
-    invented = [m.group(0) for m in CHECKED_FIGURE.finditer(text)
-                if not contains(passage, re.sub(r"\s+", "", m.group(0)))]
-    invented += [number for number in _NUMBER.findall(text) if number not in _NUMBER.findall(passage)]
+    invented = [figure.text for figure in unstated_figures(text, passage)]
+    invented += [number for number in numbers(text) if number not in numbers(passage)]
     if invented:
         return Candidate(text, reason=f"states a figure not in the passage ({invented[0]})"), []
     before, after = cjk_bigrams(passage), cjk_bigrams(text)

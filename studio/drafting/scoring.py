@@ -10,16 +10,14 @@ from dataclasses import dataclass
 
 from prompts.loader import DraftPrompt, Fact
 from studio.compliance import lint_text
+from studio.compliance.figures import find_figures, unstated_figures
 from studio.drafting.text import CJK, cjk_share, ends_complete, norm, visible_len
 
-_NUM_WITH_UNIT = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|℃|°C|°|度|元|块|克|千克|公斤|斤|两|毫升|ml|mL|ML|升|L|年|月|日|号|天|周|次"
-    r"|包|盒|罐|瓶|片|泡|人|位|名|分钟|秒|小时|点|岁|个|件|款|饼|袋|杯|折|倍|期|份|支|套|张|粒|颗|米|厘米|毫米|cm|mm|g|kg"
-    r"|磅|种|码|寸|英寸|千卡|大卡|卡|级|层|档|色|步|招|周岁|个月)"
-)
-# Figures a brand must get right: prices, discounts, temperatures, weights, volumes, dates.
-CHECKED_FIGURE = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|折|元|块钱|℃|°C|度|克|千克|公斤|斤|毫升|ml|mL|升|g|kg|年|月|日|号)"
+# Counted things (冲泡7次, 3个, 2杯) are no figures a post is held to, but a fact that states one is
+# distinctive enough to tell which fact a post drew on.
+_COUNT = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:°(?!C)|两|ML|L|次|罐|瓶|片|名|岁|个|件|款|饼|杯|倍|期|份|支|套|张|粒|颗|厘米|毫米|cm|mm"
+    r"|磅|种|码|寸|英寸|千卡|大卡|卡|级|层|档|色|步|招)"
 )
 _BARE_NUMBER = re.compile(r"(?<![\w.])\d{3,}(?![\w.])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,}|\d+[A-Za-z]{1,4}\b")
@@ -53,7 +51,8 @@ def fact_terms(fact: Fact) -> list[str]:
     """The distinctive content of a fact: numbers with units, Latin words, title words, quoted names."""
     terms: list[str] = []
     body = f"{fact.title}\n{fact.text}"
-    terms += [re.sub(r"\s+", "", m.group(0)) for m in _NUM_WITH_UNIT.finditer(body)]
+    terms += [re.sub(r"\s+", "", figure.text) for figure in find_figures(body)]
+    terms += [re.sub(r"\s+", "", m.group(0)) for m in _COUNT.finditer(body)]
     terms += [m.group(0) for m in _BARE_NUMBER.finditer(body)]
     terms += [m.group(0) for m in _LATIN_WORD.finditer(body)]
     terms += [m.group(1) for m in _QUOTED.finditer(body)]
@@ -98,6 +97,12 @@ def find_citations(text: str, facts: list[Fact]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Checking and scoring candidates
 # ---------------------------------------------------------------------------------------------
+
+def invented_figures(generated: str, prompt: DraftPrompt, facts: list[Fact]) -> list[str]:
+    """The figures a candidate states that neither its prompt nor the retrieved facts do."""
+    sources = "\n".join([prompt.user, *(f"{f.title} {f.text}" for f in facts)])
+    return [figure.text for figure in unstated_figures(generated, sources)]
+
 
 # Characters in a row shared with a shown example post that count as copying it.
 COPY_LIMIT = 12
@@ -156,9 +161,7 @@ def evaluate(text: str, generated: str, prompt: DraftPrompt, facts: list[Fact],
         longest, sample = longest_copy(own, prompt.example_posts)
         if longest >= COPY_LIMIT:
             return Candidate(text, reason=f"copied an example's sentence ({sample})")
-    sources = "\n".join([prompt.user, *(f"{f.title} {f.text}" for f in facts)])
-    invented = [m.group(0) for m in CHECKED_FIGURE.finditer(generated)
-                if not contains(sources, re.sub(r"\s+", "", m.group(0)))]
+    invented = invented_figures(generated, prompt, facts)
     if invented and few_shot:
         return Candidate(text, reason=f"states a figure not in the facts ({invented[0]})")
 
