@@ -19,7 +19,7 @@ from studio.drafting.writer import GenerationFailed, LLMSettings, TextCallback
 from studio.errors import Forbidden, InvalidInput, NotFound, StudioError
 from studio.extensions import db
 from studio.knowledge_base.index import get_index, index_errors
-from studio.models import Brief, Channel, Persona, Post, Revision, Segment, utcnow
+from studio.models import Brief, Channel, Persona, Post, PostStatus, Revision, Segment, utcnow
 from studio.task_names import DRAFT_VARIANT, REGENERATE_VARIANT
 from studio.task_queue import enqueue
 
@@ -100,7 +100,7 @@ def create_brief(data: BriefInput, author_id: int) -> Brief:
     db.session.add(brief)
     db.session.flush()
     for segment in segments:
-        post = Post(brief_id=brief.id, segment_id=segment.id, status="generating")
+        post = Post(brief_id=brief.id, segment_id=segment.id, status=PostStatus.GENERATING)
         db.session.add(post)
         db.session.flush()
         audit.record("created", post_id=post.id, actor_id=author_id, detail=f"人群 {segment.name}")
@@ -110,14 +110,14 @@ def create_brief(data: BriefInput, author_id: int) -> Brief:
 
 def start_drafting(brief_id: int) -> None:
     """Queue one drafting task per variant; they run concurrently on the workers."""
-    posts = [post for post in get_brief(brief_id).posts if post.status == "generating"]
+    posts = [post for post in get_brief(brief_id).posts if post.status == PostStatus.GENERATING]
     try:
         for post in posts:
             enqueue(DRAFT_VARIANT, post.id)
     except Exception as exc:
         log.exception("could not queue drafting of brief %s", brief_id)
         for post in posts:
-            post.status, post.error = "error", f"生成任务未能排队（{type(exc).__name__}）：请检查消息队列后重试"
+            post.status, post.error = PostStatus.ERROR, f"生成任务未能排队（{type(exc).__name__}）：请检查消息队列后重试"
         db.session.commit()
 
 
@@ -129,13 +129,14 @@ def get_brief(brief_id: int) -> Brief:
 
 
 def _partial(post: Post) -> str:
-    return (post.generation or {}).get("partial", "") if post.status == "generating" else ""
+    return (post.generation or {}).get("partial", "") if post.status == PostStatus.GENERATING else ""
 
 
 def brief_progress(brief_id: int) -> dict:
     posts = get_brief(brief_id).posts
-    done = sum(post.status != "generating" for post in posts)
-    return {"total": len(posts), "done": done, "failed": sum(post.status == "error" for post in posts),
+    done = sum(post.status != PostStatus.GENERATING for post in posts)
+    failed = sum(post.status == PostStatus.ERROR for post in posts)
+    return {"total": len(posts), "done": done, "failed": failed,
             "posts": [{"id": p.id, "segment": p.segment.name, "status": p.status, "error": p.error,
                        "partial": _partial(p)} for p in posts]}
 
@@ -164,7 +165,7 @@ class PartialTextRecorder:
         self.last_write, self.last_text = now, text
         try:
             db.session.execute(
-                update(Post).where(Post.id == self.post_id, Post.status == "generating")
+                update(Post).where(Post.id == self.post_id, Post.status == PostStatus.GENERATING)
                 .values(generation={"partial": text[:PARTIAL_TEXT_MAX_CHARS]}),
                 execution_options={"synchronize_session": False})
             db.session.commit()
@@ -212,7 +213,7 @@ def compose_variant(brief: dict, brand: dict, persona: dict, segment: dict, chan
 def draft_post(post_id: int) -> None:
     """Write the first revision of a post that is waiting for its draft."""
     post = db.session.get(Post, post_id)
-    if post is None or post.status != "generating":
+    if post is None or post.status != PostStatus.GENERATING:
         return
     brief = post.brief
     try:
@@ -227,8 +228,8 @@ def draft_post(post_id: int) -> None:
         composed = ComposedVariant(segment=post.segment.slug, error=f"生成失败：{reason}")
     # Only the first task to finish writes: a redelivered duplicate finds the post no longer generating.
     won = db.session.execute(
-        update(Post).where(Post.id == post_id, Post.status == "generating")
-        .values(status="error" if composed.error else "draft", error=composed.error,
+        update(Post).where(Post.id == post_id, Post.status == PostStatus.GENERATING)
+        .values(status=PostStatus.ERROR if composed.error else PostStatus.DRAFT, error=composed.error,
                 generation=composed.meta or {}, updated_at=utcnow()),
         execution_options={"synchronize_session": False}).rowcount
     if won != 1:
@@ -272,7 +273,7 @@ def request_regeneration(post_id: int, actor, instruction: str = "") -> None:
         raise NotFound(f"没有帖子 #{post_id}")
     if not actor.can("editor"):
         raise Forbidden("只有编辑可以重新生成")
-    if post.status == "generating":
+    if post.status == PostStatus.GENERATING:
         raise InvalidInput("初稿还在生成中，请稍候")
     instruction = (instruction or "").strip()
     if len(instruction) > 200:

@@ -13,6 +13,7 @@ from studio.drafting.passage_rewriter import rewrite_passage_text
 from studio.drafting.text import norm
 from studio.errors import Forbidden, GenerationError, InvalidInput
 from studio.extensions import db
+from studio.models import PostStatus
 from studio.posts import get_post
 from studio.review import post_lint
 
@@ -27,7 +28,7 @@ def rewrite_passage(post_id: int, actor, passage: str, instruction: str = "") ->
     post = get_post(post_id)
     if not actor.can("editor"):
         raise Forbidden("只有编辑可以改写")
-    if post.status == "generating":
+    if post.status == PostStatus.GENERATING:
         raise InvalidInput("初稿还在生成中，请稍候")
     passage = (passage or "").replace("\r\n", "\n").strip()
     if not norm(passage):
