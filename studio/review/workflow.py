@@ -10,7 +10,7 @@ from studio.errors import (
     SelfApproval,
 )
 from studio.extensions import db
-from studio.models import Post, Revision, User
+from studio.models import Post, PostStatus, Revision, User
 from studio.posts import get_post
 from studio.review import post_lint
 
@@ -31,7 +31,7 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
         raise InvalidInput("正文不能为空 / the post body is empty")
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(f"正文过长（最多{MAX_BODY_CHARS}字）")
-    if post.status == "generating":
+    if post.status == PostStatus.GENERATING:
         raise InvalidTransition("初稿还在生成中，请稍候")
     current = post.current_revision
     if current is not None and current.body == body:
@@ -47,15 +47,15 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
     if generation is not None:
         post.generation = generation
     audit.record("edited", post_id=post.id, actor_id=author.id, detail=f"修订 {number}")
-    if post.status in ("approved", "scheduled", "published"):
+    if post.status in (PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.PUBLISHED):
         from studio.distribution.scheduling import cancel_pending_deliveries
 
         cancelled = cancel_pending_deliveries(post.id, actor_id=author.id)
-        post.status = "in_review"
+        post.status = PostStatus.IN_REVIEW
         audit.record("submitted", post_id=post.id, actor_id=author.id,
                      detail=f"批准后修改，自动退回审核（取消 {cancelled} 条待发送）")
-    elif post.status == "error":
-        post.status, post.error = "draft", ""
+    elif post.status == PostStatus.ERROR:
+        post.status, post.error = PostStatus.DRAFT, ""
     db.session.commit()
     return revision
 
@@ -65,14 +65,14 @@ def submit_for_review(post_id: int, actor: User) -> Post:
     post = get_post(post_id)
     if not actor.can("editor"):
         raise Forbidden("只有编辑可以提交审核")
-    if post.status not in ("draft", "changes_requested"):
+    if post.status not in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED):
         raise InvalidTransition(f"当前状态（{post.status}）不能提交审核")
     if post.current_revision is None:
         raise InvalidTransition("还没有正文，不能提交")
     blocked = post_lint.blocking(post_lint.lint_post_text(post, post.current_revision.body))
     if blocked:
         raise ComplianceBlocked("合规检查未通过，不能提交：" + "；".join(f"“{f.text}” {f.message}" for f in blocked[:5]))
-    post.status = "in_review"
+    post.status = PostStatus.IN_REVIEW
     audit.record("submitted", post_id=post.id, actor_id=actor.id, detail=f"修订 {post.current_revision.number}")
     db.session.commit()
     return post
@@ -91,7 +91,7 @@ def approve(post_id: int, reviewer: User, revision_id: int, override_reason: str
         raise Forbidden("只有审核员可以批准")
     if reviewer.id in _authors(post):
         raise SelfApproval("不能批准自己写的帖子 / nobody approves their own post")
-    if post.status != "in_review":
+    if post.status != PostStatus.IN_REVIEW:
         raise InvalidTransition(f"当前状态（{post.status}）不能批准")
     if post.current_revision_id != revision_id:
         raise InvalidTransition("帖子在你审阅后又被修改了，请查看最新修订再批准")
@@ -101,7 +101,8 @@ def approve(post_id: int, reviewer: User, revision_id: int, override_reason: str
             raise ComplianceBlocked("此修订有合规阻断项，批准前请写明放行理由")
         audit.record("override", post_id=post.id, actor_id=reviewer.id,
                      detail=f"放行 {len(blocked)} 处阻断项（{'、'.join(f.text for f in blocked[:5])}）：{override_reason.strip()[:1000]}")
-    post.status, post.approved_revision_id, post.approved_by_id = "approved", revision_id, reviewer.id
+    post.status, post.approved_revision_id = PostStatus.APPROVED, revision_id
+    post.approved_by_id = reviewer.id
     audit.record("approved", post_id=post.id, actor_id=reviewer.id, detail=f"修订 {post.current_revision.number}")
     db.session.commit()
     return post
@@ -111,22 +112,23 @@ def send_back(post_id: int, reviewer: User, comment: str) -> Post:
     post = get_post(post_id)
     if not reviewer.can("reviewer"):
         raise Forbidden("只有审核员可以退回")
-    if post.status != "in_review":
+    if post.status != PostStatus.IN_REVIEW:
         raise InvalidTransition(f"当前状态（{post.status}）不能退回")
     comment = (comment or "").strip()
     if not comment:
         raise InvalidInput("退回时请写明修改意见")
-    post.status = "changes_requested"
+    post.status = PostStatus.CHANGES_REQUESTED
     audit.record("rejected", post_id=post.id, actor_id=reviewer.id, detail=comment[:2000])
     db.session.commit()
     return post
 
 
 def review_queue() -> list[Post]:
-    return db.session.scalars(db.select(Post).where(Post.status == "in_review").order_by(Post.updated_at)).all()
+    return db.session.scalars(
+        db.select(Post).where(Post.status == PostStatus.IN_REVIEW).order_by(Post.updated_at)).all()
 
 
-def posts_by_status(statuses: tuple[str, ...] | None = None, limit: int = 200) -> list[Post]:
+def posts_by_status(statuses: tuple[PostStatus, ...] | None = None, limit: int = 200) -> list[Post]:
     query = db.select(Post).order_by(Post.updated_at.desc()).limit(limit)
     if statuses:
         query = query.where(Post.status.in_(statuses))
