@@ -10,15 +10,16 @@ from sqlalchemy.orm import Session
 
 from studio.channels import OutgoingMessage, SendResult, get_adapter
 from studio.extensions import db
-from studio.models import Channel, Delivery, utcnow
+from studio.models import Channel, Delivery, DeliveryStatus, utcnow
 from studio.task_names import ALERT_DELIVERY_PROBLEM
 from studio.task_queue import enqueue
 
 log = logging.getLogger(__name__)
-STATUS_WORDS = {"failed": "发送失败", "unconfirmed": "结果未知（可能已发出）", "missed": "错过发送时间"}
+STATUS_WORDS = {DeliveryStatus.FAILED: "发送失败", DeliveryStatus.UNCONFIRMED: "结果未知（可能已发出）",
+                DeliveryStatus.MISSED: "错过发送时间"}
 
 
-def queue_alert(delivery_id: int, status: str) -> None:
+def queue_alert(delivery_id: int, status: DeliveryStatus) -> None:
     """Post the alert once the transaction that set the status has committed (never for a rolled-back one)."""
     db.session.info.setdefault(_PENDING, []).append((delivery_id, status))
 

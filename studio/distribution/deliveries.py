@@ -15,9 +15,9 @@ from studio.distribution.alerts import queue_alert
 from studio.distribution.sending import claim_lease_seconds, mark_published_when_done
 from studio.errors import Forbidden, InvalidTransition, NotFound
 from studio.extensions import db
-from studio.models import Delivery, utcnow
+from studio.models import Delivery, DeliveryStatus, utcnow
 
-CLAIMABLE = ("scheduled", "retry")
+CLAIMABLE = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY)
 MAX_BATCH = 10  # deliveries per send task: fewer round trips, yet a lost worker holds few of them
 # Claimed deliveries waiting for a sender. When senders fall behind, the dispatcher stops claiming rather than
 # queue more than they can take before the claim lease runs out (which would only hand them out again).
@@ -29,7 +29,8 @@ def claim_due_deliveries(limit: int = 500) -> list[int]:
     now = utcnow()
     _recover_stale(now)
     hold_missed_deliveries(now)
-    in_flight = db.session.scalar(db.select(func.count()).select_from(Delivery).where(Delivery.status == "claimed"))
+    in_flight = db.session.scalar(
+        db.select(func.count()).select_from(Delivery).where(Delivery.status == DeliveryStatus.CLAIMED))
     limit = min(limit, MAX_IN_FLIGHT - in_flight)
     if limit <= 0:
         db.session.commit()
@@ -46,7 +47,8 @@ def claim_due_deliveries(limit: int = 500) -> list[int]:
     lease_until = now + timedelta(seconds=claim_lease_seconds())
     claimed = db.session.scalars(
         update(Delivery).where(Delivery.id.in_(ids), Delivery.status.in_(CLAIMABLE))
-        .values(status="claimed", lease_until=lease_until, updated_at=now).returning(Delivery.id),
+        .values(status=DeliveryStatus.CLAIMED, lease_until=lease_until, updated_at=now)
+        .returning(Delivery.id),
         execution_options={"synchronize_session": False}).all()
     db.session.commit()
     return list(claimed)
@@ -60,19 +62,20 @@ def send_batches(delivery_ids: list[int], spread: int = 4) -> list[list[int]]:
 
 def _recover_stale(now) -> None:
     """Claims whose task vanished go back to the queue; sends that never finished become unconfirmed."""
-    db.session.execute(update(Delivery).where(Delivery.status == "claimed", Delivery.lease_until < now)
-                       .values(status="scheduled", lease_until=None),
+    db.session.execute(update(Delivery)
+                       .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now)
+                       .values(status=DeliveryStatus.SCHEDULED, lease_until=None),
                        execution_options={"synchronize_session": False})
     stale = db.session.execute(
-        update(Delivery).where(Delivery.status == "sending", Delivery.lease_until < now)
-        .values(status="unconfirmed", response="发送中断，结果未知：请人工确认或重发")
+        update(Delivery).where(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now)
+        .values(status=DeliveryStatus.UNCONFIRMED, response="发送中断，结果未知：请人工确认或重发")
         .returning(Delivery.id, Delivery.post_id), execution_options={"synchronize_session": False}).all()
     for delivery_id, post_id in stale:
-        audit.record("unconfirmed", post_id=post_id, detail="发送中断，结果未知")
-        queue_alert(delivery_id, "unconfirmed")
+        audit.record(DeliveryStatus.UNCONFIRMED, post_id=post_id, detail="发送中断，结果未知")
+        queue_alert(delivery_id, DeliveryStatus.UNCONFIRMED)
 
 
-NEEDS_ATTENTION = ("failed", "unconfirmed", "missed")
+NEEDS_ATTENTION = (DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED, DeliveryStatus.MISSED)
 DEFAULT_GRACE_MINUTES = 15
 
 
@@ -88,26 +91,27 @@ def hold_missed_deliveries(now) -> list[int]:
     """Posts that fell due while nothing ran: late within the brand's grace period, otherwise held."""
     oldest_grace = now - timedelta(minutes=1)
     candidates = db.session.scalars(db.select(Delivery).where(
-        Delivery.status == "scheduled", Delivery.due_at < oldest_grace)).all()
+        Delivery.status == DeliveryStatus.SCHEDULED, Delivery.due_at < oldest_grace)).all()
     missed = []
     for delivery in candidates:
         if delivery.due_at >= now - _grace(delivery):
             continue
-        held = db.session.execute(update(Delivery).where(Delivery.id == delivery.id,
-                                                         Delivery.status == "scheduled")
-                                  .values(status="missed", response="错过发送时间，已超过宽限期：请人工决定",
-                                          updated_at=now), execution_options={"synchronize_session": False})
+        held = db.session.execute(
+            update(Delivery).where(Delivery.id == delivery.id, Delivery.status == DeliveryStatus.SCHEDULED)
+            .values(status=DeliveryStatus.MISSED, response="错过发送时间，已超过宽限期：请人工决定", updated_at=now),
+            execution_options={"synchronize_session": False})
         if held.rowcount == 1:
-            audit.record("missed", post_id=delivery.post_id, detail=f"{delivery.channel.name}：已超过宽限期")
-            queue_alert(delivery.id, "missed")
+            audit.record(DeliveryStatus.MISSED, post_id=delivery.post_id,
+                         detail=f"{delivery.channel.name}：已超过宽限期")
+            queue_alert(delivery.id, DeliveryStatus.MISSED)
             missed.append(delivery.id)
     return missed
 
 
 def mark_sent(delivery_id: int, actor) -> Delivery:
     """A reviewer checked the group: the unconfirmed post did arrive."""
-    delivery = _attention(delivery_id, actor, ("unconfirmed",))
-    delivery.status, delivery.sent_at = "sent", utcnow()
+    delivery = _attention(delivery_id, actor, (DeliveryStatus.UNCONFIRMED,))
+    delivery.status, delivery.sent_at = DeliveryStatus.SENT, utcnow()
     audit.record("confirmed_sent", post_id=delivery.post_id, actor_id=actor.id, detail=delivery.channel.name)
     mark_published_when_done(delivery.post_id)
     db.session.commit()
@@ -119,13 +123,13 @@ def send_again(delivery_id: int, actor) -> Delivery:
     delivery = _attention(delivery_id, actor, NEEDS_ATTENTION)
     if delivery.revision_id != delivery.post.current_revision_id:
         raise InvalidTransition("帖子已有新的修订，请重新审核并排期，而不是重发旧版本")
-    delivery.status, delivery.not_before, delivery.lease_until = "scheduled", utcnow(), None
+    delivery.status, delivery.not_before, delivery.lease_until = DeliveryStatus.SCHEDULED, utcnow(), None
     audit.record("resend", post_id=delivery.post_id, actor_id=actor.id, detail=delivery.channel.name)
     db.session.commit()
     return delivery
 
 
-def _attention(delivery_id: int, actor, allowed: tuple[str, ...]) -> Delivery:
+def _attention(delivery_id: int, actor, allowed: tuple[DeliveryStatus, ...]) -> Delivery:
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None:
         raise NotFound(f"没有发送记录 #{delivery_id}")

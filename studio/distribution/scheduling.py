@@ -10,10 +10,10 @@ from studio import audit
 from studio.channels import get_adapter
 from studio.errors import Forbidden, InvalidInput, InvalidTransition, SlotInPast
 from studio.extensions import db
-from studio.models import Channel, Delivery, User, utcnow
+from studio.models import Channel, Delivery, DeliveryStatus, PostStatus, User, utcnow
 from studio.posts import get_post, is_approved
 
-PENDING = ("scheduled", "retry", "claimed")
+PENDING = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY, DeliveryStatus.CLAIMED)
 
 
 def delivery_key(revision_id: int, channel_id: int) -> str:
@@ -34,7 +34,7 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
     post = get_post(post_id)
     if not actor.can("editor", "reviewer"):
         raise Forbidden("没有排期权限")
-    if not is_approved(post) or post.status != "approved":
+    if not is_approved(post) or post.status != PostStatus.APPROVED:
         raise InvalidTransition("只有已批准的当前修订才能排期")
     brand = post.brief.brand
     due_at = brand_local_to_utc(local_time, brand.timezone)
@@ -54,15 +54,15 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
             raise InvalidInput(f"渠道 {channel.name}：{problem}")
         key = delivery_key(revision.id, channel.id)
         delivery = db.session.scalar(db.select(Delivery).where(Delivery.key == key))
-        if delivery is not None and delivery.status != "cancelled":
+        if delivery is not None and delivery.status != DeliveryStatus.CANCELLED:
             raise InvalidTransition(f"渠道 {channel.name} 已为此修订排期（{delivery.status}）")
         delivery = delivery or Delivery(post_id=post.id, revision_id=revision.id, channel_id=channel.id, key=key)
-        delivery.status, delivery.due_at, delivery.not_before = "scheduled", due_at, due_at
+        delivery.status, delivery.due_at, delivery.not_before = DeliveryStatus.SCHEDULED, due_at, due_at
         delivery.attempts, delivery.lease_until, delivery.response = 0, None, ""
         db.session.add(delivery)
         deliveries.append(delivery)
         names.append(channel.name)
-    post.status = "scheduled"
+    post.status = PostStatus.SCHEDULED
     audit.record("scheduled", post_id=post.id, actor_id=actor.id,
                  detail=f"{local_time:%Y-%m-%d %H:%M} {brand.timezone} → {'、'.join(names)}")
     db.session.commit()
@@ -74,10 +74,10 @@ def cancel_pending_deliveries(post_id: int, actor_id: int | None = None) -> int:
     # One conditional update: a delivery a worker has started sending is left alone.
     cancelled = db.session.scalars(
         update(Delivery).where(Delivery.post_id == post_id, Delivery.status.in_(PENDING))
-        .values(status="cancelled", updated_at=utcnow()).returning(Delivery.key),
+        .values(status=DeliveryStatus.CANCELLED, updated_at=utcnow()).returning(Delivery.key),
         execution_options={"synchronize_session": False}).all()
     for key in cancelled:
-        audit.record("cancelled", post_id=post_id, actor_id=actor_id, detail=key)
+        audit.record(DeliveryStatus.CANCELLED, post_id=post_id, actor_id=actor_id, detail=key)
     db.session.expire_all()
     return len(cancelled)
 

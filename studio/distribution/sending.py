@@ -25,7 +25,7 @@ from studio.channels.formatting import defuse_mass_mentions, to_plain_text
 from studio.distribution import rate_budget
 from studio.distribution.alerts import queue_alert
 from studio.extensions import db
-from studio.models import Brief, Delivery, Post, utcnow
+from studio.models import Brief, Delivery, DeliveryStatus, Post, PostStatus, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -71,7 +71,7 @@ def build_message(delivery: Delivery) -> OutgoingMessage:
 
 def _prepare(delivery_ids: list[int]) -> list[_Prepared]:
     rows = db.session.scalars(
-        db.select(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "claimed")
+        db.select(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.CLAIMED)
         .options(selectinload(Delivery.channel), selectinload(Delivery.revision),
                  selectinload(Delivery.post).selectinload(Post.brief).selectinload(Brief.persona))
         .order_by(Delivery.not_before).execution_options(populate_existing=True)).all()
@@ -84,14 +84,14 @@ def _prepare(delivery_ids: list[int]) -> list[_Prepared]:
     return prepared
 
 
-def send_delivery(delivery_id: int) -> str | None:
+def send_delivery(delivery_id: int) -> DeliveryStatus | None:
     """Send one claimed delivery; a duplicate task finds it no longer claimed and does nothing."""
     return send_deliveries([delivery_id]).get(delivery_id)
 
 
-def send_deliveries(delivery_ids: list[int]) -> dict[int, str | None]:
+def send_deliveries(delivery_ids: list[int]) -> dict[int, DeliveryStatus | None]:
     """Send the claimed deliveries among these ids; returns each id's new status (None: not ours to send)."""
-    statuses: dict[int, str | None] = {delivery_id: None for delivery_id in delivery_ids}
+    statuses: dict[int, DeliveryStatus | None] = {delivery_id: None for delivery_id in delivery_ids}
     ready = []
     for item in _prepare(list(delivery_ids)):
         wait = _budget_wait(item)
@@ -107,7 +107,7 @@ def send_deliveries(delivery_ids: list[int]) -> dict[int, str | None]:
     for item, result in results:
         if result.outcome == "transient" and result.retry_after:
             _pause_target(item, result.retry_after)
-    for post_id in {item.post_id for item, _ in results if statuses[item.id] == "sent"}:
+    for post_id in {item.post_id for item, _ in results if statuses[item.id] == DeliveryStatus.SENT}:
         mark_published_when_done(post_id)
     db.session.commit()
     return statuses
@@ -133,8 +133,8 @@ def _start_sending(delivery_ids: list[int]) -> set[int]:
         return set()
     now = utcnow()
     started = db.session.scalars(
-        update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "claimed")
-        .values(status="sending", lease_until=now + timedelta(seconds=lease_seconds()),
+        update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.CLAIMED)
+        .values(status=DeliveryStatus.SENDING, lease_until=now + timedelta(seconds=lease_seconds()),
                 attempts=Delivery.attempts + 1, updated_at=now).returning(Delivery.id),
         execution_options={"synchronize_session": False}).all()
     db.session.commit()
@@ -162,18 +162,19 @@ def _budget_wait(item: _Prepared) -> float:
         return BUDGET_UNAVAILABLE_WAIT
 
 
-def _hold_for_budget(delivery_id: int, wait: float) -> str | None:
+def _hold_for_budget(delivery_id: int, wait: float) -> DeliveryStatus | None:
     """Put a claimed delivery back to retry after the wait; nothing was sent, so attempts stay as they are."""
     now = utcnow()
     held = db.session.execute(
-        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "claimed")
-        .values(status="retry", not_before=now + timedelta(seconds=wait), lease_until=None, updated_at=now),
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.CLAIMED)
+        .values(status=DeliveryStatus.RETRY, not_before=now + timedelta(seconds=wait), lease_until=None,
+                updated_at=now),
         execution_options={"synchronize_session": False}).rowcount
     db.session.commit()
     if held != 1:
         return None
     log.info("delivery %s waits %.1fs for its bot's rate budget", delivery_id, wait)
-    return "retry"
+    return DeliveryStatus.RETRY
 
 
 def _pause_target(item: _Prepared, seconds: float) -> None:
@@ -184,33 +185,34 @@ def _pause_target(item: _Prepared, seconds: float) -> None:
         log.error("could not pause the rate budget for delivery %s: %s", item.id, type(exc).__name__)
 
 
-def _record_result(item: _Prepared, result: SendResult) -> str | None:
+def _record_result(item: _Prepared, result: SendResult) -> DeliveryStatus | None:
     """Write the outcome only if the delivery is still ours (sending); otherwise the lease ran out first."""
     now = utcnow()
     values = {"response": result.detail[:2000], "lease_until": None, "updated_at": now}
     channel = item.channel.name
     attempts = item.attempts + 1
     if result.outcome == "sent":
-        values.update(status="sent", sent_at=now)
+        values.update(status=DeliveryStatus.SENT, sent_at=now)
         detail = f"{channel}：{result.detail}"
     elif result.outcome == "transient" and attempts < MAX_ATTEMPTS:
         backoff = max(result.retry_after or 0.0, 5.0 * 2 ** (attempts - 1))
-        values.update(status="retry", not_before=now + timedelta(seconds=backoff))
+        values.update(status=DeliveryStatus.RETRY, not_before=now + timedelta(seconds=backoff))
         detail = f"{channel}：{result.detail}，{backoff:.0f}秒后重试"
     elif result.outcome == "unknown":
-        values.update(status="unconfirmed")
+        values.update(status=DeliveryStatus.UNCONFIRMED)
         detail = f"{channel}：{result.detail}"
     else:
-        values.update(status="failed")
+        values.update(status=DeliveryStatus.FAILED)
         detail = f"{channel}：{result.detail}"
-    written = db.session.execute(update(Delivery).where(Delivery.id == item.id, Delivery.status == "sending")
-                                 .values(**values), execution_options={"synchronize_session": False}).rowcount
+    written = db.session.execute(
+        update(Delivery).where(Delivery.id == item.id, Delivery.status == DeliveryStatus.SENDING)
+        .values(**values), execution_options={"synchronize_session": False}).rowcount
     if written != 1:
         log.warning("delivery %s was no longer sending when its result (%s) came", item.id, result.outcome)
         return None
     status = values["status"]
     audit.record(status, post_id=item.post_id, detail=detail)
-    if status in ("failed", "unconfirmed"):
+    if status in (DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED):
         queue_alert(item.id, status)
     return status
 
@@ -219,5 +221,6 @@ def mark_published_when_done(post_id: int) -> None:
     post = db.session.get(Post, post_id)
     statuses = db.session.scalars(db.select(Delivery.status).where(
         Delivery.post_id == post_id, Delivery.revision_id == post.current_revision_id)).all()
-    if post.status == "scheduled" and statuses and all(s in ("sent", "cancelled") for s in statuses):
-        post.status = "published"
+    done = (DeliveryStatus.SENT, DeliveryStatus.CANCELLED)
+    if post.status == PostStatus.SCHEDULED and statuses and all(s in done for s in statuses):
+        post.status = PostStatus.PUBLISHED
