@@ -26,9 +26,11 @@ from sqlalchemy import func, insert
 from studio.benchmarks import seeding
 from studio.benchmarks.processes import PROJECT_ROOT, CeleryProcesses
 from studio.benchmarks.receiver import read_arrivals
+from studio.models import DeliveryStatus
 from studio.task_names import POST_AT_ETA
 
-SETTLED = ("sent", "failed", "unconfirmed", "missed", "cancelled")
+SETTLED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED, DeliveryStatus.MISSED,
+           DeliveryStatus.CANCELLED)
 LEAD_SECONDS = 4.0  # between seeding and the first due time, so the first posts are not born late
 
 
@@ -178,8 +180,8 @@ def _measure_dispatcher(app, options, url, receiver, folder, env, progress) -> d
             run.due[key] = due_at
             when = datetime.fromtimestamp(due_at, timezone.utc).replace(tzinfo=None)
             rows.append({"post_id": post_id, "revision_id": revision_id, "channel_id": channel_id, "key": key,
-                         "status": "scheduled", "due_at": when, "not_before": when, "attempts": 0,
-                         "response": "", "updated_at": when})
+                         "status": DeliveryStatus.SCHEDULED, "due_at": when, "not_before": when,
+                         "attempts": 0, "response": "", "updated_at": when})
         for chunk in range(0, len(rows), 2000):
             db.session.execute(insert(Delivery), rows[chunk:chunk + 2000])
         db.session.commit()
@@ -212,7 +214,7 @@ def _status_counts(brand_id: int) -> dict[str, int]:
     rows = db.session.execute(db.select(Delivery.status, func.count()).where(
         Delivery.channel_id.in_(seeding.channel_ids_of(brand_id))).group_by(Delivery.status)).all()
     db.session.commit()
-    return {status: count for status, count in rows}
+    return {status.value: count for status, count in rows}  # plain keys: the progress line prints them
 
 
 def _wait_settled(brand_id: int, deadline: float, progress) -> dict[str, int]:
@@ -234,14 +236,15 @@ def _dispatcher_figures(brand_id: int, run: _Run, counts: dict, measured_at_rece
 
     statuses = dict(db.session.execute(db.select(Delivery.key, Delivery.status).where(
         Delivery.channel_id.in_(seeding.channel_ids_of(brand_id)))).all())
-    figures = {"sent": counts.get("sent", 0), "failed": counts.get("failed", 0),
-               "unconfirmed": counts.get("unconfirmed", 0), "missed": counts.get("missed", 0)}
+    figures = {"sent": counts.get(DeliveryStatus.SENT, 0), "failed": counts.get(DeliveryStatus.FAILED, 0),
+               "unconfirmed": counts.get(DeliveryStatus.UNCONFIRMED, 0),
+               "missed": counts.get(DeliveryStatus.MISSED, 0)}
     if measured_at_receiver:
         seen = arrival_figures(run)
         arrived = seen.pop("first_arrivals")
         # Lost: neither arrived nor honestly reported as failed or unconfirmed.
-        lost = sum(1 for key, status in statuses.items()
-                   if key not in arrived and status not in ("failed", "unconfirmed"))
+        reported = (DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED)
+        lost = sum(1 for key, status in statuses.items() if key not in arrived and status not in reported)
         figures.update(duplicates=seen["duplicates"], lost=lost, lateness_ms=seen["lateness_ms"],
                        within_1s=seen["within_1s"], measured_at="receiver")
     else:

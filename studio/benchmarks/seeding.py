@@ -15,6 +15,7 @@ from studio.models import (
     Delivery,
     Persona,
     Post,
+    PostStatus,
     Revision,
     Segment,
     User,
@@ -52,7 +53,8 @@ def create_bench_brand(channels: int, url: str, posts: int) -> tuple[int, list[i
                   key_message="调度基准")
     db.session.add(brief)
     db.session.flush()
-    post_rows = [Post(brief_id=brief.id, segment_id=segment.id, status="scheduled") for _ in range(posts)]
+    post_rows = [Post(brief_id=brief.id, segment_id=segment.id, status=PostStatus.SCHEDULED)
+                 for _ in range(posts)]
     db.session.add_all(post_rows)
     db.session.flush()
     revisions = [Revision(post_id=post.id, number=1, body=f"**基准帖子 {i}**：本周新茶到店，欢迎来群里聊聊。",
