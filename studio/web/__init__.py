@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, request, url_for
 
 from studio.errors import StudioError
+from studio.models import DeliveryStatus, PostStatus
 
 bp = Blueprint("web", __name__)
 
@@ -30,3 +31,5 @@ def register_blueprints(app) -> None:
     from studio.web import brands, briefs, dashboard, posts, sandbox  # noqa: F401  routes attach to bp
 
     app.register_blueprint(bp)
+    # Pages compare states by member, the same names the services use.
+    app.jinja_env.globals.update(PostStatus=PostStatus, DeliveryStatus=DeliveryStatus)

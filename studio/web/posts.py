@@ -7,6 +7,7 @@ from studio import audit, posts
 from studio.auth import role_required
 from studio.channels import preview as channel_preview
 from studio.distribution import deliveries, scheduling
+from studio.distribution.deliveries import NEEDS_ATTENTION
 from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
 from studio.rendering import markdown_to_safe_html
@@ -23,7 +24,7 @@ def post(post_id: int):
         "post.html", post=post, brand=brand, revision=post.current_revision,
         preview=markdown_to_safe_html(post.current_revision.body if post.current_revision else ""),
         facts=(post.generation or {}).get("facts", []), events=audit.events_for_post(post_id),
-        deliveries=deliveries, approved=posts.is_approved(post),
+        deliveries=deliveries, needs_attention=NEEDS_ATTENTION, approved=posts.is_approved(post),
         findings=post_lint.finding_dicts(post_lint.lint_post(post_id)) if post.current_revision else [],
         local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
 
