@@ -137,6 +137,10 @@ class Brief(db.Model):
 
 
 class PostStatus(StrEnum):
+    """generating -> draft | error (an edit turns error into draft); draft, changes_requested -> in_review
+    -> approved | changes_requested; approved -> scheduled -> published. An edit after approval, scheduling
+    or publishing sends the post back to in_review."""
+
     GENERATING = "generating"
     ERROR = "error"
     DRAFT = "draft"
@@ -147,9 +151,9 @@ class PostStatus(StrEnum):
     PUBLISHED = "published"
 
 
-def status_column(states: type[StrEnum], length: int):
-    """A plain VARCHAR in the database (no native enum, no CHECK constraint), but only these states get in
-    and rows come back as members. Members compare equal to their strings, so both spellings work."""
+def _status_column(states: type[StrEnum], length: int) -> Enum:
+    """A plain VARCHAR(length) in the database (no native enum, no CHECK constraint), as the migrations
+    build it; only these states are written, and rows come back as members, equal to their strings."""
     return Enum(states, native_enum=False, create_constraint=False, length=length, validate_strings=True,
                 values_callable=lambda members: [member.value for member in members])
 
@@ -160,7 +164,7 @@ class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id"))
     segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id"))
-    status: Mapped[PostStatus] = mapped_column(status_column(PostStatus, 20), default=PostStatus.GENERATING,
+    status: Mapped[PostStatus] = mapped_column(_status_column(PostStatus, 20), default=PostStatus.GENERATING,
                                                index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     current_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True))
@@ -194,6 +198,11 @@ class Revision(db.Model):
 
 
 class DeliveryStatus(StrEnum):
+    """scheduled | retry -> claimed -> sending -> sent | failed | retry | unconfirmed. A claim whose task
+    was lost goes back to scheduled, one held for its bot's rate budget to retry; scheduled -> missed past
+    the brand's grace period; scheduled, retry, claimed -> cancelled. A reviewer turns unconfirmed into
+    sent, or failed, unconfirmed, missed back into scheduled."""
+
     SCHEDULED = "scheduled"
     CLAIMED = "claimed"
     SENDING = "sending"
@@ -215,7 +224,7 @@ class Delivery(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    status: Mapped[DeliveryStatus] = mapped_column(status_column(DeliveryStatus, 16),
+    status: Mapped[DeliveryStatus] = mapped_column(_status_column(DeliveryStatus, 16),
                                                    default=DeliveryStatus.SCHEDULED)
     due_at: Mapped[datetime] = mapped_column(DateTime)
     not_before: Mapped[datetime] = mapped_column(DateTime, index=True)
