@@ -1,4 +1,4 @@
-"""Loopback stand-ins for WeCom, Feishu, DingTalk, Slack and Telegram bots.
+"""Loopback stand-ins for WeCom, Feishu, DingTalk, Slack and Telegram bots and a partner's generic webhook.
 
 Each fake listens on 127.0.0.1 (a free port), records every request, checks credentials and signatures
 the way the real service does, and answers in the real service's shapes. A test can queue canned answers
@@ -314,6 +314,34 @@ class FakeSlack(FakeService):
 
     def success(self, request):
         return Canned(200, "ok")
+
+
+# ----------------------------------------------------------------- Generic webhook
+
+
+class FakeWebhook(FakeService):
+    """A partner's endpoint for the studio's generic webhook: /hook, HMAC-SHA256 of the body in a header."""
+
+    def __init__(self, secret: str = "partner-secret"):
+        super().__init__()
+        self.secret = secret
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/hook"
+
+    def signature_ok(self, request: Received) -> bool:
+        expected = hmac.new(self.secret.encode(), request.body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, request.headers.get("X-Studio-Signature", ""))
+
+    def reject(self, request):
+        if request.path != "/hook":
+            return Canned(404, {"error": "not found"})
+        if self.secret and not self.signature_ok(request):
+            return Canned(401, {"error": "bad signature"})
+        if not request.headers.get("Idempotency-Key"):
+            return Canned(400, {"error": "missing Idempotency-Key"})
+        return None
 
 
 # ----------------------------------------------------------------- Telegram
