@@ -1,7 +1,7 @@
 """The drafting chain as LangChain runnables: retriever → prompt → model → parser.
 
 * retriever: the brand's knowledge index behind LangChain's retriever interface, one document per source;
-* prompt: the prompt files rendered for the persona, segment, stage and channel (``prompts.loader``);
+* prompt: the prompt files rendered for the persona, segment, stage and channel (``prompts.draft_prompt``);
 * model → parser: candidates written by the configured LangChain model, cleaned, checked and scored
   (``studio.drafting.writer``), the best one kept.
 
@@ -20,7 +20,7 @@ from langchain_core.language_models import BaseLanguageModel
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from prompts.loader import Fact, build_draft_prompt
+from prompts import Fact, build_draft_prompt
 from studio.drafting.writer import LLMSettings, TextCallback, write_variant
 
 

@@ -8,7 +8,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from prompts.loader import DraftPrompt, Fact
+from prompts import DraftPrompt, Fact
 from studio.compliance import lint_text
 from studio.compliance.figures import find_figures, unstated_figures
 from studio.drafting.text import CJK, cjk_share, ends_complete, norm, visible_len

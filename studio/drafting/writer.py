@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseLanguageModel
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from prompts.loader import DraftPrompt, Fact
+from prompts import DraftPrompt, Fact
 from studio.drafting.model_client import (
     FinishReason,
     GenerationFailed,
