@@ -166,8 +166,9 @@ def _borrowed_terms(entries: list[dict], exclude: str) -> list[str]:
     return unique
 
 
-def build_draft_prompt(*, brand_name: str, persona: PersonaProfile | Mapping, segment: SegmentProfile | Mapping,
-                       channel_type: str, brief: DraftBrief | Mapping, facts: list[Fact],
+def build_draft_prompt(*, brand_name: str, persona: PersonaProfile | Mapping,
+                       segment: SegmentProfile | Mapping, channel_type: str, brief: DraftBrief | Mapping,
+                       facts: list[Fact],
                        overrides_dir: Path | None = None) -> DraftPrompt:
     """The prompt for one post variant, in both forms (chat messages and a completion document)."""
     templates = TemplateReader(overrides_dir)
@@ -199,7 +200,8 @@ def build_draft_prompt(*, brand_name: str, persona: PersonaProfile | Mapping, se
     brief_text = one_line(brief.text)
     segment_name = one_line(segment.name) or "社群成员"
     segment_description = one_line(segment.description)
-    product = products[0] if products else (one_line(facts[0].title) if facts else (key_message[:20] or brand_name))
+    product = products[0] if products else (
+        one_line(facts[0].title) if facts else (key_message[:20] or brand_name))
 
     values = {
         "brand_name": brand_name,

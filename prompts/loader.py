@@ -181,7 +181,7 @@ def list_templates(folder: str, overrides_dir: Path | None = None) -> list[str]:
 
 
 class TemplateReader:
-    """Reads the templates one prompt is built from, each once, and remembers the version of each file used."""
+    """Reads the templates one prompt is built from, each once, remembering the version of each file used."""
 
     def __init__(self, overrides_dir: Path | None):
         self.overrides_dir = Path(overrides_dir) if overrides_dir else None

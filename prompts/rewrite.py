@@ -35,8 +35,8 @@ class RewritePrompt:
     prefix: str = ""  # a rewrite starts from nothing: no opening for the model to continue
 
 
-def build_rewrite_prompt(*, passage: str, instruction: str, brand_name: str, persona: PersonaProfile | Mapping,
-                         overrides_dir: Path | None = None) -> RewritePrompt:
+def build_rewrite_prompt(*, passage: str, instruction: str, brand_name: str,
+                         persona: PersonaProfile | Mapping, overrides_dir: Path | None = None) -> RewritePrompt:
     """The prompt that rewrites ``passage`` as ``instruction`` asks, in the persona's voice."""
     templates = TemplateReader(overrides_dir)
     persona = PersonaProfile.of(persona)
@@ -51,7 +51,8 @@ def build_rewrite_prompt(*, passage: str, instruction: str, brand_name: str, per
     system = templates.get("rewrite/system.txt").render(**values).strip()
     user = templates.get("rewrite/user.txt").render(**values).strip()
     return RewritePrompt(
-        system=system, user=user, completion=document.render(**values).rstrip("\n"), stop=document.stop_sequences(),
+        system=system, user=user, completion=document.render(**values).rstrip("\n"),
+        stop=document.stop_sequences(),
         files=dict(templates.files), passage=passage, instruction=instruction, taboo=taboo,
         example_posts=[m.group(1).strip() for m in _REWRITTEN_LINE.finditer(document.body)],
         max_chars=int(len(re.sub(r"\s+", "", passage)) * 1.6) + 40)

@@ -16,8 +16,8 @@ _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # Spaces may sit between a number and its unit, a line break may not.
 _GAP = r"[^\S\n]*"
 _PRICE = rf"[¥￥]{_GAP}{_NUMBER}(?:{_GAP}元)?|{_NUMBER}{_GAP}(?:元|块钱|块)"
-_DATE = (rf"(?:\d{{4}}{_GAP}年{_GAP})?\d{{1,2}}{_GAP}月{_GAP}\d{{1,2}}{_GAP}[日号]|\d{{4}}{_GAP}年{_GAP}\d{{1,2}}{_GAP}月"
-         rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{_NUMBER}{_GAP}(?:年|月|日|号)")
+_DATE = (rf"(?:\d{{4}}{_GAP}年{_GAP})?\d{{1,2}}{_GAP}月{_GAP}\d{{1,2}}{_GAP}[日号]"
+         rf"|\d{{4}}{_GAP}年{_GAP}\d{{1,2}}{_GAP}月|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{_NUMBER}{_GAP}(?:年|月|日|号)")
 _TIME = r"\d{1,2}[:：]\d{2}"
 # Longer units first where one begins another (块钱/块 are prices, handled above).
 _UNIT = ("%|％|折|℃|°C|度|千克|公斤|克|斤|毫升|ml|mL|升|kg|g|小时|分钟|秒|天|周|点|位|人|盒|包|袋|泡"
