@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,9 +12,18 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
+from prompts import DraftBrief, PersonaProfile, SegmentProfile
 from studio import audit
 from studio.brands.kits import get_brand
 from studio.drafting.chain import BrandKnowledgeRetriever, drafting_chain
+from studio.drafting.context import (
+    BrandContext,
+    brand_context,
+    brief_for_prompt,
+    persona_for_prompt,
+    segment_for_prompt,
+    written_brief,
+)
 from studio.drafting.writer import GenerationFailed, LLMSettings, TextCallback
 from studio.errors import Forbidden, InvalidInput, NotFound, StudioError
 from studio.extensions import db
@@ -174,27 +183,22 @@ class PartialTextRecorder:
             db.session.rollback()
 
 
-def brand_context(brand) -> dict:
-    return {"slug": brand.slug, "name": brand.name, "timezone": brand.timezone, "kit_path": brand.kit_path}
-
-
-def compose_variant(brief: dict, brand: dict, persona: dict, segment: dict, channel_type: str,
-                    on_text: TextCallback | None = None) -> ComposedVariant:
+def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
+                    channel_type: str, on_text: TextCallback | None = None) -> ComposedVariant:
     """Run the drafting chain (retriever → prompt → model → parser); a failed generation becomes an error.
 
     Takes plain values only, so several variants can be composed in threads. ``on_text`` sees the text
     of the candidate being written as it grows.
     """
-    result = ComposedVariant(segment=segment["slug"])
-    on_date = date.fromisoformat(brief["date"]) if brief.get("date") else datetime.now(
-        ZoneInfo(brand["timezone"])).date()
+    result = ComposedVariant(segment=segment.slug)
+    on_date = brief.event_date or datetime.now(ZoneInfo(brand.timezone)).date()
     settings = llm_settings()
     try:
         with index_errors():
-            retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand["slug"], on_date=on_date,
+            retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand.slug, on_date=on_date,
                                                 k=current_app.config["STUDIO_RETRIEVAL_K"])
             out = drafting_chain(retriever, settings, on_text=on_text).invoke({
-                "query": " ".join([brief["text"], *brief["products"]]), "brief": brief, "brand": brand,
+                "query": " ".join([brief.text, *brief.products]), "brief": brief, "brand": brand,
                 "persona": persona, "segment": segment, "channel_type": channel_type})
     except GenerationFailed as exc:
         result.error = f"生成失败：{exc}"
@@ -217,9 +221,9 @@ def draft_post(post_id: int) -> None:
         return
     brief = post.brief
     try:
-        composed = compose_variant(brief.as_prompt_dict(), brand_context(brief.brand),
-                                   brief.persona.as_prompt_dict(), post.segment.as_prompt_dict(), brief.channel.type,
-                                   on_text=PartialTextRecorder(post_id))
+        composed = compose_variant(brief_for_prompt(brief), brand_context(brief.brand),
+                                   persona_for_prompt(brief.persona), segment_for_prompt(post.segment),
+                                   brief.channel.type, on_text=PartialTextRecorder(post_id))
     except Exception as exc:  # the progress bar must finish whatever went wrong
         log.exception("drafting post %s failed", post_id)
         db.session.rollback()
@@ -253,17 +257,16 @@ def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
     from concurrent.futures import ThreadPoolExecutor
 
     brand, persona, channel, segments = resolve_brief(data)
-    brief = Brief(goal=data.goal, key_message=data.key_message, products=data.products,
-                  event_date=data.event_date).as_prompt_dict()
-    context = (brand_context(brand), persona.as_prompt_dict(), channel.type)
+    brief = written_brief(data.goal, data.key_message, data.products, data.event_date)
+    context = (brand_context(brand), persona_for_prompt(persona), channel.type)
     app = current_app._get_current_object()
 
-    def run(segment: dict) -> ComposedVariant:
+    def run(segment: SegmentProfile) -> ComposedVariant:
         with app.app_context():
             return compose_variant(brief, context[0], context[1], segment, context[2])
 
     with ThreadPoolExecutor(max_workers=min(4, len(segments))) as pool:
-        return list(pool.map(run, [segment.as_prompt_dict() for segment in segments]))
+        return list(pool.map(run, [segment_for_prompt(segment) for segment in segments]))
 
 
 def request_regeneration(post_id: int, actor, instruction: str = "") -> None:
@@ -293,11 +296,11 @@ def regenerate(post_id: int, actor_id: int, instruction: str = "") -> None:
     if post is None or actor is None:
         return
     brief = post.brief
-    prompt_brief = brief.as_prompt_dict()
+    prompt_brief = brief_for_prompt(brief)
     if instruction:
-        prompt_brief["text"] = f"{prompt_brief['text']}（修改要求：{instruction}）"
-    composed = compose_variant(prompt_brief, brand_context(brief.brand), brief.persona.as_prompt_dict(),
-                               post.segment.as_prompt_dict(), brief.channel.type)
+        prompt_brief = replace(prompt_brief, text=f"{prompt_brief.text}（修改要求：{instruction}）")
+    composed = compose_variant(prompt_brief, brand_context(brief.brand), persona_for_prompt(brief.persona),
+                               segment_for_prompt(post.segment), brief.channel.type)
     if composed.error:
         audit.record("draft_failed", post_id=post_id, actor_id=actor_id, detail=f"重新生成：{composed.error}")
         db.session.commit()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,6 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from prompts import Fact, build_draft_prompt
+from studio.drafting.context import BrandContext
 from studio.drafting.writer import LLMSettings, TextCallback, write_variant
 
 
@@ -54,20 +54,23 @@ def facts_from(documents: list[Document]) -> list[Fact]:
 
 
 def _render_prompt(values: dict):
-    kit_prompts = Path(values["brand"]["kit_path"]) / "prompts" if values["brand"].get("kit_path") else None
+    brand: BrandContext = values["brand"]
     return build_draft_prompt(
-        brand_name=values["brand"]["name"], persona=values["persona"], segment=values["segment"],
+        brand_name=brand.name, persona=values["persona"], segment=values["segment"],
         channel_type=values["channel_type"], brief=values["brief"], facts=values["facts"],
-        overrides_dir=kit_prompts if kit_prompts and kit_prompts.is_dir() else None)
+        overrides_dir=brand.prompt_overrides)
 
 
 def drafting_chain(retriever: BaseRetriever, settings: LLMSettings, *, model: BaseLanguageModel | None = None,
                    on_text: TextCallback | None = None) -> Runnable:
     """{"query", "brief", "brand", "persona", "segment", "channel_type"} → the same plus
-    "documents", "facts", "prompt" and "variant" (raises GenerationFailed when nothing usable came back)."""
+    "documents", "facts", "prompt" and "variant" (raises GenerationFailed when nothing usable came back).
+
+    "brief", "brand", "persona" and "segment" are a DraftBrief, a BrandContext, a PersonaProfile and a
+    SegmentProfile."""
 
     def best_variant(values: dict):
-        key_terms = list(values["brief"].get("products") or []) + [fact.title for fact in values["facts"][:2]]
+        key_terms = list(values["brief"].products) + [fact.title for fact in values["facts"][:2]]
         return write_variant(values["prompt"], values["facts"], key_terms=key_terms, settings=settings,
                              model=model, on_text=on_text)
 

@@ -6,9 +6,11 @@ import statistics
 import time
 from itertools import combinations
 
+from prompts import DraftBrief
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
-from studio.drafting.briefs import BriefInput, ComposedVariant, brand_context, compose_variant, resolve_brief
+from studio.drafting.briefs import BriefInput, ComposedVariant, compose_variant, resolve_brief
+from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
 from studio.drafting.writer import cjk_share
 from studio.errors import InvalidInput
 from studio.extensions import db
@@ -74,13 +76,12 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
         products = [name for name in _product_names(brand.id) if name in item["brief"]] + data.products
         options = post_lint.lint_options(brand, persona, channel)
         limit = options.get("max_chars")
-        brief = {"goal": "", "key_message": data.key_message, "products": data.products, "date": "",
-                 "text": data.key_message}
+        brief = DraftBrief(key_message=data.key_message, products=tuple(data.products), text=data.key_message)
         variants: list[ComposedVariant] = []
         for segment in segments:
             started = time.monotonic()
-            variant = compose_variant(brief, brand_context(brand), persona.as_prompt_dict(),
-                                      segment.as_prompt_dict(), channel.type)
+            variant = compose_variant(brief, brand_context(brand), persona_for_prompt(persona),
+                                      segment_for_prompt(segment), channel.type)
             seconds.append(time.monotonic() - started)
             variants.append(variant)
         pair_similarities += [similarity(a.body, b.body) for a, b in combinations(variants, 2)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from prompts.rewrite import build_rewrite_prompt
 from studio import audit
 from studio.compliance import lint_text
 from studio.drafting.briefs import llm_settings
+from studio.drafting.context import brand_context, persona_for_prompt
 from studio.drafting.model_client import GenerationFailed
 from studio.drafting.passage_rewriter import rewrite_passage_text
 from studio.drafting.text import norm
@@ -39,10 +39,10 @@ def rewrite_passage(post_id: int, actor, passage: str, instruction: str = "") ->
     if len(instruction) > MAX_INSTRUCTION_CHARS:
         raise InvalidInput(f"改写要求最多{MAX_INSTRUCTION_CHARS}字")
     brief = post.brief
-    kit_prompts = Path(brief.brand.kit_path) / "prompts" if brief.brand.kit_path else None
-    prompt = build_rewrite_prompt(passage=passage, instruction=instruction, brand_name=brief.brand.name,
-                                  persona=brief.persona.as_prompt_dict(),
-                                  overrides_dir=kit_prompts if kit_prompts and kit_prompts.is_dir() else None)
+    brand = brand_context(brief.brand)
+    prompt = build_rewrite_prompt(passage=passage, instruction=instruction, brand_name=brand.name,
+                                  persona=persona_for_prompt(brief.persona),
+                                  overrides_dir=brand.prompt_overrides)
     # The channel's length limit is for the whole post, not for one passage of it.
     options = {**post_lint.lint_options(brief.brand, brief.persona, brief.channel), "max_chars": None}
     settings = llm_settings()
