@@ -59,13 +59,6 @@ class Persona(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     brand: Mapped[Brand] = relationship(back_populates="personas")
 
-    def as_prompt_dict(self) -> dict:
-        return {
-            "slug": self.slug, "name": self.name, "voice": self.voice, "backstory": self.backstory,
-            "catchphrases": list(self.catchphrases or []), "taboo": list(self.taboo or []),
-            "examples": list(self.examples or []),
-        }
-
 
 class Segment(db.Model):
     __table_args__ = (UniqueConstraint("brand_id", "slug"),)
@@ -77,10 +70,6 @@ class Segment(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     brand: Mapped[Brand] = relationship(back_populates="segments")
-
-    def as_prompt_dict(self) -> dict:
-        return {"slug": self.slug, "name": self.name, "lifecycle_stage": self.lifecycle_stage,
-                "description": self.description}
 
 
 class Channel(db.Model):
@@ -127,13 +116,6 @@ class Brief(db.Model):
     persona: Mapped[Persona] = relationship()
     channel: Mapped[Channel] = relationship()
     posts: Mapped[list["Post"]] = relationship(back_populates="brief", order_by="Post.id")
-
-    def as_prompt_dict(self) -> dict:
-        return {
-            "goal": self.goal, "key_message": self.key_message, "products": list(self.products or []),
-            "date": self.event_date.isoformat() if self.event_date else "",
-            "text": " ".join(part for part in (self.goal, self.key_message) if part),
-        }
 
 
 class PostStatus(StrEnum):

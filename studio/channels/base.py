@@ -17,7 +17,6 @@ class OutgoingMessage:
     settings: dict
     due_at: datetime  # naive UTC
     markdown: str
-    text: str
     sender: str
 
 

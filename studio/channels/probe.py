@@ -37,9 +37,8 @@ def send_test_message(brand_slug: str, channel_slug: str, actor: User) -> SendRe
     message = OutgoingMessage(
         delivery_key=f"test-{uuid.uuid4().hex[:12]}", post_id=0, channel_id=channel.id, channel_slug=channel.slug,
         target=channel.target, settings=dict(channel.settings or {}), due_at=utcnow(), markdown=TEST_TEXT,
-        text=TEST_TEXT, sender=actor.username)
-    result = adapter.send(message)
-    return result
+        sender=actor.username)
+    return adapter.send(message)
 
 
 def visible_settings(channel: Channel) -> dict:

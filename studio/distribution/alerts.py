@@ -63,6 +63,6 @@ def send_alert(delivery_id: int, status: str) -> SendResult | None:
     message = OutgoingMessage(
         delivery_key=f"alert-{delivery.key}-{status}-{uuid.uuid4().hex[:6]}", post_id=delivery.post_id,
         channel_id=channel.id, channel_slug=channel.slug, target=channel.target,
-        settings=dict(channel.settings or {}), due_at=utcnow(), markdown=text, text=text, sender="工作台提醒")
+        settings=dict(channel.settings or {}), due_at=utcnow(), markdown=text, sender="工作台提醒")
     result = get_adapter(channel.type).send(message)
     return result

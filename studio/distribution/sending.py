@@ -12,7 +12,6 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import current_app
@@ -21,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from studio import audit
 from studio.channels import OutgoingMessage, SendResult, get_adapter
-from studio.channels.formatting import defuse_mass_mentions, to_plain_text
+from studio.channels.formatting import defuse_mass_mentions
 from studio.distribution import rate_budget
 from studio.distribution.alerts import queue_alert
 from studio.extensions import db
@@ -53,12 +52,6 @@ class _Prepared:
     message: OutgoingMessage
 
 
-@lru_cache(maxsize=256)
-def _plain_text(body: str) -> str:
-    # A post usually goes to many groups at once: render it once, not once per group.
-    return to_plain_text(body)
-
-
 def build_message(delivery: Delivery) -> OutgoingMessage:
     body = defuse_mass_mentions(delivery.revision.body)
     persona = delivery.post.brief.persona
@@ -66,7 +59,7 @@ def build_message(delivery: Delivery) -> OutgoingMessage:
         delivery_key=delivery.key, post_id=delivery.post_id, channel_id=delivery.channel_id,
         channel_slug=delivery.channel.slug, target=delivery.channel.target,
         settings=dict(delivery.channel.settings or {}), due_at=delivery.due_at, markdown=body,
-        text=_plain_text(body), sender=persona.name if persona else delivery.channel.name)
+        sender=persona.name if persona else delivery.channel.name)
 
 
 def _prepare(delivery_ids: list[int]) -> list[_Prepared]:

@@ -28,7 +28,7 @@ ONE_HOUR_S = 3600
 def message(target: str, markdown: str, **settings) -> OutgoingMessage:
     return OutgoingMessage(delivery_key="d-1-1", post_id=1, channel_id=1, channel_slug="group", target=target,
                            settings=settings, due_at=datetime(2024, 5, 1, 2, 0), markdown=markdown,
-                           text=markdown, sender="茶韵小助手")
+                           sender="茶韵小助手")
 
 
 @dataclass
