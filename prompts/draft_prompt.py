@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from knowledge.kit import LIFECYCLE_STAGES  # one list: the brand kit validates segments by it
 from prompts.draft_inputs import DraftBrief, Fact, PersonaProfile, SegmentProfile
 from prompts.loader import TemplateFile, TemplateReader, list_templates, parse_sections, render_text
 from prompts.text_values import one_line, word_list
 
-LIFECYCLE_STAGES = ("引入", "破冰", "促活", "转化", "留存", "召回")
 _DEFAULT_STAGE = "通用"
 _STAGE_ALIASES = {
     "onboarding": "引入", "welcome": "引入", "new": "引入", "intro": "引入", "introduction": "引入",

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from studio.extensions import db
 
 ROLES = ("editor", "reviewer", "admin")
-LIFECYCLE_STAGES = ("引入", "破冰", "促活", "转化", "留存", "召回")
 
 
 def utcnow() -> datetime:
