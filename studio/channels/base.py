@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from studio.channels.formatting import defused
+from studio.channels.mentions import defused
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,8 @@ import time
 from urllib.parse import quote_plus
 
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
-from studio.channels.formatting import (
-    DingTalkMarkdown,
-    first_line,
-    parse_blocks,
-    render_blocks,
-    to_plain_text,
-)
+from studio.channels.blocks import first_line, parse_blocks
+from studio.channels.dialects import DingTalkMarkdown, render_blocks, to_plain_text
 from studio.channels.http import Reply, classify_coded, encode_json, post_json, resolve_target
 
 API_URL = "https://oapi.dingtalk.com/robot/send?access_token="

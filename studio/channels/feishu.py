@@ -19,14 +19,9 @@ import hmac
 import time
 
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
-from studio.channels.formatting import (
-    LarkMarkdown,
-    feishu_post_content,
-    parse_blocks,
-    render_blocks,
-    split_title,
-    to_plain_text,
-)
+from studio.channels.blocks import parse_blocks, split_title
+from studio.channels.dialects import LarkMarkdown, render_blocks, to_plain_text
+from studio.channels.feishu_post import feishu_post_content
 from studio.channels.http import Reply, classify_coded, encode_json, post_json, resolve_target
 
 HOOK_URL = "https://open.feishu.cn/open-apis/bot/v2/hook/"

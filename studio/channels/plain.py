@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from studio.channels.base import Rendering
-from studio.channels.formatting import to_plain_text
+from studio.channels.dialects import to_plain_text
 
 
 @lru_cache(maxsize=256)

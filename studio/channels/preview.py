@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 from studio.channels import ADAPTERS, ChannelAdapter
 from studio.channels.base import Rendering
-from studio.channels.formatting import defused
+from studio.channels.mentions import defused
 from studio.channels.plain import plain_rendering
 from studio.posts import get_post
 

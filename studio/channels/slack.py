@@ -12,7 +12,8 @@ channel_is_archived, action_prohibited …) and are permanent.
 from __future__ import annotations
 
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult
-from studio.channels.formatting import SlackMrkdwn, parse_blocks, render_blocks
+from studio.channels.blocks import parse_blocks
+from studio.channels.dialects import SlackMrkdwn, render_blocks
 from studio.channels.http import Reply, classify_http, post_json
 
 TEXT_LIMIT_CHARS = 40000

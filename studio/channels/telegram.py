@@ -11,14 +11,10 @@ Answers are {"ok": true, ...} or {"ok": false, "error_code": N, "description": .
 from __future__ import annotations
 
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
-from studio.channels.formatting import (
-    TelegramMarkdownV2,
-    TelegramVisible,
-    parse_blocks,
-    render_blocks,
-    utf16_len,
-)
+from studio.channels.blocks import parse_blocks
+from studio.channels.dialects import TelegramMarkdownV2, TelegramVisible, render_blocks
 from studio.channels.http import Reply, classify_http, post_json
+from studio.channels.sizes import utf16_len
 
 DEFAULT_API_BASE = "https://api.telegram.org"
 TEXT_LIMIT_CHARS = 4096

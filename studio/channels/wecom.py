@@ -17,19 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
-from studio.channels.formatting import (
-    Dialect,
-    WeComMarkdown,
-    first_line,
-    neutralise_tags,
-    parse_blocks,
-    render_blocks,
-    split_title,
-    to_plain_text,
-    truncate_bytes,
-    utf8_len,
-)
+from studio.channels.blocks import first_line, parse_blocks, split_title
+from studio.channels.dialects import Dialect, WeComMarkdown, render_blocks, to_plain_text
 from studio.channels.http import Reply, classify_coded, post_json, resolve_target
+from studio.channels.mentions import neutralise_tags
+from studio.channels.sizes import truncate_bytes, utf8_len
 
 API_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
 FORMATS = ("markdown", "text", "news", "image")

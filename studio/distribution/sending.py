@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from studio import audit
 from studio.channels import OutgoingMessage, SendResult, get_adapter
-from studio.channels.formatting import defuse_mass_mentions
+from studio.channels.mentions import defuse_mass_mentions
 from studio.distribution import rate_budget
 from studio.distribution.alerts import queue_alert
 from studio.extensions import db

@@ -7,9 +7,11 @@ from types import SimpleNamespace
 import pytest
 
 from studio.channels import ADAPTERS
+from studio.channels.dialects import to_plain_text
 from studio.channels.feishu import post_text
-from studio.channels.formatting import defuse_mass_mentions, to_plain_text, utf8_len, utf16_len
+from studio.channels.mentions import defuse_mass_mentions
 from studio.channels.preview import preview_for_channel
+from studio.channels.sizes import utf8_len, utf16_len
 from tests.channels.fakes import (
     FakeDingTalk,
     FakeFeishu,

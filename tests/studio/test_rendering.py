@@ -1,5 +1,6 @@
 """Rendering: sanitized HTML, and mass mentions that notify nobody."""
-from studio.channels.formatting import defuse_mass_mentions, to_plain_text
+from studio.channels.dialects import to_plain_text
+from studio.channels.mentions import defuse_mass_mentions
 from studio.rendering import markdown_to_safe_html
 
 
