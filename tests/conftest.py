@@ -1,37 +1,23 @@
-"""Fixtures that build the real app on a throwaway database, data folder and Chroma index."""
+"""Fixtures that build the real app on a throwaway database, data folder and Chroma index.
+
+Helpers (make_app, PASSWORDS, posts, fakes) live in ``tests.support``; this file only defines fixtures.
+"""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-import workers.tasks  # noqa: F401  eager-mode tests run the tasks registered under their names
-from studio import accounts, create_app
+from studio import accounts
 from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
-from tests.support import ROOT
-
-PASSWORDS = {"editor": "editor-pass-1", "editor2": "editor-pass-2", "reviewer": "reviewer-pass-1",
-             "admin": "admin-pass-1"}
+from tests.support.app import PASSWORDS, AuthActions, make_app
+from tests.support.fake_llm import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 
 # The studio must never reach a model hub: fail loudly instead of downloading.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def make_app(data_dir: Path, **overrides):
-    from flask_migrate import upgrade
-
-    config = {"STUDIO_DATA_DIR": str(data_dir), "TESTING": True, "WTF_CSRF_ENABLED": False,
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'studio.sqlite3'}",
-              "CELERY": {"broker_url": f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"}}
-    config.update(overrides)
-    app = create_app(config)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "studio" / "migrations"))
-    return app
 
 
 @pytest.fixture
@@ -61,17 +47,6 @@ def users(app):
     return PASSWORDS
 
 
-class AuthActions:
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, username: str):
-        return self.client.post("/login", data={"username": username, "password": PASSWORDS[username]})
-
-    def logout(self):
-        return self.client.post("/logout")
-
-
 @pytest.fixture
 def auth(client, users):
     return AuthActions(client)
@@ -83,10 +58,17 @@ def demo_brand(app):
         return kits.import_brand_kit(DEMO_KIT)
 
 
+@pytest.fixture
+def ctx(app, users, demo_brand):
+    """Inside an app context, with the demo brand and the four users."""
+    with app.app_context():
+        yield app
+
+
 @pytest.fixture(scope="session")
 def local_llm(tmp_path_factory):
     """The real llama.cpp server with the packaged Gemma model, once per test session."""
-    from tests.llm_server import start_local_model_server
+    from tests.support.local_model import start_local_model_server
 
     base_url, process = start_local_model_server(tmp_path_factory.mktemp("llm"))
     yield base_url
@@ -101,3 +83,10 @@ def local_llm(tmp_path_factory):
 def llm_config(local_llm):
     """App settings that point drafting at the local model."""
     return {"OPENAI_BASE_URL": local_llm, "STUDIO_LLM_MODE": "completion", "STUDIO_LLM_MODEL": "gemma-3-270m"}
+
+
+@pytest.fixture
+def tea():
+    """Keyword arguments for build_draft_prompt: a tea brand's newcomer post about 白牡丹2024."""
+    return {"brand_name": "山茶小馆", "persona": dict(TEA_PERSONA), "segment": dict(NEWCOMERS),
+            "channel_type": "wecom", "brief": dict(TEA_BRIEF), "facts": list(TEA_FACTS)}

@@ -1,7 +1,7 @@
 """The editor's live preview shows the post as each of the brand's channels will render it."""
 import pytest
 
-from tests.studio.factories import drafted_post
+from tests.support.posts import drafted_post
 
 BODY = "## 冬日品鉴会\n小茶来啦~ **白牡丹2024**建议90℃冲泡。\n- 周五晚8点\n- [报名](https://example.com/join)\n@所有人"
 PLATFORMS = [("wecom-main", "wecom", {}), ("feishu-main", "feishu", {}), ("dingtalk-main", "dingtalk", {}),

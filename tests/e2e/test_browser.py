@@ -7,9 +7,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from studio.distribution import deliveries, sending
-from tests.conftest import PASSWORDS
-from tests.studio.factories import drafted_post
 from tests.support import ROOT
+from tests.support.app import PASSWORDS
+from tests.support.posts import drafted_post
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -123,7 +123,7 @@ def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channe
     from studio.brands.kits import get_brand
     from studio.extensions import db
     from studio.models import Channel, Post, Revision
-    from tests.llm.conftest import FakeAPI
+    from tests.support.fake_llm import FakeAPI
 
     fake = FakeAPI()  # stands in for a hosted chat model
     fake.replies = ["白牡丹2024用90℃左右的水泡就好，一次5克~"]

@@ -17,7 +17,6 @@ from sqlalchemy import insert
 from studio.benchmarks import seeding
 from studio.extensions import db
 from studio.models import Channel, Delivery
-from tests.conftest import make_app
 from tests.support import (
     PrivateRedis,
     ScriptedReceiver,
@@ -27,6 +26,7 @@ from tests.support import (
     postgres_outage,
     wait_until,
 )
+from tests.support.app import make_app
 
 SETTLED = ("sent", "failed", "unconfirmed")
 pytestmark = pytest.mark.slow

@@ -12,7 +12,6 @@ from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import AuditEvent, Delivery, Post, SandboxMessage
-from tests.conftest import PASSWORDS, make_app
 from tests.support import (
     REDIS_TEST_URL,
     StudioProcesses,
@@ -22,6 +21,7 @@ from tests.support import (
     flush_redis_test_db,
     wait_until,
 )
+from tests.support.app import PASSWORDS, make_app
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from tests.conftest import make_app
-from tests.llm.conftest import FakeAPI
-from tests.studio.factories import user
+from tests.support.app import demo_app
+from tests.support.fake_llm import FakeAPI
+from tests.support.posts import user
 
 
 def new_post(app) -> int:
@@ -20,19 +20,10 @@ def new_post(app) -> int:
     return brief.posts[0].id
 
 
-def demo_app(tmp_path, **config):
-    app = make_app(tmp_path / "stream", **config)
-    with app.app_context():
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
-        kits.import_brand_kit(DEMO_KIT)
-    return app
-
-
 def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generating(tmp_path):
     from studio.drafting.briefs import PartialTextRecorder, post_progress
 
-    app = demo_app(tmp_path)
+    app = demo_app(tmp_path / "stream")
     with app.app_context():
         post_id = new_post(app)
         now = [100.0]
@@ -59,9 +50,9 @@ def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generati
 
 
 def test_the_streaming_callback_sees_the_post_grow_from_its_opening(tmp_path):
-    from prompts.loader import build_draft_prompt
+    from prompts import build_draft_prompt
     from studio.drafting.writer import LLMSettings, write_variant
-    from tests.llm.conftest import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
+    from tests.support.fake_llm import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 
     fake = FakeAPI()
     try:
@@ -83,7 +74,7 @@ def test_the_streaming_callback_sees_the_post_grow_from_its_opening(tmp_path):
 
 @pytest.mark.slow
 def test_the_page_polls_the_growing_text_of_a_draft_from_the_local_model(tmp_path, llm_config):
-    app = demo_app(tmp_path, **llm_config)
+    app = demo_app(tmp_path / "stream", **llm_config)
     with app.app_context():
         post_id = new_post(app)
     client = app.test_client()

@@ -13,17 +13,15 @@ from studio.cli import DEMO_KIT
 from studio.distribution import deliveries, rate_budget, scheduling, sending
 from studio.extensions import db
 from studio.models import Brand, Channel, Delivery, utcnow
-from tests.conftest import PASSWORDS, make_app
-from tests.studio.factories import user
-from tests.studio.test_delivery import approved_post, make_due, shanghai_now
 from tests.support import (
     REDIS_TEST_URL,
-    WebhookReceiver,
     create_postgres_database,
     drop_postgres_database,
     flush_redis_test_db,
     wait_until,
 )
+from tests.support.app import PASSWORDS, make_app
+from tests.support.posts import approved_post, make_due, shanghai_now, user
 
 STORES = ("sqlite", "postgresql", "redis")
 
@@ -227,13 +225,6 @@ def studio(request, tmp_path):
         db.engine.dispose()
     if request.param == "redis":
         flush_redis_test_db()
-
-
-@pytest.fixture
-def receiver():
-    server = WebhookReceiver(secret="demo-webhook-secret").start()
-    yield server
-    server.stop()
 
 
 def hook_channel(**settings) -> Channel:

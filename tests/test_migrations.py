@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from studio.extensions import db
-from tests.conftest import make_app
 from tests.support import create_postgres_database, drop_postgres_database
+from tests.support.app import make_app
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])

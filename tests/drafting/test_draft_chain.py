@@ -2,20 +2,11 @@
 from langchain_openai import ChatOpenAI
 
 from studio.drafting.model_client import LLMSettings
-from tests.conftest import make_app
-from tests.studio.test_drafting import FakeChatAPI
+from tests.support.app import demo_app
+from tests.support.fake_llm import FakeChatAPI
 
 BRIEF = {"goal": "", "key_message": "冬日品鉴会，来品白牡丹2024", "products": ["白牡丹2024"], "date": "",
          "text": "冬日品鉴会每周五晚8点，来品白牡丹2024"}
-
-
-def demo_app(tmp_path, **config):
-    app = make_app(tmp_path / "chain", **config)
-    with app.app_context():
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
-        kits.import_brand_kit(DEMO_KIT)
-    return app
 
 
 def compose_newcomer_post(app):
@@ -34,7 +25,7 @@ def compose_newcomer_post(app):
 def test_hosted_chat_provider_receives_the_chain_messages_and_the_draft_comes_back(tmp_path):
     fake = FakeChatAPI()
     try:
-        app = demo_app(tmp_path, OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-provider-key-1",
+        app = demo_app(tmp_path / "chain", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-provider-key-1",
                        STUDIO_LLM_MODEL="provider-model-x", STUDIO_LLM_MODE="chat")
         with app.app_context():
             composed = compose_newcomer_post(app)
@@ -68,7 +59,7 @@ def provider_with_its_own_header(settings: LLMSettings) -> ChatOpenAI:
 def test_a_configured_model_factory_replaces_the_built_in_model(tmp_path):
     fake = FakeChatAPI()
     try:
-        app = demo_app(tmp_path, OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+        app = demo_app(tmp_path / "chain", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
                        STUDIO_LLM_FACTORY=f"{__name__}:provider_with_its_own_header")
         with app.app_context():
             composed = compose_newcomer_post(app)
@@ -81,7 +72,7 @@ def test_a_configured_model_factory_replaces_the_built_in_model(tmp_path):
 
 
 def test_a_factory_of_the_wrong_kind_or_missing_is_a_named_drafting_error(tmp_path):
-    app = demo_app(tmp_path, STUDIO_LLM_MODE="completion",
+    app = demo_app(tmp_path / "chain", STUDIO_LLM_MODE="completion",
                    STUDIO_LLM_FACTORY=f"{__name__}:provider_with_its_own_header")
     with app.app_context():
         composed = compose_newcomer_post(app)

@@ -1,11 +1,8 @@
-"""Fixtures for the model-side tests.
+"""Loopback stand-ins for a hosted OpenAI-compatible provider, and the tea brand's prompt inputs.
 
-``local_llm`` (the real llama.cpp server with the packaged Gemma model, started once per session via
-``tests.llm_server.start_local_model_server`` and terminated at the end) is defined in the root
-``tests/conftest.py`` so that every test folder shares one server; it is used here as is.
-
-``fake_api`` is a loopback HTTP server standing in for a hosted OpenAI-compatible provider: it records
-what it receives and answers with scripted texts, for chat (JSON) and completions (JSON or a stream).
+``FakeAPI`` answers chat (JSON) and completions (JSON or a stream) with scripted texts and records what it
+receives; ``FakeChatAPI`` answers every chat request with a fixed post (a shorter one when asked for
+"短一点").  ``TEA_*`` and ``NEWCOMERS`` are a tea brand's newcomer post about 白牡丹2024.
 """
 from __future__ import annotations
 
@@ -13,9 +10,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
-from prompts.loader import Fact
+from prompts import Fact
 
 
 class FakeAPI:
@@ -84,11 +79,38 @@ class FakeAPI:
         self.server.server_close()
 
 
-@pytest.fixture
-def fake_api():
-    api = FakeAPI()
-    yield api
-    api.close()
+class FakeChatAPI:
+    """Stands in for a paid OpenAI-compatible provider and records what it was asked."""
+
+    def __init__(self):
+        self.requests = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                asked = "\n".join(m["content"] for m in body.get("messages", []))
+                short = "短一点" in asked
+                answer = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
+                          "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                              "role": "assistant",
+                              "content": "小茶来啦~ 白牡丹2024用90℃左右的水冲泡，周五品鉴会见。" if short else
+                              "小茶来啦~ 白牡丹2024建议用90℃左右的水冲泡，周五晚8点的冬日品鉴会等你来，一起慢慢喝口好茶。"}}],
+                          "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+                data = json.dumps(answer, ensure_ascii=False).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
 
 TEA_PERSONA = {
@@ -108,10 +130,3 @@ TEA_FACTS = [
     Fact(number=2, doc_id="doc-price", title="价格",
          text="白牡丹2024每饼357克，售价298元，新人首单送10克茶样。"),
 ]
-
-
-@pytest.fixture
-def tea():
-    """Keyword arguments for build_draft_prompt: a tea brand's newcomer post about 白牡丹2024."""
-    return {"brand_name": "山茶小馆", "persona": dict(TEA_PERSONA), "segment": dict(NEWCOMERS),
-            "channel_type": "wecom", "brief": dict(TEA_BRIEF), "facts": list(TEA_FACTS)}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from prompts.loader import Fact, build_draft_prompt
+from prompts import Fact, build_draft_prompt
 from studio.drafting.writer import (
     GenerationFailed,
     LLMSettings,
@@ -21,9 +21,9 @@ from studio.drafting.writer import (
     write_variant,
 )
 from studio.localmodel import MODEL_ALIAS, ensure_model_file, expected_size, model_path, server_argv
-from tests.llm_server import _models_answer, free_port, model_cache_dir, stop_local_model_server
+from tests.support import ROOT, free_port
+from tests.support.local_model import _models_answer, model_cache_dir, stop_local_model_server
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY_TERMS = ["白牡丹2024", "白牡丹2024新茶上市"]
 
 

@@ -1,42 +1,13 @@
-"""Test helpers: a loopback webhook receiver, real Celery processes, throwaway databases."""
+"""Loopback HTTP receivers standing in for a partner's webhook and for group bots."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
-from studio.benchmarks.processes import CeleryProcesses
-
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-REDIS_TEST_URL = "redis://127.0.0.1:6379/9"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.25, message: str = "condition", details=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    extra = ("\n" + details()) if details else ""
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {message}{extra}")
 
 
 @dataclass
@@ -92,34 +63,6 @@ class WebhookReceiver:
     def signature_ok(self, request: ReceivedRequest) -> bool:
         expected = hmac.new(self.secret.encode(), request.body, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, request.headers.get("X-Studio-Signature", ""))
-
-
-def create_postgres_database() -> str:
-    """A fresh PostgreSQL database for one test run; returns its URL."""
-    import psycopg
-
-    name = f"studio_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_postgres_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def flush_redis_test_db() -> None:
-    import redis
-
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-
-
-class StudioProcesses(CeleryProcesses):
-    """Real `celery worker` and `celery beat` processes, as `make run` starts them."""
 
 
 @dataclass
@@ -198,44 +141,3 @@ class ScriptedReceiver:
         if self._server:
             self._server.shutdown()
             self._server.server_close()
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, so restarting it disturbs nothing else."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "PrivateRedis":
-        self.proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
-                                      "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        import redis
-
-        wait_until(lambda: _pings(redis.Redis.from_url(self.url)), 10, 0.05, "private redis up")
-        return self
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def _pings(client) -> bool:
-    try:
-        return bool(client.ping())
-    except Exception:
-        return False
-
-
-def postgres_outage(url: str, seconds: float) -> None:
-    """The database goes away for a while: connections refused and every open one cut, as in a restart."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-        time.sleep(seconds)
-        connection.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')

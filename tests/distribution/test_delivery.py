@@ -1,7 +1,6 @@
 """Scheduling and delivery, run in-process: claim once, send once, and be honest when unsure."""
 import threading
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
@@ -9,46 +8,11 @@ from studio import audit
 from studio.distribution import deliveries, scheduling, sending
 from studio.errors import Forbidden, SlotInPast
 from studio.extensions import db
-from studio.models import Channel, Delivery, Post, Revision, SandboxMessage, utcnow
+from studio.models import Delivery, Post, Revision, SandboxMessage, utcnow
 from studio.review import workflow
-from tests.conftest import make_app
-from tests.studio.factories import drafted_post, user
-from tests.support import WebhookReceiver, create_postgres_database, drop_postgres_database
-
-
-@pytest.fixture
-def receiver():
-    server = WebhookReceiver(secret="demo-webhook-secret").start()
-    yield server
-    server.stop()
-
-
-def approved_post(receiver=None, body="小茶来啦~ 白牡丹2024建议90℃冲泡，一盒168元。@all 快来"):
-    if receiver is not None:
-        hook = db.session.scalar(db.select(Channel).where(Channel.slug == "partner-webhook"))
-        hook.target = receiver.url
-        db.session.commit()
-    post = drafted_post(body=body)
-    post.status = "in_review"  # the @all below would block submission; a reviewer lets it through
-    db.session.commit()
-    workflow.approve(post.id, user("reviewer"), post.current_revision_id, override_reason="测试：验证发送时转义")
-    return post
-
-
-def shanghai_now() -> datetime:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
-
-
-def make_due(post_id: int) -> None:
-    for row in scheduling.deliveries_of(post_id):
-        row.not_before = row.due_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-
-
-@pytest.fixture
-def ctx(app, users, demo_brand):
-    with app.app_context():
-        yield app
+from tests.support import create_postgres_database, drop_postgres_database
+from tests.support.app import make_app
+from tests.support.posts import approved_post, make_due, shanghai_now, user
 
 
 def test_a_schedule_in_the_past_is_rejected(ctx):

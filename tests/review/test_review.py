@@ -6,13 +6,7 @@ from studio.errors import InvalidInput, InvalidTransition, SelfApproval
 from studio.extensions import db
 from studio.models import AuditEvent
 from studio.review import workflow
-from tests.studio.factories import drafted_post, user
-
-
-@pytest.fixture
-def ctx(app, users, demo_brand):
-    with app.app_context():
-        yield
+from tests.support.posts import drafted_post, user
 
 
 def test_reviewer_approves_the_revision_they_saw(ctx):

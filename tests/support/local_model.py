@@ -1,4 +1,4 @@
-"""Start the real local model server for tests (and anything else that needs one).
+"""Start the real local model server for tests (the session fixture ``local_llm`` uses it).
 
     base_url, process = start_local_model_server(tmp_dir)
     ...
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from studio.localmodel import ensure_model_file, server_argv
+from tests.support.runtime import free_port
 
 START_TIMEOUT_S = 180
 
@@ -26,12 +26,6 @@ START_TIMEOUT_S = 180
 def model_cache_dir() -> Path:
     raw = os.environ.get("STUDIO_MODEL_CACHE")
     return Path(raw).expanduser() if raw else Path.home() / ".cache" / "community-studio"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _models_answer(base_url: str) -> bool:

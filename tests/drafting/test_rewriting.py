@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from tests.conftest import make_app
-from tests.llm.conftest import FakeAPI
-from tests.studio.factories import drafted_post, user
 from tests.support import free_port
+from tests.support.app import demo_app
+from tests.support.fake_llm import FakeAPI
+from tests.support.posts import drafted_post, user
 
 PASSAGE = "白牡丹2024建议用90℃左右的水冲泡，每次5克，可以冲泡七八次。"
 BODY = f"小茶来啦~\n{PASSAGE}\n周五晚8点品鉴会见！"
@@ -14,12 +14,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def editor_app(tmp_path, **config):
-    app = make_app(tmp_path / "rewrite", **config)
+    app = demo_app(tmp_path / "rewrite", **config)
     with app.app_context():
         from studio import accounts
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
-        kits.import_brand_kit(DEMO_KIT)
         accounts.create_user("editor", "editor-pass-1", "editor")
         accounts.create_user("reviewer", "reviewer-pass-1", "reviewer")
         post_id = drafted_post(body=BODY).id

@@ -117,7 +117,7 @@ def test_a_brand_never_sees_another_brands_chunks(runner, kit, tmp_path):
 
 
 def test_search_with_another_embedder_asks_for_a_reindex(runner, app, kit, tmp_path):
-    from tests.conftest import make_app
+    from tests.support.app import make_app
 
     assert _import(runner, kit).exit_code == 0
     data_dir = app.config["STUDIO_DATA_DIR"]

@@ -2,7 +2,7 @@
 import re
 
 from studio import create_app
-from tests.conftest import make_app
+from tests.support.app import make_app
 
 
 def test_every_page_redirects_to_login_when_signed_out(client, users):
@@ -103,7 +103,7 @@ def test_every_route_needs_a_login(app, client, users):
 
 
 def test_editors_cannot_approve_and_reviewers_cannot_edit(client, auth, app, demo_brand):
-    from tests.studio.factories import drafted_post
+    from tests.support.posts import drafted_post
 
     with app.app_context():
         post_id = drafted_post(author="admin").id

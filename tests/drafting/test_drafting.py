@@ -1,13 +1,12 @@
 """Drafting: grounded variants from the real local model, a hosted chat API, and clear errors."""
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import make_app
 from tests.support import free_port
+from tests.support.app import demo_app, make_app
+from tests.support.fake_llm import FakeChatAPI
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DRAFT = ["draft", "--brand", "chayun", "--persona", "xiaocha", "--channel", "sandbox-main", "--json"]
@@ -30,12 +29,8 @@ def test_brief_form_keeps_what_was_typed_when_a_segment_is_missing(client, auth,
 
 
 def test_unreachable_model_is_an_error_on_each_variant_never_a_blank_draft(tmp_path, demo_brand):
-    app = make_app(tmp_path / "offline", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
+    app = demo_app(tmp_path / "offline", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
                    STUDIO_LLM_MODE="completion", STUDIO_LLM_TIMEOUT=5)
-    with app.app_context():
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
-        kits.import_brand_kit(DEMO_KIT)
     result = app.test_cli_runner().invoke(args=DRAFT + ["--segments", "newcomer,vip", "--brief", "白牡丹2024上新"])
     rows = json.loads(result.output)
     assert result.exit_code == 1
@@ -44,49 +39,11 @@ def test_unreachable_model_is_an_error_on_each_variant_never_a_blank_draft(tmp_p
         assert row["body"] == "" and row["error"] and "127.0.0.1" in row["error"]
 
 
-class FakeChatAPI:
-    """Stands in for a paid OpenAI-compatible provider and records what it was asked."""
-
-    def __init__(self):
-        self.requests = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                asked = "\n".join(m["content"] for m in body.get("messages", []))
-                short = "短一点" in asked
-                answer = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                          "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                              "role": "assistant",
-                              "content": "小茶来啦~ 白牡丹2024用90℃左右的水冲泡，周五品鉴会见。" if short else
-                              "小茶来啦~ 白牡丹2024建议用90℃左右的水冲泡，周五晚8点的冬日品鉴会等你来，一起慢慢喝口好茶。"}}],
-                          "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
-                data = json.dumps(answer, ensure_ascii=False).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-
 def test_a_configured_provider_gets_persona_voice_and_numbered_facts(tmp_path):
     fake = FakeChatAPI()
     try:
-        app = make_app(tmp_path / "hosted", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-test-secret",
+        app = demo_app(tmp_path / "hosted", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="sk-test-secret",
                        STUDIO_LLM_MODEL="provider-model-x", STUDIO_LLM_MODE="chat")
-        with app.app_context():
-            from studio.brands import kits
-            from studio.cli import DEMO_KIT
-            kits.import_brand_kit(DEMO_KIT)
         result = app.test_cli_runner().invoke(args=DRAFT + [
             "--segments", "newcomer", "--brief", "冬日品鉴会每周五晚8点，来品白牡丹2024", "--products", "白牡丹2024"])
         assert result.exit_code == 0, result.output
@@ -106,11 +63,7 @@ def test_a_configured_provider_gets_persona_voice_and_numbered_facts(tmp_path):
 
 @pytest.mark.slow
 def test_local_model_drafts_grounded_chinese_variants(tmp_path, llm_config):
-    app = make_app(tmp_path / "local", **llm_config)
-    with app.app_context():
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
-        kits.import_brand_kit(DEMO_KIT)
+    app = demo_app(tmp_path / "local", **llm_config)
     result = app.test_cli_runner().invoke(args=DRAFT + [
         "--segments", "newcomer,lapsed", "--brief", "白牡丹2024上新，建议90℃冲泡，欢迎来群里聊聊", "--products",
         "白牡丹2024"])
@@ -128,12 +81,8 @@ def test_local_model_drafts_grounded_chinese_variants(tmp_path, llm_config):
 def test_draft_eval_scores_every_variant_and_catches_identical_segments(tmp_path):
     fake = FakeChatAPI()
     try:
-        app = make_app(tmp_path / "eval", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+        app = demo_app(tmp_path / "eval", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
                        STUDIO_LLM_MODEL="provider-model-x")
-        with app.app_context():
-            from studio.brands import kits
-            from studio.cli import DEMO_KIT
-            kits.import_brand_kit(DEMO_KIT)
         briefs = tmp_path / "briefs.jsonl"
         briefs.write_text("\n".join(json.dumps(b, ensure_ascii=False) for b in [
             {"id": "a", "brief": "冬日品鉴会，来品白牡丹2024", "persona": "xiaocha", "segments": ["newcomer"],

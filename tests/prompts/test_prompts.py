@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,7 @@ from prompts.loader import (
     render_text,
     split_meta,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
 
 
 def test_completion_prompt_is_a_few_shot_document_ending_with_the_new_posts_opening(tea):

@@ -1,0 +1,48 @@
+"""The real app on a throwaway data folder, database and Chroma index, and the test users' passwords."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import workers.tasks  # noqa: F401  eager-mode tests run the tasks registered under their names
+from studio import create_app
+from tests.support.runtime import ROOT
+
+PASSWORDS = {"editor": "editor-pass-1", "editor2": "editor-pass-2", "reviewer": "reviewer-pass-1",
+             "admin": "admin-pass-1"}
+
+
+def make_app(data_dir: Path, **overrides):
+    from flask_migrate import upgrade
+
+    config = {"STUDIO_DATA_DIR": str(data_dir), "TESTING": True, "WTF_CSRF_ENABLED": False,
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'studio.sqlite3'}",
+              "CELERY": {"broker_url": f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"}}
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "studio" / "migrations"))
+    return app
+
+
+def demo_app(data_dir: Path, **overrides):
+    """make_app with the demo brand kit (chayun) imported."""
+    from studio.brands import kits
+    from studio.cli import DEMO_KIT
+
+    app = make_app(data_dir, **overrides)
+    with app.app_context():
+        kits.import_brand_kit(DEMO_KIT)
+    return app
+
+
+class AuthActions:
+    """Logs a test client in and out as one of the users in PASSWORDS."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str):
+        return self.client.post("/login", data={"username": username, "password": PASSWORDS[username]})
+
+    def logout(self):
+        return self.client.post("/logout")
