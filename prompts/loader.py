@@ -198,17 +198,3 @@ class TemplateReader:
 
     def exists(self, name: str) -> bool:
         return template_exists(name, self.overrides_dir)
-
-
-# Names that lived here before the prompt builders had their own modules.
-_MOVED = {"Fact": "prompts.draft_inputs", "DraftPrompt": "prompts.draft_prompt",
-          "build_draft_prompt": "prompts.draft_prompt", "LIFECYCLE_STAGES": "prompts.draft_prompt",
-          "normalize_stage": "prompts.draft_prompt"}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

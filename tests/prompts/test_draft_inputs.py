@@ -32,9 +32,8 @@ def test_the_rewrite_prompt_takes_the_typed_persona(tea):
         build_rewrite_prompt(**kwargs, persona=tea["persona"])
 
 
-def test_names_that_moved_out_of_the_loader_still_import():
-    from prompts import draft_inputs, draft_prompt
-    from prompts.loader import DraftPrompt, Fact
-    from prompts.loader import build_draft_prompt as moved
+def test_the_package_exports_the_names_from_the_modules_that_define_them():
+    from prompts import DraftPrompt, Fact, draft_inputs, draft_prompt
+    from prompts import build_draft_prompt as moved
 
     assert Fact is draft_inputs.Fact and DraftPrompt is draft_prompt.DraftPrompt and moved is build_draft_prompt
