@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from studio.channels import ADAPTERS
 from studio.channels.dingtalk import DingTalkAdapter
 from tests.channels.fakes import Canned, FakeDingTalk, message
 
@@ -34,10 +33,6 @@ def test_dingtalk_signature_is_accepted_by_the_fake(fake):
     assert document["msgtype"] == "markdown"
     assert document["markdown"]["title"] == "新品试饮"
     assert document["at"] == {"isAtAll": False}
-
-
-def test_dingtalk_is_registered_under_its_type():
-    assert ADAPTERS["dingtalk"] is DingTalkAdapter
 
 
 def test_dingtalk_markdown_keeps_headings_bold_links_lists_and_hard_breaks(fake):
@@ -103,16 +98,14 @@ def test_dingtalk_130101_is_a_transient_rate_limit_of_ten_minutes(fake):
     assert result.retry_after == 600.0
 
 
-def test_dingtalk_660026_is_permanent(fake):
-    fake.answer(FakeDingTalk.error(660026, "robot send limited"))
+@pytest.mark.parametrize("answer, outcome", [
+    pytest.param(FakeDingTalk.error(660026, "robot send limited"), "permanent", id="660026-is-permanent"),
+    pytest.param(Canned(500, "Internal Server Error"), "transient", id="5xx-is-transient"),
+])
+def test_dingtalk_answer_decides_the_outcome(fake, answer, outcome):
+    fake.answer(answer)
 
-    assert DingTalkAdapter().send(message(fake.url, POST, secret=SECRET)).outcome == "permanent"
-
-
-def test_dingtalk_5xx_is_transient(fake):
-    fake.answer(Canned(500, "Internal Server Error"))
-
-    assert DingTalkAdapter().send(message(fake.url, POST, secret=SECRET)).outcome == "transient"
+    assert DingTalkAdapter().send(message(fake.url, POST, secret=SECRET)).outcome == outcome
 
 
 def test_dingtalk_post_over_20000_bytes_is_refused_by_check(fake):

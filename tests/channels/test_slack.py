@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from studio.channels import ADAPTERS
 from studio.channels.slack import SlackAdapter
 from tests.channels.fakes import Canned, FakeSlack, message
 
@@ -25,40 +24,28 @@ def test_slack_post_arrives_as_mrkdwn_text(fake):
                                       "<https://shop.example.com/o?a=1&b=2|order now>"}
 
 
-def test_slack_is_registered_under_its_type():
-    assert ADAPTERS["slack"] is SlackAdapter
+@pytest.mark.parametrize("body, text", [
+    pytest.param("# New **tea** list", "*New tea list*", id="bold-inside-a-heading-is-not-doubled"),
+    pytest.param("a < b & c > d, see &lt;!channel&gt;", "a &lt; b &amp; c &gt; d, see &lt;!channel&gt;",
+                 id="control-characters-escaped-so-no-channel-ping-is-smuggled"),
+    pytest.param("- one\n- **two**\n\n```\nx = 1\n```", "• one\n• *two*\n\n```\nx = 1\n```",
+                 id="lists-and-code-blocks"),
+])
+def test_slack_mrkdwn_rendering(fake, body, text):
+    SlackAdapter().send(message(fake.url, body))
+
+    assert fake.last.json["text"] == text
 
 
-def test_slack_bold_inside_a_heading_is_not_doubled(fake):
-    SlackAdapter().send(message(fake.url, "# New **tea** list"))
-
-    assert fake.last.json["text"] == "*New tea list*"
-
-
-def test_slack_escapes_control_characters_so_no_channel_ping_is_smuggled(fake):
-    SlackAdapter().send(message(fake.url, "a < b & c > d, see &lt;!channel&gt;"))
-
-    assert fake.last.json["text"] == "a &lt; b &amp; c &gt; d, see &lt;!channel&gt;"
-
-
-def test_slack_lists_and_code_blocks(fake):
-    SlackAdapter().send(message(fake.url, "- one\n- **two**\n\n```\nx = 1\n```"))
-
-    assert fake.last.json["text"] == "• one\n• *two*\n\n```\nx = 1\n```"
-
-
-def test_slack_wrong_webhook_token_is_permanent(fake):
-    result = SlackAdapter().send(message(fake.url.replace(fake.token, "wrong"), POST))
+@pytest.mark.parametrize("url_of, named", [
+    pytest.param(lambda fake: fake.url.replace(fake.token, "wrong"), "invalid_token", id="wrong-webhook-token"),
+    pytest.param(lambda fake: f"{fake.base}/services/T9/B9/gone", "no_service", id="removed-webhook"),
+])
+def test_slack_bad_webhook_is_permanent(fake, url_of, named):
+    result = SlackAdapter().send(message(url_of(fake), POST))
 
     assert result.outcome == "permanent"
-    assert "invalid_token" in result.detail
-
-
-def test_slack_removed_webhook_is_permanent(fake):
-    result = SlackAdapter().send(message(f"{fake.base}/services/T9/B9/gone", POST))
-
-    assert result.outcome == "permanent"
-    assert "no_service" in result.detail
+    assert named in result.detail
 
 
 def test_slack_invalid_payload_is_permanent(fake):
