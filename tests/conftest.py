@@ -8,11 +8,10 @@ import os
 
 import pytest
 
-from studio import accounts
 from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
-from tests.support.app import PASSWORDS, AuthActions, make_app
+from tests.support.app import PASSWORDS, AuthActions, add_users, make_app
 from tests.support.fake_llm import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 
 # The studio must never reach a model hub: fail loudly instead of downloading.
@@ -41,9 +40,7 @@ def runner(app):
 @pytest.fixture
 def users(app):
     with app.app_context():
-        for name, role in (("editor", "editor"), ("editor2", "editor"), ("reviewer", "reviewer"),
-                           ("admin", "admin")):
-            accounts.create_user(name, PASSWORDS[name], role)
+        add_users("editor", "editor2", "reviewer", "admin")
     return PASSWORDS
 
 

@@ -11,7 +11,7 @@ from studio.extensions import db
 from studio.models import Delivery, Post, Revision, SandboxMessage, utcnow
 from studio.review import workflow
 from tests.support import create_postgres_database, drop_postgres_database
-from tests.support.app import make_app
+from tests.support.app import add_users, demo_app
 from tests.support.posts import approved_post, make_due, shanghai_now, user
 
 
@@ -98,18 +98,12 @@ def test_editing_a_scheduled_post_cancels_its_pending_deliveries(ctx):
     assert post.status == "in_review"
 
 
-def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path, users):
+def test_concurrent_dispatchers_on_postgresql_claim_each_delivery_once(tmp_path):
     url = create_postgres_database()
     try:
-        app = make_app(tmp_path / "pg", SQLALCHEMY_DATABASE_URI=url)
+        app = demo_app(tmp_path / "pg", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
-            from studio import accounts
-            from studio.brands import kits
-            from studio.cli import DEMO_KIT
-
-            kits.import_brand_kit(DEMO_KIT)
-            for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
-                accounts.create_user(name, users[name], role)
+            add_users("editor", "reviewer")
             post = approved_post()
             scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["sandbox-main"],
                                      user("reviewer"))
@@ -185,16 +179,10 @@ def test_reviewer_resolves_an_unconfirmed_delivery(ctx, receiver):
     assert post.status == "published"
 
 
-def test_a_failed_delivery_is_announced_in_the_alert_channel(tmp_path, users, receiver):
-    app = make_app(tmp_path / "alerts", CELERY={"task_always_eager": True}, STUDIO_BASE_URL="https://studio.example")
+def test_a_failed_delivery_is_announced_in_the_alert_channel(tmp_path, receiver):
+    app = demo_app(tmp_path / "alerts", CELERY={"task_always_eager": True}, STUDIO_BASE_URL="https://studio.example")
     with app.app_context():
-        from studio import accounts
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
-
-        kits.import_brand_kit(DEMO_KIT)
-        for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
-            accounts.create_user(name, users[name], role)
+        add_users("editor", "reviewer")
         receiver.status = 403
         post = approved_post(receiver)
         scheduling.schedule_post(post.id, shanghai_now() + timedelta(minutes=1), ["partner-webhook"],

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from studio import accounts
 from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.distribution import deliveries, rate_budget, scheduling, sending
@@ -20,7 +19,7 @@ from tests.support import (
     flush_redis_test_db,
     wait_until,
 )
-from tests.support.app import PASSWORDS, make_app
+from tests.support.app import add_users, make_app
 from tests.support.posts import approved_post, make_due, shanghai_now, user
 
 STORES = ("sqlite", "postgresql", "redis")
@@ -218,8 +217,7 @@ def studio(request, tmp_path):
         flush_redis_test_db()
     app = make_app(tmp_path / "data", **overrides)
     with app.app_context():
-        for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
-            accounts.create_user(name, PASSWORDS[name], role)
+        add_users("editor", "reviewer")
         kits.import_brand_kit(DEMO_KIT)
         yield app
         db.engine.dispose()

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from tests.support import free_port
-from tests.support.app import demo_app
+from tests.support.app import add_users, demo_app
 from tests.support.fake_llm import FakeAPI
 from tests.support.posts import drafted_post, user
 
@@ -16,9 +16,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def editor_app(tmp_path, **config):
     app = demo_app(tmp_path / "rewrite", **config)
     with app.app_context():
-        from studio import accounts
-        accounts.create_user("editor", "editor-pass-1", "editor")
-        accounts.create_user("reviewer", "reviewer-pass-1", "reviewer")
+        add_users("editor", "reviewer")
         post_id = drafted_post(body=BODY).id
     client = app.test_client()
     client.post("/login", data={"username": "editor", "password": "editor-pass-1"})

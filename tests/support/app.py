@@ -9,6 +9,7 @@ from tests.support.runtime import ROOT
 
 PASSWORDS = {"editor": "editor-pass-1", "editor2": "editor-pass-2", "reviewer": "reviewer-pass-1",
              "admin": "admin-pass-1"}
+ROLES = {"editor": "editor", "editor2": "editor", "reviewer": "reviewer", "admin": "admin"}
 
 
 def make_app(data_dir: Path, **overrides):
@@ -33,6 +34,14 @@ def demo_app(data_dir: Path, **overrides):
     with app.app_context():
         kits.import_brand_kit(DEMO_KIT)
     return app
+
+
+def add_users(*names: str) -> None:
+    """Create these test users (PASSWORDS, ROLES) in the current app context."""
+    from studio import accounts
+
+    for name in names:
+        accounts.create_user(name, PASSWORDS[name], ROLES[name])
 
 
 class AuthActions:
