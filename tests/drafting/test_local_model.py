@@ -22,7 +22,7 @@ from studio.drafting.writer import (
 )
 from studio.localmodel import MODEL_ALIAS, ensure_model_file, expected_size, model_path, server_argv
 from tests.support import ROOT, free_port
-from tests.support.local_model import _models_answer, model_cache_dir, stop_local_model_server
+from tests.support.local_model import model_cache_dir, models_answer, stop_local_model_server
 
 KEY_TERMS = ["白牡丹2024", "白牡丹2024新茶上市"]
 
@@ -84,7 +84,7 @@ def test_serve_command_execs_the_server_which_answers_and_stops_on_sigint():
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while not _models_answer(f"http://127.0.0.1:{port}/v1"):
+        while not models_answer(f"http://127.0.0.1:{port}/v1"):
             assert process.poll() is None, "the server exited"
             assert time.monotonic() < deadline, "the server did not answer"
             time.sleep(0.3)

@@ -28,7 +28,7 @@ def model_cache_dir() -> Path:
     return Path(raw).expanduser() if raw else Path.home() / ".cache" / "community-studio"
 
 
-def _models_answer(base_url: str) -> bool:
+def models_answer(base_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
             return response.status == 200 and "data" in json.loads(response.read() or b"{}")
@@ -55,7 +55,7 @@ def start_local_model_server(data_dir: Path, *, timeout_s: float = START_TIMEOUT
         if process.poll() is not None:
             tail = log_path.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"model server exited with {process.returncode}:\n{tail}")
-        if _models_answer(base_url):
+        if models_answer(base_url):
             return base_url, process
         time.sleep(0.3)
     stop_local_model_server(process)
