@@ -86,13 +86,18 @@ def test_feishu_rate_limit_codes_are_transient(fake, code):
     assert str(code) in result.detail
 
 
-def test_feishu_rate_limit_reset_header_becomes_retry_after(fake):
-    fake.answer(Canned(200, {"code": 11232, "msg": "frequency limited", "data": {}},
-                       headers={"x-ogw-ratelimit-reset": "12"}))
+@pytest.mark.parametrize("answer, retry_after", [
+    pytest.param(Canned(200, {"code": 11232, "msg": "frequency limited", "data": {}},
+                        headers={"x-ogw-ratelimit-reset": "12"}), 12.0,
+                 id="rate-limit-reset-header-becomes-retry-after"),
+    pytest.param(Canned(503, "Service Unavailable", headers={"Retry-After": "3"}), 3.0, id="5xx-is-transient"),
+])
+def test_feishu_transient_answer_with_its_retry_after(fake, answer, retry_after):
+    fake.answer(answer)
 
     result = FeishuAdapter().send(message(fake.url, POST, secret=SECRET))
 
-    assert (result.outcome, result.retry_after) == ("transient", 12.0)
+    assert (result.outcome, result.retry_after) == ("transient", retry_after)
 
 
 def test_feishu_missing_keyword_is_a_permanent_19024():
@@ -103,14 +108,6 @@ def test_feishu_missing_keyword_is_a_permanent_19024():
     assert refused.outcome == "permanent"
     assert "19024" in refused.detail and "关键词" in refused.detail
     assert accepted.outcome == "sent"
-
-
-def test_feishu_5xx_is_transient(fake):
-    fake.answer(Canned(503, "Service Unavailable", headers={"Retry-After": "3"}))
-
-    result = FeishuAdapter().send(message(fake.url, POST, secret=SECRET))
-
-    assert (result.outcome, result.retry_after) == ("transient", 3.0)
 
 
 def test_feishu_text_format_does_not_revive_a_defused_at_all(fake):

@@ -2,9 +2,11 @@
 
 ``tests.support`` itself exports the services and receivers; the other helpers live in their modules:
 
-* ``tests.support.app``: ``make_app`` (the real app on a throwaway data folder), ``PASSWORDS``
+* ``tests.support.app``: ``make_app`` (the real app on a throwaway data folder), ``demo_app`` (with the demo
+  brand kit), ``add_users`` and their ``PASSWORDS``
 * ``tests.support.posts``: posts in a known state without the model (``drafted_post``, ``approved_post`` ...)
 * ``tests.support.fake_llm``: loopback stand-ins for a hosted model API and the tea brief, persona and facts
+* ``tests.support.kits``: tiny brand kits on disk (a brand.yaml, documents with front matter)
 * ``tests.support.local_model``: starting and stopping the real local model server
 * ``tests.support.receivers``: a partner's webhook and scripted group bots
 * ``tests.support.services``: throwaway PostgreSQL databases, Redis, real Celery processes
