@@ -2,7 +2,7 @@
 from celery import shared_task
 
 from studio.distribution import alerts, deliveries, sending
-from studio.drafting import briefs
+from studio.drafting import generation
 from studio.task_names import (
     ALERT_DELIVERY_PROBLEM,
     DISPATCH_DUE_DELIVERIES,
@@ -15,12 +15,12 @@ from studio.task_names import (
 
 @shared_task(name=DRAFT_VARIANT, acks_late=True)
 def draft_variant(post_id: int) -> None:
-    briefs.draft_post(post_id)
+    generation.draft_post(post_id)
 
 
 @shared_task(name=REGENERATE_VARIANT, acks_late=True)
 def regenerate_variant(post_id: int, actor_id: int, instruction: str = "") -> None:
-    briefs.regenerate(post_id, actor_id, instruction)
+    generation.regenerate(post_id, actor_id, instruction)
 
 
 @shared_task(name=DISPATCH_DUE_DELIVERIES, ignore_result=True)

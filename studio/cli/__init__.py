@@ -13,7 +13,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 import knowledge
 from studio import accounts
 from studio.brands import kits
-from studio.drafting import briefs
+from studio.drafting import briefs, generation
 from studio.errors import StudioError
 from studio.schema import require_migrated
 
@@ -108,7 +108,7 @@ def draft(ctx, brand_slug, persona, segments, channel, brief_text, goal, product
         on_date = date.fromisoformat(event_date) if event_date else None
     except ValueError:
         raise click.BadParameter(f"{event_date!r} is not YYYY-MM-DD", param_hint="--date") from None
-    variants = briefs.draft_variants_now(briefs.BriefInput(
+    variants = generation.draft_variants_now(briefs.BriefInput(
         brand=brand_slug, persona=persona, channel=channel, segments=briefs.parse_list(segments),
         key_message=brief_text, goal=goal, products=briefs.parse_list(products), event_date=on_date))
     rows = [{"segment": v.segment, "body": v.body, "citations": v.citations, "error": v.error or None}

@@ -9,8 +9,9 @@ from itertools import combinations
 from prompts import DraftBrief
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
-from studio.drafting.briefs import BriefInput, ComposedVariant, compose_variant, resolve_brief
+from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
+from studio.drafting.generation import ComposedVariant, compose_variant
 from studio.drafting.writer import cjk_share
 from studio.errors import InvalidInput
 from studio.extensions import db

@@ -6,8 +6,8 @@ from dataclasses import replace
 from prompts.rewrite import build_rewrite_prompt
 from studio import audit
 from studio.compliance import lint_text
-from studio.drafting.briefs import llm_settings
 from studio.drafting.context import brand_context, persona_for_prompt
+from studio.drafting.generation import llm_settings
 from studio.drafting.model_client import GenerationFailed
 from studio.drafting.passage_rewriter import rewrite_passage_text
 from studio.drafting.text import norm

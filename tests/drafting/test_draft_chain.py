@@ -12,14 +12,14 @@ BRIEF = {"goal": "", "key_message": "冬日品鉴会，来品白牡丹2024", "pr
 def compose_newcomer_post(app):
     from prompts import DraftBrief
     from studio.brands.kits import get_brand
-    from studio.drafting import briefs
-    from studio.drafting.context import persona_for_prompt, segment_for_prompt
+    from studio.drafting import generation
+    from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
 
     brand = get_brand("chayun")
     persona = next(p for p in brand.personas if p.slug == "xiaocha")
     segment = next(s for s in brand.segments if s.slug == "newcomer")
-    return briefs.compose_variant(DraftBrief.of(BRIEF), briefs.brand_context(brand),
-                                  persona_for_prompt(persona), segment_for_prompt(segment), "sandbox")
+    return generation.compose_variant(DraftBrief.of(BRIEF), brand_context(brand),
+                                      persona_for_prompt(persona), segment_for_prompt(segment), "sandbox")
 
 
 def test_hosted_chat_provider_receives_the_chain_messages_and_the_draft_comes_back(tmp_path):

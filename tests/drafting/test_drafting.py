@@ -111,18 +111,18 @@ def test_a_stored_draft_error_ends_the_progress_and_a_duplicate_task_changes_not
         from studio import accounts
         from studio.brands import kits
         from studio.cli import DEMO_KIT
-        from studio.drafting import briefs
+        from studio.drafting import briefs, generation
         kits.import_brand_kit(DEMO_KIT)
         editor = accounts.create_user("editor", "editor-pass-1", "editor")
         brief = briefs.create_brief(briefs.BriefInput(
             brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
             key_message="白牡丹2024上新"), author_id=editor.id)
         [post] = brief.posts
-        briefs.draft_post(post.id)
+        generation.draft_post(post.id)
         progress = briefs.brief_progress(brief.id)
         assert progress["done"] == progress["total"] == progress["failed"] == 1
         assert "127.0.0.1" in progress["posts"][0]["error"]
-        briefs.draft_post(post.id)  # a redelivered task
+        generation.draft_post(post.id)  # a redelivered task
         from studio.extensions import db
         from studio.models import AuditEvent
         assert [e.action for e in db.session.scalars(db.select(AuditEvent))] == ["created", "draft_failed"]
@@ -137,7 +137,7 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
             from studio import accounts
             from studio.brands import kits
             from studio.cli import DEMO_KIT
-            from studio.drafting import briefs
+            from studio.drafting import briefs, generation
             from studio.extensions import db
             from studio.models import AuditEvent, Post, Revision
             kits.import_brand_kit(DEMO_KIT)
@@ -146,7 +146,7 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
                 brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
                 key_message="冬日品鉴会，来品白牡丹2024", products=["白牡丹2024"]), author_id=editor.id)
             post_id, editor_id = brief.posts[0].id, editor.id
-            briefs.draft_post(post_id)
+            generation.draft_post(post_id)
         client = app.test_client()
         client.post("/login", data={"username": "editor", "password": "editor-pass-1"})
         response = client.post(f"/posts/{post_id}/regenerate", data={"instruction": "短一点"})
@@ -154,7 +154,7 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
         with app.app_context():
             assert db.session.scalar(db.select(AuditEvent).where(
                 AuditEvent.action == "regenerate_requested")).detail == "短一点"
-            briefs.regenerate(post_id, editor_id, "短一点")  # what the queued task runs
+            generation.regenerate(post_id, editor_id, "短一点")  # what the queued task runs
             post = db.session.get(Post, post_id)
             revisions = db.session.scalars(db.select(Revision).where(Revision.post_id == post_id)
                                            .order_by(Revision.number)).all()

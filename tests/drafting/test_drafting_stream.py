@@ -21,7 +21,8 @@ def new_post(app) -> int:
 
 
 def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generating(tmp_path):
-    from studio.drafting.briefs import PartialTextRecorder, post_progress
+    from studio.drafting.briefs import post_progress
+    from studio.drafting.generation import PartialTextRecorder
 
     app = demo_app(tmp_path / "stream")
     with app.app_context():
@@ -84,8 +85,9 @@ def test_the_page_polls_the_growing_text_of_a_draft_from_the_local_model(tmp_pat
 
     def draft():
         with app.app_context():
-            from studio.drafting import briefs
-            briefs.draft_post(post_id)  # what the drafts worker runs
+            from studio.drafting import generation
+
+            generation.draft_post(post_id)  # what the drafts worker runs
 
     worker = threading.Thread(target=draft)
     started = time.monotonic()

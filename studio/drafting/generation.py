@@ -1,0 +1,184 @@
+"""Generation: one grounded variant per segment, in the persona's voice, written by the drafting chain."""
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+
+from prompts import DraftBrief, PersonaProfile, SegmentProfile
+from studio import audit
+from studio.drafting.briefs import BriefInput, resolve_brief
+from studio.drafting.chain import BrandKnowledgeRetriever, drafting_chain
+from studio.drafting.context import (
+    BrandContext,
+    brand_context,
+    brief_for_prompt,
+    persona_for_prompt,
+    segment_for_prompt,
+    written_brief,
+)
+from studio.drafting.writer import GenerationFailed, LLMSettings, TextCallback
+from studio.errors import StudioError
+from studio.extensions import db
+from studio.knowledge_base.index import get_index, index_errors
+from studio.models import Post, PostStatus, Revision, User, utcnow
+from studio.review.workflow import save_revision
+
+log = logging.getLogger(__name__)
+
+# The editor's page polls about once a second; a worker writes what it has at most twice a second.
+PARTIAL_TEXT_EVERY_S = 0.5
+PARTIAL_TEXT_MAX_CHARS = 4000
+
+
+@dataclass
+class ComposedVariant:
+    segment: str
+    body: str = ""
+    citations: list[str] = field(default_factory=list)
+    error: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+def llm_settings() -> LLMSettings:
+    config = current_app.config
+    return LLMSettings(base_url=config["OPENAI_BASE_URL"], api_key=config["OPENAI_API_KEY"],
+                       model=config["STUDIO_LLM_MODEL"], mode=config["STUDIO_LLM_MODE"],
+                       timeout_s=config["STUDIO_LLM_TIMEOUT"], factory=config["STUDIO_LLM_FACTORY"])
+
+
+class PartialTextRecorder:
+    """Stores the text a drafting worker is writing in the post's generation record, so the editor's page
+    can show it growing. Writes at most every ``every_s`` seconds: each write is a database commit."""
+
+    def __init__(self, post_id: int, every_s: float = PARTIAL_TEXT_EVERY_S, clock=time.monotonic):
+        self.post_id, self.every_s, self.clock = post_id, every_s, clock
+        self.last_write = float("-inf")
+        self.last_text = ""
+
+    def __call__(self, text: str) -> None:
+        now = self.clock()
+        if now - self.last_write < self.every_s or text == self.last_text:
+            return
+        self.last_write, self.last_text = now, text
+        try:
+            db.session.execute(
+                update(Post).where(Post.id == self.post_id, Post.status == PostStatus.GENERATING)
+                .values(generation={"partial": text[:PARTIAL_TEXT_MAX_CHARS]}),
+                execution_options={"synchronize_session": False})
+            db.session.commit()
+        except SQLAlchemyError:  # showing progress must never stop the drafting itself
+            log.warning("could not record the partial text of post %s", self.post_id, exc_info=True)
+            db.session.rollback()
+
+
+def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
+                    channel_type: str, on_text: TextCallback | None = None) -> ComposedVariant:
+    """Run the drafting chain (retriever → prompt → model → parser); a failed generation becomes an error.
+
+    Takes plain values only, so several variants can be composed in threads. ``on_text`` sees the text
+    of the candidate being written as it grows.
+    """
+    result = ComposedVariant(segment=segment.slug)
+    on_date = brief.event_date or datetime.now(ZoneInfo(brand.timezone)).date()
+    settings = llm_settings()
+    try:
+        with index_errors():
+            retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand.slug, on_date=on_date,
+                                                k=current_app.config["STUDIO_RETRIEVAL_K"])
+            out = drafting_chain(retriever, settings, on_text=on_text).invoke({
+                "query": " ".join([brief.text, *brief.products]), "brief": brief, "brand": brand,
+                "persona": persona, "segment": segment, "channel_type": channel_type})
+    except GenerationFailed as exc:
+        result.error = f"生成失败：{exc}"
+        return result
+    variant, prompt, facts = out["variant"], out["prompt"], out["facts"]
+    result.body, result.citations = variant.text, list(variant.citations)
+    result.meta = {"model": settings.model, "mode": settings.mode, "temperature": settings.temperature,
+                   "max_tokens": settings.max_tokens, "top_p": settings.top_p, "prompt_files": prompt.files,
+                   "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
+                   "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]}
+    if settings.factory:
+        result.meta["factory"] = settings.factory
+    return result
+
+
+def draft_post(post_id: int) -> None:
+    """Write the first revision of a post that is waiting for its draft."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.status != PostStatus.GENERATING:
+        return
+    brief = post.brief
+    try:
+        composed = compose_variant(brief_for_prompt(brief), brand_context(brief.brand),
+                                   persona_for_prompt(brief.persona), segment_for_prompt(post.segment),
+                                   brief.channel.type, on_text=PartialTextRecorder(post_id))
+    except Exception as exc:  # the progress bar must finish whatever went wrong
+        log.exception("drafting post %s failed", post_id)
+        db.session.rollback()
+        post = db.session.get(Post, post_id)
+        reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
+        composed = ComposedVariant(segment=post.segment.slug, error=f"生成失败：{reason}")
+    # Only the first task to finish writes: a redelivered duplicate finds the post no longer generating.
+    won = db.session.execute(
+        update(Post).where(Post.id == post_id, Post.status == PostStatus.GENERATING)
+        .values(status=PostStatus.ERROR if composed.error else PostStatus.DRAFT, error=composed.error,
+                generation=composed.meta or {}, updated_at=utcnow()),
+        execution_options={"synchronize_session": False}).rowcount
+    if won != 1:
+        db.session.rollback()
+        return
+    if composed.error:
+        audit.record("draft_failed", post_id=post_id, detail=composed.error)
+    else:
+        revision = Revision(post_id=post_id, number=1, body=composed.body, citations=composed.citations,
+                            note="模型初稿")
+        db.session.add(revision)
+        db.session.flush()
+        db.session.execute(update(Post).where(Post.id == post_id).values(current_revision_id=revision.id),
+                           execution_options={"synchronize_session": False})
+        audit.record("drafted", post_id=post_id, detail=f"模型 {composed.meta.get('model')}")
+    db.session.commit()
+
+
+def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
+    """Draft every segment's variant in this process, concurrently, without storing anything."""
+    brand, persona, channel, segments = resolve_brief(data)
+    brief = written_brief(data.goal, data.key_message, data.products, data.event_date)
+    context = (brand_context(brand), persona_for_prompt(persona), channel.type)
+    app = current_app._get_current_object()
+
+    def run(segment: SegmentProfile) -> ComposedVariant:
+        with app.app_context():
+            return compose_variant(brief, context[0], context[1], segment, context[2])
+
+    with ThreadPoolExecutor(max_workers=min(4, len(segments))) as pool:
+        return list(pool.map(run, [segment_for_prompt(segment) for segment in segments]))
+
+
+def regenerate(post_id: int, actor_id: int, instruction: str = "") -> None:
+    """Write a fresh variant for the post's segment as a new revision; a failure is recorded, not raised."""
+    post = db.session.get(Post, post_id)
+    actor = db.session.get(User, actor_id)
+    if post is None or actor is None:
+        return
+    brief = post.brief
+    prompt_brief = brief_for_prompt(brief)
+    if instruction:
+        prompt_brief = replace(prompt_brief, text=f"{prompt_brief.text}（修改要求：{instruction}）")
+    composed = compose_variant(prompt_brief, brand_context(brief.brand), persona_for_prompt(brief.persona),
+                               segment_for_prompt(post.segment), brief.channel.type)
+    if composed.error:
+        audit.record("draft_failed", post_id=post_id, actor_id=actor_id, detail=f"重新生成：{composed.error}")
+        db.session.commit()
+        return
+    note = f"重新生成：{instruction}" if instruction else "重新生成"
+    save_revision(post_id, composed.body, actor, note=note, citations=composed.citations,
+                  generation={**composed.meta, "instruction": instruction})
