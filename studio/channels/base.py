@@ -64,6 +64,7 @@ SHARED_SETTINGS = (Setting("name"), Setting("max_chars"), Setting("rate_limits")
 
 class ChannelAdapter:
     type = ""
+    label = ""  # the platform's name as editors know it
     max_chars = 4000  # the limit of channels that take the post as written, in characters
     settings_read: tuple[Setting, ...] = ()  # the keys of a channel's settings this adapter reads
 

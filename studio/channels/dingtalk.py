@@ -44,6 +44,7 @@ def sign(timestamp_ms: int, secret: str) -> str:
 
 class DingTalkAdapter(ChannelAdapter):
     type = "dingtalk"
+    label = "钉钉"
     settings_read = (Setting("format"), Setting("title"), Setting("url"), Setting("button_title"),
                      Setting("secret", secret=True))
 

@@ -41,6 +41,7 @@ def sign(timestamp: int, secret: str) -> str:
 
 class FeishuAdapter(ChannelAdapter):
     type = "feishu"
+    label = "飞书"
     settings_read = (Setting("format"), Setting("title"), Setting("card_color"),
                      Setting("secret", secret=True))
 

@@ -13,9 +13,6 @@ from studio.channels.mentions import defused
 from studio.channels.plain import plain_rendering
 from studio.posts import get_post
 
-CHANNEL_LABELS = {"wecom": "企业微信", "feishu": "飞书", "dingtalk": "钉钉", "slack": "Slack", "telegram": "Telegram",
-                  "webhook": "通用 Webhook", "sandbox": "沙盒群"}
-
 
 @dataclass
 class ChannelPreview:
@@ -43,7 +40,8 @@ def rendering_for(channel_type: str, markdown: str, settings: dict) -> Rendering
 def preview_for_channel(channel, markdown: str) -> ChannelPreview:
     """One channel's rendering of the post, its size against the limit, and the adapter's verdict."""
     rendering = rendering_for(channel.type, defused(markdown), dict(channel.settings or {}))
-    label = f"{CHANNEL_LABELS.get(channel.type, channel.type)} {rendering.format}"
+    adapter = ADAPTERS.get(channel.type)
+    label = f"{adapter.label if adapter else channel.type} {rendering.format}"
     return ChannelPreview(channel=channel.slug, name=channel.name, type=channel.type, label=label,
                           text=rendering.text, length=rendering.size, limit=rendering.limit,
                           unit=rendering.unit, fits=rendering.fits, problem=rendering.problem)

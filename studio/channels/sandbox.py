@@ -15,6 +15,7 @@ from studio.models import Channel, SandboxMessage
 
 class SandboxAdapter(ChannelAdapter):
     type = "sandbox"
+    label = "沙盒群"
 
     def render(self, markdown: str, settings: dict) -> Rendering:
         # The chat stores the markdown and shows it as HTML, so a reader sees its plain text.

@@ -27,6 +27,7 @@ HINTS = {"invalid_payload": "消息格式无效", "no_text": "消息没有正文
 
 class SlackAdapter(ChannelAdapter):
     type = "slack"
+    label = "Slack"
 
     def render(self, markdown: str, settings: dict) -> Rendering:
         text = render_blocks(parse_blocks(markdown), SlackMrkdwn())

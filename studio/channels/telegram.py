@@ -22,6 +22,7 @@ TEXT_LIMIT_CHARS = 4096
 
 class TelegramAdapter(ChannelAdapter):
     type = "telegram"
+    label = "Telegram"
     settings_read = (Setting("bot_token", secret=True), Setting("api_base"), Setting("message_thread_id"),
                      Setting("disable_web_page_preview"))
 

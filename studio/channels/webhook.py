@@ -16,6 +16,7 @@ def sign(body: bytes, secret: str) -> str:
 
 class WebhookAdapter(ChannelAdapter):
     type = "webhook"
+    label = "通用 Webhook"
     max_chars = 20000
     settings_read = (Setting("secret", secret=True),)
 

@@ -60,6 +60,7 @@ def image_document(data: bytes) -> dict:
 
 class WeComAdapter(ChannelAdapter):
     type = "wecom"
+    label = "企业微信"
     settings_read = (Setting("format"), Setting("url"), Setting("picurl"), Setting("image_path"))
 
     def render(self, markdown: str, settings: dict) -> Rendering:
