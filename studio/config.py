@@ -6,9 +6,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from studio.localmodel import MODEL_ALIAS as LOCAL_MODEL_NAME
 from studio.task_names import DISPATCH_DUE_DELIVERIES, QUEUES
 
-LOCAL_LLM_URL = "http://127.0.0.1:8080/v1"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 def _env_float(environ, name: str, default: float) -> float:
@@ -19,6 +20,25 @@ def _env_float(environ, name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def local_llm_url(environ) -> str:
+    """The bundled model server's address: the port `make run` starts it on (STUDIO_LLM_PORT, 8080)."""
+    raw = environ.get("STUDIO_LLM_PORT") or "8080"
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"STUDIO_LLM_PORT must be a port number, got {raw!r}")
+    return f"http://127.0.0.1:{int(raw)}/v1"
+
+
+def default_llm_mode(base_url: str, model: str | None) -> str:
+    """Completion for the bundled base model, which only continues text; chat for any other model.
+
+    A named model decides by its name, wherever it is served; an unnamed one is the bundled model only
+    when the endpoint is on this machine."""
+    if model:
+        return "completion" if model == LOCAL_MODEL_NAME else "chat"
+    host = base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    return "completion" if host in LOOPBACK_HOSTS else "chat"
 
 
 def _persistent_secret_key(data_dir: Path) -> str:
@@ -42,7 +62,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
     data_dir = Path(overrides.get("STUDIO_DATA_DIR") or environ.get("STUDIO_DATA_DIR") or "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    llm_url = environ.get("OPENAI_BASE_URL") or LOCAL_LLM_URL
+    llm_url = environ.get("OPENAI_BASE_URL") or local_llm_url(environ)
     broker_url = environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
     dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 0.25)
 
@@ -55,9 +75,10 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         "STUDIO_EMBEDDINGS_BASE_URL": environ.get("STUDIO_EMBEDDINGS_BASE_URL") or llm_url,
         "OPENAI_BASE_URL": llm_url,
         "OPENAI_API_KEY": environ.get("OPENAI_API_KEY") or "local-model",
-        "STUDIO_LLM_MODEL": environ.get("STUDIO_LLM_MODEL") or "gemma-3-270m",
+        "STUDIO_LLM_MODEL": environ.get("STUDIO_LLM_MODEL") or LOCAL_MODEL_NAME,
         # Base models only continue text; instruct models behind a provider want chat messages.
-        "STUDIO_LLM_MODE": environ.get("STUDIO_LLM_MODE") or ("completion" if llm_url == LOCAL_LLM_URL else "chat"),
+        "STUDIO_LLM_MODE": environ.get("STUDIO_LLM_MODE") or default_llm_mode(llm_url,
+                                                                             environ.get("STUDIO_LLM_MODEL")),
         "STUDIO_LLM_TIMEOUT": _env_float(environ, "STUDIO_LLM_TIMEOUT", 120.0),
         # "package.module:function" returning any LangChain chat or completion model; empty: OpenAI-compatible.
         "STUDIO_LLM_FACTORY": environ.get("STUDIO_LLM_FACTORY") or "",
