@@ -198,3 +198,20 @@ class TemplateReader:
 
     def exists(self, name: str) -> bool:
         return template_exists(name, self.overrides_dir)
+
+
+def scaffold_fragments(folders: tuple[str, ...] = ("draft", "rewrite")) -> set[str]:
+    """The fixed wording of the prompt templates (labels, instructions), which a post must never repeat.
+
+    A fragment is a literal run of a template line between placeholders that is distinctive enough to mean
+    a copied prompt: it carries a label mark (【】, [], ：) or is at least six characters long.
+    """
+    fragments: set[str] = set()
+    for folder in folders:
+        for name in list_templates(folder):
+            for line in read_template(name).body.split("\n"):
+                for piece in _PLACEHOLDER.sub("\0", line).split("\0"):
+                    piece = piece.strip()
+                    if len(piece) >= 3 and (re.search(r"[【】\[\]：]", piece) or len(piece) >= 6):
+                        fragments.add(piece)
+    return fragments

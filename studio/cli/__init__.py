@@ -136,8 +136,14 @@ def draft_eval(briefs_file, brand_slug: str, as_json: bool):
     if as_json:
         _emit(report)
     else:
+        failures = report.pop("failures")
         for key, value in report.items():
             click.echo(f"{key:>26}: {value}")
+        for failure in failures:
+            click.echo(f"\n✗ {failure['brief']} / {failure['segment']}: {', '.join(failure['failed'])}")
+            for check, found in failure["evidence"].items():
+                click.echo(f"  {check}: {'、'.join(found)}")
+            click.echo("  " + (failure["body"] or failure["error"] or "").replace("\n", "\n  "))
 
 
 @user_cli.command("create")

@@ -7,8 +7,10 @@ import time
 from itertools import combinations
 
 from prompts import DraftBrief
+from prompts.loader import scaffold_fragments
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
+from studio.drafting import editor_checks
 from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
 from studio.drafting.generation import ComposedVariant, compose_variant
@@ -19,7 +21,8 @@ from studio.models import KnowledgeDocument
 from studio.review import post_lint
 
 CHECKS = ("non_empty", "chinese", "lint_clean", "grounded", "mentions_product", "within_length",
-          "distinct_segments")
+          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "persona_voice")
+MAX_FAILURES_SHOWN = 30
 DISTINCT_BELOW = 0.6  # char-bigram Jaccard similarity above which two segment variants count as the same post
 
 
@@ -68,7 +71,8 @@ def _product_names(brand_id: int) -> list[str]:
 
 def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     """Draft every variant of every brief in turn and score each against the checks."""
-    rows, seconds, pair_similarities = [], [], []
+    rows, seconds, pair_similarities, failures = [], [], [], []
+    fragments = scaffold_fragments()
     for item in briefs:
         data = BriefInput(brand=brand_slug, persona=item["persona"], channel=item["channel"],
                           segments=[str(s) for s in item["segments"]], key_message=item["brief"],
@@ -78,10 +82,11 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
         options = post_lint.lint_options(brand, persona, channel)
         limit = options.get("max_chars")
         brief = DraftBrief(key_message=data.key_message, products=tuple(data.products), text=data.key_message)
+        voice = persona_for_prompt(persona)
         variants: list[ComposedVariant] = []
         for segment in segments:
             started = time.monotonic()
-            variant = compose_variant(brief, brand_context(brand), persona_for_prompt(persona),
+            variant = compose_variant(brief, brand_context(brand), voice,
                                       segment_for_prompt(segment), channel.type)
             seconds.append(time.monotonic() - started)
             variants.append(variant)
@@ -92,7 +97,11 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
             facts = [f for f in variant.meta.get("facts", []) if f["doc_id"] in variant.citations] or \
                 variant.meta.get("facts", [])
             others = [v.body for v in variants if v is not variant and v.body]
-            rows.append({
+            labels = editor_checks.field_labels(f["text"] for f in variant.meta.get("facts", []))
+            evidence = {"no_scaffold": editor_checks.scaffold_leaks(body, fragments),
+                        "no_field_dump": editor_checks.field_dump(body, labels),
+                        "no_loop": editor_checks.loops(body)}
+            row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,
                 "lint_clean": not any(f.severity == "block" for f in lint_text(body, **options)),
@@ -100,7 +109,15 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                 "mentions_product": not products or any(name in body for name in products),
                 "within_length": bool(body) and (limit is None or len(body) <= limit),
                 "distinct_segments": all(similarity(body, other) < DISTINCT_BELOW for other in others),
-            })
+                **{check: not found for check, found in evidence.items()},
+                "persona_voice": bool(editor_checks.persona_voice(body, voice)),
+            }
+            rows.append(row)
+            failed = [check for check in CHECKS if not row[check]]
+            if failed and len(failures) < MAX_FAILURES_SHOWN:
+                failures.append({"brief": item.get("id") or item["brief"][:40], "segment": variant.segment,
+                                 "failed": failed, "evidence": {k: v for k, v in evidence.items() if v},
+                                 "error": variant.error or None, "body": body})
     n = len(rows)
     report = {"variants": n, "acceptable": round(sum(all(r.values()) for r in rows) / n, 4)}
     report.update({check: round(sum(r[check] for r in rows) / n, 4) for check in CHECKS})
@@ -108,4 +125,5 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     report["p50_s"] = round(statistics.median(ordered), 2)
     report["p95_s"] = round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2)
     report["pairwise_similarity_mean"] = round(statistics.mean(pair_similarities), 4) if pair_similarities else None
+    report["failures"] = failures  # the drafts an editor would not keep, with the checks they failed
     return report

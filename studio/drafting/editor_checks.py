@@ -1,0 +1,57 @@
+"""What an editor sees at a glance in a draft and would not keep: prompt text copied in, record fields
+pasted as a list, loops, and a post with no trace of the persona's voice.
+
+Each check returns the evidence it found (empty when the draft passes), so a report can show why.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from prompts import PersonaProfile
+
+# "key：value" at the start of a line or after a list mark: how product records and FAQ fields are written.
+_FIELD_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·][ \t]*)?([^\s：:，。！？,!?]{1,16})[：:]", re.M)
+# An English snake_case key such as net_weight_g: only a pasted record puts one in a Chinese post.
+_RAW_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\s*[：:]")
+_CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+_SENTENCE_END = re.compile(r"[。！？!?\n~～]+")
+
+LOOP_NGRAM = 6  # characters of content (punctuation and spaces removed)
+LOOP_TIMES = 3  # the same 6 characters three times in one short post is a loop, not emphasis
+
+
+def scaffold_leaks(body: str, fragments: Iterable[str]) -> list[str]:
+    """Fixed prompt wording (labels, instructions) that the post repeats."""
+    return sorted(fragment for fragment in fragments if fragment in body)
+
+
+def field_labels(fact_texts: Iterable[str]) -> set[str]:
+    """The field names the facts are written with ("品名", "价格", "net_weight_g")."""
+    return {match.group(1) for text in fact_texts for match in _FIELD_LABEL.finditer("\n" + text)}
+
+
+def field_dump(body: str, labels: set[str]) -> list[str]:
+    """Record fields pasted into the post: two or more of the facts' field labels, or a raw English key."""
+    used = {label for label in labels if re.search(re.escape(label) + r"\s*[：:]", body)}
+    raw = {match.group(1) for match in _RAW_KEY.finditer(body)}
+    return sorted(used | raw) if raw or len(used) >= 2 else []
+
+
+def loops(body: str) -> list[str]:
+    """Runs the post repeats: a sentence said twice, or the same 6 characters three times."""
+    sentences = [s for s in (_CONTENT.sub("", part) for part in _SENTENCE_END.split(body)) if len(s) >= LOOP_NGRAM]
+    found = [sentence for sentence, times in Counter(sentences).items() if times >= 2]
+    content = _CONTENT.sub("", body)
+    grams = Counter(content[i:i + LOOP_NGRAM] for i in range(len(content) - LOOP_NGRAM + 1))
+    repeated = [gram for gram, times in grams.items() if times >= LOOP_TIMES]
+    # The grams of one repeated run overlap and say the same thing: the first is evidence enough.
+    return found + repeated[:1]
+
+
+def persona_voice(body: str, persona: PersonaProfile) -> list[str]:
+    """The persona's name or catchphrases in the post: the trace of a voice a member would recognise."""
+    marks = [persona.name, *persona.catchphrases]
+    return [mark for mark in marks if mark and _CONTENT.sub("", mark) and _CONTENT.sub("", mark) in
+            _CONTENT.sub("", body)]

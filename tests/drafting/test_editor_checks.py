@@ -1,0 +1,79 @@
+"""The draft evaluation's editor checks catch what an editor would not keep, and pass what they would."""
+import pytest
+
+from prompts import PersonaProfile
+from prompts.loader import scaffold_fragments
+from studio.drafting import editor_checks
+
+FACTS = ["- 品名：白牡丹2024\n- SKU：BT-2024\n- 品类：白茶\n- 价格：168\n- net_weight_g：100",
+         "冬日品鉴会每周五晚8点在群里举行，报名后可领试饮装。"]
+PERSONA = PersonaProfile(name="小茶", catchphrases=("小茶来啦~", "喝茶去~"))
+KEEPER = ("小茶来啦~ 今年的白牡丹2024到了！毫香清甜，这周五晚8点的冬日品鉴会，我们一起泡一壶。"
+          "报名的朋友还能领一份试饮装，回复“品鉴”就行~")
+
+
+def test_a_post_an_editor_would_keep_passes_every_check():
+    assert editor_checks.scaffold_leaks(KEEPER, scaffold_fragments()) == []
+    assert editor_checks.field_dump(KEEPER, editor_checks.field_labels(FACTS)) == []
+    assert editor_checks.loops(KEEPER) == []
+    assert editor_checks.persona_voice(KEEPER, PERSONA) == ["小茶", "小茶来啦~"]
+
+
+@pytest.mark.parametrize("leak", [
+    "【发给谁】新朋友：刚进群的伙伴\n白牡丹2024到啦！",
+    "请以「小茶」的身份，为茶韵山房的社群写一条发帖文案。白牡丹2024到啦！",
+    "【用户所处阶段】引入\n欢迎新朋友~",
+])
+def test_prompt_wording_copied_into_the_post_is_a_scaffold_leak(leak):
+    assert editor_checks.scaffold_leaks(leak, scaffold_fragments())
+
+
+def test_record_fields_pasted_as_a_list_are_a_field_dump():
+    labels = editor_checks.field_labels(FACTS)
+    assert {"品名", "SKU", "品类", "价格", "net_weight_g"} <= labels
+    dump = "新品上架！\n- 品名：白牡丹2024 - SKU：BT-2024 - 品类：白茶 - 价格：598"
+    assert editor_checks.field_dump(dump, labels) == ["SKU", "价格", "品名", "品类"]
+    assert editor_checks.field_dump("白牡丹2024 net_weight_g：100，快来买", labels) == ["net_weight_g"]
+    # One label in running text is how people write ("价格：168元"), not a pasted record.
+    assert editor_checks.field_dump("白牡丹2024，价格：168元，周五见~", labels) == []
+
+
+def test_a_product_name_repeated_line_after_line_is_a_loop():
+    loop = "白牡丹2024真好喝\n白牡丹2024真好喝\n白牡丹2024，白牡丹2024，白牡丹2024！"
+    assert editor_checks.loops(loop)
+    assert editor_checks.loops("白牡丹2024到了，白牡丹2024真香。") == []
+
+
+def test_a_post_without_the_persona_name_or_catchphrases_has_no_voice():
+    assert editor_checks.persona_voice("白牡丹2024上新，欢迎选购。", PERSONA) == []
+
+
+def test_draft_eval_reports_the_editor_checks_and_lists_each_failing_variant(tmp_path):
+    import json
+
+    from tests.support.app import demo_app
+    from tests.support.fake_llm import FakeChatAPI
+
+    fake = FakeChatAPI()
+    try:
+        app = demo_app(tmp_path / "eval", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+                       STUDIO_LLM_MODEL="provider-model-x")
+        briefs = tmp_path / "briefs.jsonl"
+        briefs.write_text(json.dumps({"id": "same-post", "brief": "白牡丹2024上新", "persona": "xiaocha",
+                                      "segments": ["vip", "lapsed"], "channel": "sandbox-main"},
+                                     ensure_ascii=False), encoding="utf-8")
+        result = app.test_cli_runner().invoke(args=["draft", "eval", str(briefs), "--brand", "chayun", "--json"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output)
+        # The provider writes one clean post in the persona's voice, the same for both segments.
+        assert report["no_scaffold"] == report["no_field_dump"] == report["no_loop"] == 1.0
+        assert report["persona_voice"] == 1.0
+        assert report["acceptable"] == 0.0
+        assert [(f["brief"], f["segment"]) for f in report["failures"]] == [("same-post", "vip"),
+                                                                             ("same-post", "lapsed")]
+        assert all("distinct_segments" in f["failed"] for f in report["failures"])
+        assert "小茶来啦" in report["failures"][0]["body"]
+        text = app.test_cli_runner().invoke(args=["draft", "eval", str(briefs), "--brand", "chayun"]).output
+        assert "✗ same-post / vip:" in text and "distinct_segments" in text
+    finally:
+        fake.server.shutdown()
