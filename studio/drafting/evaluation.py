@@ -6,11 +6,13 @@ import statistics
 import time
 from itertools import combinations
 
+from knowledge.errors import KitError
+from knowledge.kit import load_brand_kit
 from prompts import DraftBrief
 from prompts.loader import scaffold_fragments
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
-from studio.drafting import editor_checks
+from studio.drafting import editor_checks, record_checks
 from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
 from studio.drafting.generation import ComposedVariant, compose_variant
@@ -21,7 +23,7 @@ from studio.models import KnowledgeDocument
 from studio.review import post_lint
 
 CHECKS = ("non_empty", "chinese", "lint_clean", "grounded", "mentions_product", "within_length",
-          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "persona_voice")
+          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "no_contradiction", "persona_voice")
 MAX_FAILURES_SHOWN = 30
 DISTINCT_BELOW = 0.6  # char-bigram Jaccard similarity above which two segment variants count as the same post
 
@@ -69,15 +71,25 @@ def _product_names(brand_id: int) -> list[str]:
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
+def _product_records(kit_path: str) -> list[record_checks.ProductRecord]:
+    """The brand's product table rows; none when the kit folder is gone (the check then has nothing to say)."""
+    try:
+        return record_checks.product_records(load_brand_kit(kit_path, strict=False).documents)
+    except KitError:
+        return []
+
+
 def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     """Draft every variant of every brief in turn and score each against the checks."""
     rows, seconds, pair_similarities, failures = [], [], [], []
-    fragments = scaffold_fragments()
+    fragments, records = scaffold_fragments(), {}
     for item in briefs:
         data = BriefInput(brand=brand_slug, persona=item["persona"], channel=item["channel"],
                           segments=[str(s) for s in item["segments"]], key_message=item["brief"],
                           products=[str(p) for p in item.get("products", [])])
         brand, persona, channel, segments = resolve_brief(data)
+        if brand.slug not in records:
+            records[brand.slug] = _product_records(brand.kit_path)
         products = [name for name in _product_names(brand.id) if name in item["brief"]] + data.products
         options = post_lint.lint_options(brand, persona, channel)
         limit = options.get("max_chars")
@@ -100,7 +112,8 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
             labels = editor_checks.field_labels(f["text"] for f in variant.meta.get("facts", []))
             evidence = {"no_scaffold": editor_checks.scaffold_leaks(body, fragments),
                         "no_field_dump": editor_checks.field_dump(body, labels),
-                        "no_loop": editor_checks.loops(body)}
+                        "no_loop": editor_checks.loops(body),
+                        "no_contradiction": record_checks.contradictions(body, records[brand.slug])}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,

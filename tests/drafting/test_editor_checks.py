@@ -77,3 +77,20 @@ def test_draft_eval_reports_the_editor_checks_and_lists_each_failing_variant(tmp
         assert "✗ same-post / vip:" in text and "distinct_segments" in text
     finally:
         fake.server.shutdown()
+
+
+def test_a_sentence_that_gives_a_product_another_products_values_contradicts_its_record():
+    from knowledge.kit import load_brand_kit
+    from studio.cli import DEMO_KIT
+    from studio.drafting.record_checks import contradictions, product_records
+
+    records = product_records(load_brand_kit(DEMO_KIT).documents)
+    assert len(records) >= 5
+    assert contradictions("白牡丹2024只要99元！", records) == ["福鼎白牡丹·2024春 的 price_yuan 是 168，文中写成 99"]
+    assert contradictions("白牡丹2024是2021年的春茶。", records) == ["福鼎白牡丹·2024春 的 year 是 2024，文中写成 2021"]
+    assert contradictions("大红袍2025是一款白茶，来自福建福鼎磻溪镇。", records) == [
+        "大红袍·2025 的 category 是“岩茶”，文中写成“白茶”",
+        "大红袍·2025 的 origin 是“福建武夷山星村镇”，文中写成“福建福鼎磻溪镇”"]
+    # What the record says, and sentences comparing two products, are not contradictions.
+    assert contradictions("白牡丹2024，100克168元，是福建福鼎磻溪镇的白茶。", records) == []
+    assert contradictions("白牡丹2024和大红袍2025，一白一岩，各有风味。", records) == []
