@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from studio.compliance import DEFAULT_RULES_DIR, Finding, RulesError, lint_text, load_rules
+from studio.compliance.evaluation import load_cases, score_cases
 
 CASES = Path(__file__).resolve().parent.parent / "data" / "lint_cases.jsonl"
 XIAOCHA_TABOO = ["最便宜", "秒杀", "亲", "土豪", "治病", "最好", "第一", "顶级", "极品", "包治百病", "清仓"]
@@ -212,42 +213,21 @@ def test_the_engine_runs_without_flask(monkeypatch):
 
 
 # -- the labeled set ----------------------------------------------------------------------
-def _occurrences(text: str, span: str) -> list[tuple[int, int]]:
-    out, start = [], text.find(span)
-    while start != -1:
-        out.append((start, start + len(span)))
-        start = text.find(span, start + 1)
-    return out
-
-
 def test_labeled_set_meets_the_floors():
-    cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = load_cases(CASES)
     assert len(cases) >= 150
     assert len({c["id"] for c in cases}) == len(cases)
-    caught = total = false_flags = harmless_total = 0
-    misses, wrong = [], []
-    for case in cases:
-        text = case["text"]
-        findings = lint_text(text, persona_taboo=case.get("persona_taboo", []))
-        for span in case["must_flag"]:
-            places = _occurrences(text, span)
-            assert places, (case["id"], span)
-            total += 1
-            if any(f.start < e and s < f.end and f.severity in ("block", "warn")
-                   for s, e in places[:1] for f in findings):
-                caught += 1
-            else:
-                misses.append((case["id"], span))
-        for span in case["harmless"]:
-            places = _occurrences(text, span)
-            assert places, (case["id"], span)
-            harmless_total += 1
-            if any(f.start < e and s < f.end for s, e in places for f in findings):
-                false_flags += 1
-                wrong.append((case["id"], span))
-    catch_rate = caught / total
-    false_rate = false_flags / harmless_total
-    print(f"\nlabeled set: {len(cases)} cases; caught {caught}/{total} must-flag spans = {catch_rate:.3f}; "
-          f"flagged {false_flags}/{harmless_total} harmless spans = {false_rate:.3f}")
+    score = score_cases(cases)
+    catch_rate, false_rate, misses, wrong = score.recall, score.false_flag_rate, score.misses, score.false_flags
+    print(f"\nlabeled set: {len(cases)} cases; caught {score.caught}/{score.must_flag} must-flag spans = "
+          f"{catch_rate:.3f}; flagged {score.flagged}/{score.harmless} harmless spans = {false_rate:.3f}")
     assert catch_rate >= 0.95, misses
     assert false_rate <= 0.05, wrong
+
+
+def test_a_labeled_span_missing_from_its_text_is_named(tmp_path):
+    bad = tmp_path / "cases.jsonl"
+    bad.write_text(json.dumps({"id": "x1", "text": "全网第一", "must_flag": ["最好"], "harmless": []},
+                              ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match="x1.*最好"):
+        load_cases(bad)
