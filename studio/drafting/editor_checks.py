@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from prompts import PersonaProfile
 
 # "key：value" at the start of a line or after a list mark: how product records and FAQ fields are written.
-_FIELD_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·][ \t]*)?([^\s：:，。！？,!?]{1,16})[：:]", re.M)
+# A label does not end in a digit: "20:00" is a time of day, not a field.
+_FIELD_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·][ \t]*)?([^\s：:，。！？,!?]{0,15}[^\s\d：:，。！？,!?])[：:]", re.M)
 # An English snake_case key such as net_weight_g: only a pasted record puts one in a Chinese post.
 _RAW_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\s*[：:]")
 _CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")

@@ -3,7 +3,8 @@ one product another's price, passes a figure check (the wrong value is stated so
 
 Records are the rows of the kit's product tables ("字段：值" lines). A sentence that names exactly one
 product is compared with that product's row: a category-like value that belongs to another product, or a
-price, weight, volume or year that is not the product's own, is a contradiction.
+price, weight or volume that is not the product's own, is a contradiction. Years are left out: a sentence
+about a product often tells the brand's own history.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from studio.compliance.figures import find_figures, normalize
+from studio.compliance.figures import normalize
 
 _FIELD_LINE = re.compile(r"^\s*-?\s*([^：:\n]{1,40})[：:]\s*(.+?)\s*$", re.M)
 _NAME_FIELDS = ("name", "名称", "品名", "title")
@@ -22,10 +23,10 @@ LABEL_MAX_CHARS = 8  # longer values are descriptions, not labels a post could s
 
 # Numeric fields by what their name says, and the figures in a sentence that state the same kind of value.
 NUMERIC_KINDS = (
-    ("price", re.compile(r"price|价"), re.compile(r"(\d+(?:\.\d+)?)元")),
+    # "18元/杯" or "18元每杯" is a rate for a serving, not the product's price.
+    ("price", re.compile(r"price|价"), re.compile(r"(\d+(?:\.\d+)?)元(?![/每])")),
     ("weight", re.compile(r"weight|重|_g$|净含量"), re.compile(r"(\d+(?:\.\d+)?)(?:g|克)")),
     ("volume", re.compile(r"volume|容量|_ml$"), re.compile(r"(\d+(?:\.\d+)?)(?:ml|毫升)")),
-    ("year", re.compile(r"year|年份"), re.compile(r"(\d{4})年")),
 )
 
 
@@ -94,7 +95,7 @@ def contradictions(body: str, records: list[ProductRecord]) -> list[str]:
 
 
 def _numeric_contradictions(sentence: str, record: ProductRecord) -> list[str]:
-    stated = " ".join(normalize(figure.text) for figure in find_figures(sentence))
+    stated = normalize(sentence)  # one spelling per figure (¥1,280 → 1280元), the words around it kept
     found = []
     for field_name, value in record.fields.items():
         own = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*\S{0,3}", value)

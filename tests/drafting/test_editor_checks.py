@@ -36,6 +36,9 @@ def test_record_fields_pasted_as_a_list_are_a_field_dump():
     assert editor_checks.field_dump("白牡丹2024 net_weight_g：100，快来买", labels) == ["net_weight_g"]
     # One label in running text is how people write ("价格：168元"), not a pasted record.
     assert editor_checks.field_dump("白牡丹2024，价格：168元，周五见~", labels) == []
+    # Times of day are not field labels.
+    schedule = editor_checks.field_labels(["- 每天8:30发早安茶签\n- 每周五20:00品鉴会"])
+    assert editor_checks.field_dump("每天8:30早安，每周五20:00品鉴会见~", schedule) == []
 
 
 def test_a_product_name_repeated_line_after_line_is_a_loop():
@@ -87,7 +90,9 @@ def test_a_sentence_that_gives_a_product_another_products_values_contradicts_its
     records = product_records(load_brand_kit(DEMO_KIT).documents)
     assert len(records) >= 5
     assert contradictions("白牡丹2024只要99元！", records) == ["福鼎白牡丹·2024春 的 price_yuan 是 168，文中写成 99"]
-    assert contradictions("白牡丹2024是2021年的春茶。", records) == ["福鼎白牡丹·2024春 的 year 是 2024，文中写成 2021"]
+    # A serving's price and the brand's history are not the product's price or year.
+    assert contradictions("店里有热饮正山小种，18元/杯。", records) == []
+    assert contradictions("武夷肉桂2024来自2019年建起的岩茶基地。", records) == []
     assert contradictions("大红袍2025是一款白茶，来自福建福鼎磻溪镇。", records) == [
         "大红袍·2025 的 category 是“岩茶”，文中写成“白茶”",
         "大红袍·2025 的 origin 是“福建武夷山星村镇”，文中写成“福建福鼎磻溪镇”"]
