@@ -108,9 +108,12 @@ def draft(ctx, brand_slug, persona, segments, channel, brief_text, goal, product
         on_date = date.fromisoformat(event_date) if event_date else None
     except ValueError:
         raise click.BadParameter(f"{event_date!r} is not YYYY-MM-DD", param_hint="--date") from None
-    variants = generation.draft_variants_now(briefs.BriefInput(
+    data = briefs.BriefInput(
         brand=brand_slug, persona=persona, channel=channel, segments=briefs.parse_list(segments),
-        key_message=brief_text, goal=goal, products=briefs.parse_list(products), event_date=on_date))
+        key_message=brief_text, goal=goal, products=briefs.parse_list(products), event_date=on_date)
+    for warning in briefs.product_warnings(data):
+        click.echo(f"注意：{warning}", err=True)
+    variants = generation.draft_variants_now(data)
     rows = [{"segment": v.segment, "body": v.body, "citations": v.citations, "error": v.error or None}
             for v in variants]
     if as_json:

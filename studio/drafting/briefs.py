@@ -8,6 +8,7 @@ from datetime import date
 
 from studio import audit
 from studio.brands.kits import get_brand
+from studio.drafting.subjects import unknown_products
 from studio.errors import Forbidden, InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, PostStatus, Segment
@@ -109,6 +110,17 @@ def brief_progress(brief_id: int) -> dict:
     return {"total": len(posts), "done": done, "failed": failed,
             "posts": [{"id": p.id, "segment": p.segment.name, "status": p.status, "error": p.error,
                        "partial": _partial(p)} for p in posts]}
+
+
+def brief_warnings(brief_id: int) -> list[str]:
+    """What the editor should know before trusting the drafts: products the brand's kit does not have."""
+    brief = get_brief(brief_id)
+    return [unknown.message for unknown in unknown_products(brief.brand_id, list(brief.products or []))]
+
+
+def product_warnings(data: BriefInput) -> list[str]:
+    """The same warnings for a brief that is drafted without being stored."""
+    return [unknown.message for unknown in unknown_products(get_brand(data.brand).id, data.products)]
 
 
 def post_progress(post_id: int) -> dict:

@@ -43,7 +43,7 @@ def new_brief():
 @bp.get("/briefs/<int:brief_id>")
 def brief(brief_id: int):
     return render_template("brief.html", brief=briefs.get_brief(brief_id),
-                           progress=briefs.brief_progress(brief_id))
+                           progress=briefs.brief_progress(brief_id), warnings=briefs.brief_warnings(brief_id))
 
 
 @bp.get("/briefs/<int:brief_id>/progress.json")
