@@ -82,4 +82,12 @@ class ChannelAdapter:
         return self.render(defused(message_markdown), settings or {}).problem or None
 
     def send(self, message: OutgoingMessage) -> SendResult:
+        """Render the post once; refuse it when it does not fit, else deliver that rendering."""
+        rendering = self.render(message.markdown, message.settings or {})
+        if rendering.problem:
+            return SendResult("permanent", rendering.problem)
+        return self.deliver(message, rendering)
+
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
+        """Post a rendering that fits: sign it, add the per-send fields, read the platform's answer."""
         raise NotImplementedError

@@ -80,11 +80,8 @@ class DingTalkAdapter(ChannelAdapter):
             problem = ""
         return Rendering(fmt, text, (document,), size, BODY_LIMIT_BYTES, "字节", problem)
 
-    def send(self, message: OutgoingMessage) -> SendResult:
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
-        rendering = self.render(message.markdown, settings)
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
         url = resolve_target(message.target, API_URL)
         if url is None:
             return SendResult("permanent", "钉钉渠道的 webhook 地址无效")

@@ -76,11 +76,8 @@ class FeishuAdapter(ChannelAdapter):
             problem = ""
         return Rendering(fmt, text, (document,), size, BODY_LIMIT_BYTES, "字节", problem)
 
-    def send(self, message: OutgoingMessage) -> SendResult:
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
-        rendering = self.render(message.markdown, settings)
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
         document = rendering.documents[0]
         secret = str(settings.get("secret") or "")
         if secret:

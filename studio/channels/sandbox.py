@@ -21,10 +21,7 @@ class SandboxAdapter(ChannelAdapter):
         # The chat stores the markdown and shows it as HTML, so a reader sees its plain text.
         return plain_rendering(markdown, self.max_chars, {"body": markdown})
 
-    def send(self, message: OutgoingMessage) -> SendResult:
-        rendering = self.render(message.markdown, message.settings or {})
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         with Session(db.engine) as session, session.begin():
             receive_message(session, channel_id=message.channel_id, delivery_key=message.delivery_key,
                             sender=message.sender, body=rendering.documents[0]["body"])

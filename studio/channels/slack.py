@@ -39,10 +39,7 @@ class SlackAdapter(ChannelAdapter):
             problem = ""
         return Rendering("mrkdwn", text, ({"text": text},), len(text), TEXT_LIMIT_CHARS, "字", problem)
 
-    def send(self, message: OutgoingMessage) -> SendResult:
-        rendering = self.render(message.markdown, message.settings or {})
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         reply = post_json(message.target, rendering.documents[0])
         if isinstance(reply, SendResult):
             return reply

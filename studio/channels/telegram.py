@@ -46,16 +46,13 @@ class TelegramAdapter(ChannelAdapter):
             problem = f"Telegram 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {visible}）"
         return Rendering("MarkdownV2", text, (document,), visible, TEXT_LIMIT_CHARS, "字（UTF-16）", problem)
 
-    def send(self, message: OutgoingMessage) -> SendResult:
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
         token = str(settings.get("bot_token") or "")
         if not token:
             return SendResult("permanent", "Telegram 渠道缺少 bot_token 设置")
         if not (message.target or "").strip():
             return SendResult("permanent", "Telegram 渠道缺少 chat_id")
-        rendering = self.render(message.markdown, settings)
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
         base = str(settings.get("api_base") or DEFAULT_API_BASE).rstrip("/")
         document = {"chat_id": message.target.strip(), **rendering.documents[0]}
         reply = post_json(f"{base}/bot{token}/sendMessage", document)

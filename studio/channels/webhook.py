@@ -30,11 +30,8 @@ class WebhookAdapter(ChannelAdapter):
                             "channel": message.channel_slug, "due_at": message.due_at.isoformat() + "Z",
                             **document})
 
-    def send(self, message: OutgoingMessage) -> SendResult:
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
-        rendering = self.render(message.markdown, settings)
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
         body = self.payload(message, rendering.documents[0])
         headers = {"Idempotency-Key": message.delivery_key}
         secret = str(settings.get("secret") or "")

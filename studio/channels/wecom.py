@@ -78,10 +78,7 @@ class WeComAdapter(ChannelAdapter):
             return replace(rendering, problem=problem)
         return replace(rendering, documents=(*rendering.documents, image_document(data)))
 
-    def send(self, message: OutgoingMessage) -> SendResult:
-        rendering = self.render(message.markdown, message.settings or {})
-        if rendering.problem:
-            return SendResult("permanent", rendering.problem)
+    def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         url = resolve_target(message.target, API_URL)
         if url is None:
             return SendResult("permanent", "企业微信渠道的 webhook 地址无效")
