@@ -200,6 +200,11 @@ class TemplateReader:
         return template_exists(name, self.overrides_dir)
 
 
+def template_texts(folders: tuple[str, ...]) -> list[str]:
+    """The bodies of every built-in template in these folders."""
+    return [read_template(name).body for folder in folders for name in list_templates(folder)]
+
+
 def scaffold_fragments(folders: tuple[str, ...] = ("draft", "rewrite")) -> set[str]:
     """The fixed wording of the prompt templates (labels, instructions), which a post must never repeat.
 
@@ -207,11 +212,10 @@ def scaffold_fragments(folders: tuple[str, ...] = ("draft", "rewrite")) -> set[s
     a copied prompt: it carries a label mark (【】, [], ：) or is at least six characters long.
     """
     fragments: set[str] = set()
-    for folder in folders:
-        for name in list_templates(folder):
-            for line in read_template(name).body.split("\n"):
-                for piece in _PLACEHOLDER.sub("\0", line).split("\0"):
-                    piece = piece.strip()
-                    if len(piece) >= 3 and (re.search(r"[【】\[\]：]", piece) or len(piece) >= 6):
-                        fragments.add(piece)
+    for body in template_texts(folders):
+        for line in body.split("\n"):
+            for piece in _PLACEHOLDER.sub("\0", line).split("\0"):
+                piece = piece.strip()
+                if len(piece) >= 3 and (re.search(r"[【】\[\]：]", piece) or len(piece) >= 6):
+                    fragments.add(piece)
     return fragments

@@ -1,5 +1,6 @@
 """What an editor sees at a glance in a draft and would not keep: prompt text copied in, record fields
-pasted as a list, loops, and a post with no trace of the persona's voice.
+pasted as a list, loops, sentences nothing the model was given supports, and a post with no trace of the
+persona's voice.
 
 Each check returns the evidence it found (empty when the draft passes), so a report can show why.
 """
@@ -17,8 +18,13 @@ _FIELD_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·][ \t]*)?([^\s：:，。！
 # An English snake_case key such as net_weight_g: only a pasted record puts one in a Chinese post.
 _RAW_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\s*[：:]")
 _CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
-_SENTENCE_END = re.compile(r"[。！？!?\n~～]+")
+_SENTENCE_END = re.compile(r"[。！？!?\n~～；;]+")
 
+# In sentences, digits and Latin letters count as one character each: "A) 1级" and "B) 2级" are one line said twice.
+_NUMERALS = str.maketrans({**{d: "0" for d in "0123456789"},
+                           **{c: "A" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}})
+SUPPORT_SHARE = 0.5  # a sentence must share at least half its character pairs with what the model was given
+SUPPORT_MIN_PAIRS = 6  # shorter sentences (greetings, "大家也试一试") are not judged
 LOOP_NGRAM = 6  # characters of content (punctuation and spaces removed)
 LOOP_TIMES = 3  # the same 6 characters three times in one short post is a loop, not emphasis
 
@@ -42,13 +48,31 @@ def field_dump(body: str, labels: set[str]) -> list[str]:
 
 def loops(body: str) -> list[str]:
     """Runs the post repeats: a sentence said twice, or the same 6 characters three times."""
-    sentences = [s for s in (_CONTENT.sub("", part) for part in _SENTENCE_END.split(body)) if len(s) >= LOOP_NGRAM]
+    shape = body.translate(_NUMERALS)
+    sentences = [s for s in (_CONTENT.sub("", part) for part in _SENTENCE_END.split(shape)) if len(s) >= LOOP_NGRAM]
     found = [sentence for sentence, times in Counter(sentences).items() if times >= 2]
-    content = _CONTENT.sub("", body)
+    content = _CONTENT.sub("", body)  # numbers kept here: a date range repeats its digits' shape
     grams = Counter(content[i:i + LOOP_NGRAM] for i in range(len(content) - LOOP_NGRAM + 1))
     repeated = [gram for gram, times in grams.items() if times >= LOOP_TIMES]
     # The grams of one repeated run overlap and say the same thing: the first is evidence enough.
     return found + repeated[:1]
+
+
+def _pairs(text: str) -> set[str]:
+    content = _CONTENT.sub("", text)
+    return {content[i:i + 2] for i in range(len(content) - 1)}
+
+
+def unsupported_sentences(body: str, sources: Iterable[str]) -> list[str]:
+    """Sentences mostly made of words found nowhere in the facts, the brief, the persona or the prompt
+    templates: what a model invents ("它还含有保湿成分，可以防止宝宝脱发")."""
+    known = set().union(*(_pairs(source) for source in sources))
+    found = []
+    for sentence in _SENTENCE_END.split(body):
+        pairs = _pairs(sentence)
+        if len(pairs) >= SUPPORT_MIN_PAIRS and len(pairs & known) / len(pairs) < SUPPORT_SHARE:
+            found.append(sentence.strip())
+    return found
 
 
 def persona_voice(body: str, persona: PersonaProfile) -> list[str]:

@@ -9,7 +9,7 @@ from itertools import combinations
 from knowledge.errors import KitError
 from knowledge.kit import load_brand_kit
 from prompts import DraftBrief
-from prompts.loader import scaffold_fragments
+from prompts.loader import scaffold_fragments, template_texts
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
 from studio.drafting import editor_checks, record_checks
@@ -23,7 +23,7 @@ from studio.models import KnowledgeDocument
 from studio.review import post_lint
 
 CHECKS = ("non_empty", "chinese", "lint_clean", "grounded", "mentions_product", "within_length",
-          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "no_contradiction", "persona_voice")
+          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "no_contradiction", "supported", "persona_voice")
 MAX_FAILURES_SHOWN = 30
 DISTINCT_BELOW = 0.6  # char-bigram Jaccard similarity above which two segment variants count as the same post
 
@@ -83,6 +83,8 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     """Draft every variant of every brief in turn and score each against the checks."""
     rows, seconds, pair_similarities, failures = [], [], [], []
     fragments, records = scaffold_fragments(), {}
+    # What a model is given to write from, besides the facts: the wording of every prompt template.
+    given = template_texts(("draft", "examples", "stages", "channels"))
     for item in briefs:
         data = BriefInput(brand=brand_slug, persona=item["persona"], channel=item["channel"],
                           segments=[str(s) for s in item["segments"]], key_message=item["brief"],
@@ -113,7 +115,10 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
             evidence = {"no_scaffold": editor_checks.scaffold_leaks(body, fragments),
                         "no_field_dump": editor_checks.field_dump(body, labels),
                         "no_loop": editor_checks.loops(body),
-                        "no_contradiction": record_checks.contradictions(body, records[brand.slug])}
+                        "no_contradiction": record_checks.contradictions(body, records[brand.slug]),
+                        "supported": editor_checks.unsupported_sentences(body, [
+                            *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
+                            voice.name, *voice.catchphrases, *voice.examples, *given])}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,

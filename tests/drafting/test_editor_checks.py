@@ -45,6 +45,16 @@ def test_a_product_name_repeated_line_after_line_is_a_loop():
     loop = "白牡丹2024真好喝\n白牡丹2024真好喝\n白牡丹2024，白牡丹2024，白牡丹2024！"
     assert editor_checks.loops(loop)
     assert editor_checks.loops("白牡丹2024到了，白牡丹2024真香。") == []
+    # A list whose lines differ only in their letters and numbers is one line said again and again.
+    assert editor_checks.loops("A) 维权者：1级（无积分）；\nB) 维权者：2级（积分）；\nC) 维权者：3级（积分）")
+    assert editor_checks.loops("会员日（2026年7月至2027年6月），会员日（2026年7月至2027年6月）见") == []
+
+
+def test_a_sentence_nothing_the_model_was_given_supports_is_flagged():
+    sources = [*FACTS, "冬日品鉴会，来品白牡丹2024", *PERSONA.catchphrases]
+    assert editor_checks.unsupported_sentences(KEEPER, sources + ["报名的朋友可领一份试饮装，回复“品鉴”就行，一起泡一壶"]) == []
+    invented = "小茶来啦~ 白牡丹2024到了！它还含有保湿成分，可以防止宝宝脱发。"
+    assert editor_checks.unsupported_sentences(invented, sources) == ["它还含有保湿成分，可以防止宝宝脱发"]
 
 
 def test_a_post_without_the_persona_name_or_catchphrases_has_no_voice():
