@@ -6,6 +6,10 @@ this module only knows how to apply them:
 * term rules (absolute/superlative claims, health and medical claims …), each term with its own
   harmless contexts (``allow_after`` / ``allow_before`` / ``exceptions``) plus the shared
   ``safe_phrases``;
+* structure where lists do not generalize: ``最`` and ``第一`` judged by the part of speech of the word
+  after them (`studio.compliance.structure`), health effects found as a verb of effect + a body or
+  health object, and whether the sentence claims anything about something offered — a notice, a story,
+  a question or advice does not, and findings marked ``outside_claims`` are dropped or downgraded there;
 * the persona's taboo words and the brand's deny list (a single-character word only counts when it
   stands alone; a longer one is not flagged when jieba puts it inside another word, and a word that
   is also a rule term inherits that term's harmless contexts);
@@ -16,14 +20,33 @@ this module only knows how to apply them:
 """
 from __future__ import annotations
 
-import logging
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import structure
 from .rules import Entry, Group, RuleSet, fold, load_rules
+from .tagging import tokenizer
 
 _WINDOW = 16  # characters looked at before a match for allow_before and negation
+# jieba splits a text into runs of these characters and cuts each run on its own.
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_BLOCK_REACH = 400  # a run longer than this is cut from this far before the match
 _SEVERITY_RANK = {"block": 2, "warn": 1}
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A place a rule matched, before the sentence it stands in has been looked at."""
+
+    start: int
+    end: int
+    group: Group
+    severity: str
+    message: str
+    suggestion: str
+    outside_claims: str
+    found_by_structure: bool = False
 
 
 @dataclass
@@ -80,7 +103,8 @@ class _Scan:
         self.ctx = rules.context
         self._allowed = self._spans_of_literals(_words(brand_allow))
         self._safe: list[tuple[int, int]] | None = None
-        self._tokens: list[tuple[int, int]] | None = None
+        self._tokens: dict[int, list[tuple[int, int]]] = {}
+        self._sentences = structure.Sentences(self.folded, rules.context.claims)
 
     # -- harmless spans -------------------------------------------------------------------
     def _spans_of_literals(self, words: list[str]) -> list[tuple[int, int]]:
@@ -133,24 +157,62 @@ class _Scan:
             message = message + self.ctx.negation_note
         return Finding(start, end, span, rule, severity, _fill(message, span), _fill(suggestion, span))
 
-    # -- term rules -----------------------------------------------------------------------
+    # -- term rules ----------------------------------------------------------------------
     def rule_findings(self) -> list[Finding]:
-        hits: list[tuple[int, int, Group, Entry]] = []
+        hits: list[_Hit] = []
         for group in self.rules.term_groups():
-            for entry in group.entries:
-                for m in entry.regex.finditer(self.folded):
-                    start, end = m.span()
-                    if end <= start or self._harmless_here(entry, start, end) or self._silenced(start, end):
-                        continue
-                    hits.append((start, end, group, entry))
+            hits += self._term_hits(group)
         # A match inside a longer (or equally long, more severe) match of another term is the same claim.
-        hits.sort(key=lambda h: (-(h[1] - h[0]), -_SEVERITY_RANK[h[3].severity]))
-        kept: list[tuple[int, int, Group, Entry]] = []
+        hits.sort(key=lambda h: (h.found_by_structure, -(h.end - h.start), -_SEVERITY_RANK[h.severity]))
+        kept: list[_Hit] = []
         for hit in hits:
-            if not any(k[0] <= hit[0] and hit[1] <= k[1] for k in kept):
+            if hit.found_by_structure:  # a term already reports this claim, under its own rule
+                if not any(k.start < hit.end and hit.start < k.end for k in kept):
+                    kept.append(hit)
+            elif not any(k.start <= hit.start and hit.end <= k.end for k in kept):
                 kept.append(hit)
-        return [self._finding(s, e, g.id, en.severity, en.message, en.suggestion, g.negatable)
-                for s, e, g, en in kept]
+        findings = []
+        for hit in kept:
+            severity = hit.severity
+            if hit.outside_claims != "keep" and self._sentences.outside_claims(hit.start):
+                if hit.outside_claims == "drop":
+                    continue
+                severity = "warn"
+            findings.append(self._finding(hit.start, hit.end, hit.group.id, severity, hit.message, hit.suggestion,
+                                          hit.group.negatable))
+        return findings
+
+    def _term_hits(self, group: Group) -> list[_Hit]:
+        matches = [(entry, m.start(), m.end()) for entry in group.entries
+                   for m in entry.regex.finditer(self.folded) if m.end() > m.start()]
+        hits = []
+        for entry, start, end in matches:
+            if entry.judge and any(other is not entry and s <= start and end <= e and e - s > end - start
+                                   for other, s, e in matches):
+                continue  # a longer term of the rule (最好, 全网第一) judges this place itself
+            if self._harmless_here(entry, start, end) or self._silenced(start, end):
+                continue
+            if entry.whole_word and self._split_by_other_word(start, end):
+                continue
+            end = self._judged(group, entry, start, end)
+            if end is None:
+                continue
+            hits.append(_Hit(start, end, group, entry.severity, entry.message, entry.suggestion,
+                             entry.outside_claims))
+        if group.effect is not None:
+            for start, end in structure.effects(self.folded, group.effect):
+                if not self._silenced(start, end):
+                    hits.append(_Hit(start, end, group, group.severity, group.message, group.suggestion,
+                                     group.effect.outside_claims, found_by_structure=True))
+        return hits
+
+    def _judged(self, group: Group, entry: Entry, start: int, end: int) -> int | None:
+        """The end of the claim at [start, end) as the entry's judge sees it; None when it is no claim."""
+        if entry.judge == "degree":
+            return structure.judge_degree(self.folded, start, end, group.degree, self._sentences)
+        if entry.judge == "ordinal":
+            return structure.judge_ordinal(self.folded, start, end, group.ordinal, self._sentences)
+        return end
 
     # -- persona taboo and brand deny words -----------------------------------------------
     def word_findings(self, words: list[str], spec: dict) -> list[Finding]:
@@ -158,7 +220,7 @@ class _Scan:
         lowered = self.folded.lower()
         for word in words:
             needle = fold(word).lower()
-            inherited = self.rules.entries_for_literal(word)
+            inherited = self.rules.literal_entries(word)
             start = lowered.find(needle)
             while start != -1:
                 end = start + len(needle)
@@ -168,9 +230,11 @@ class _Scan:
                 start = lowered.find(needle, start + 1)
         return findings
 
-    def _word_counts(self, needle: str, start: int, end: int, inherited: list[Entry]) -> bool:
-        if self._silenced(start, end) or any(self._harmless_here(e, start, end) for e in inherited):
+    def _word_counts(self, needle: str, start: int, end: int, inherited: list[tuple[Group, Entry]]) -> bool:
+        if self._silenced(start, end) or any(self._harmless_here(e, start, end) for _, e in inherited):
             return False
+        if any(e.judge and self._judged(g, e, start, end) is None for g, e in inherited):
+            return False  # the rule's judgment applies to the word too: 第一次 is no 第一
         if len(needle) == 1:
             return self._stands_alone(start, end)
         if inherited:  # a rule term too: its own harmless contexts above are the word boundary
@@ -192,7 +256,7 @@ class _Scan:
 
     def _split_by_other_word(self, start: int, end: int) -> bool:
         """True when a jieba word that does not contain the whole match straddles one of its edges."""
-        for s, e in self._jieba_tokens():
+        for s, e in self._jieba_tokens(start):
             if s >= end:
                 break
             straddles = (s < start < e) or (s < end < e)
@@ -200,10 +264,16 @@ class _Scan:
                 return True
         return False
 
-    def _jieba_tokens(self) -> list[tuple[int, int]]:
-        if self._tokens is None:
-            self._tokens = [(s, e) for _, s, e in _jieba().tokenize(self.folded)]
-        return self._tokens
+    def _jieba_tokens(self, index: int) -> list[tuple[int, int]]:
+        """jieba's words of the run of text around ``index`` (jieba cuts each such run on its own)."""
+        block = next((m for m in _JIEBA_BLOCK.finditer(self.folded, max(0, index - _BLOCK_REACH))
+                      if m.start() <= index < m.end()), None)
+        if block is None:
+            return []
+        if block.start() not in self._tokens:
+            self._tokens[block.start()] = [(block.start() + s, block.start() + e)
+                                           for _, s, e in tokenizer().tokenize(block.group())]
+        return self._tokens[block.start()]
 
     # -- channel rules --------------------------------------------------------------------
     def mention_findings(self) -> list[Finding]:
@@ -250,19 +320,6 @@ def _is_han(ch: str) -> bool:
 
 def _is_word_char(text: str, index: int) -> bool:
     return 0 <= index < len(text) and text[index].isascii() and (text[index].isalnum() or text[index] == "_")
-
-
-_tokenizer = None
-
-
-def _jieba():
-    global _tokenizer
-    if _tokenizer is None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _tokenizer = jieba.dt  # the default dictionary; nothing in the studio adds words to it
-    return _tokenizer
 
 
 def findings_as_dicts(findings: list[Finding]) -> list[dict]:

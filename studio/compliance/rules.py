@@ -13,13 +13,31 @@ A file is a mapping with any of these keys:
     ``suggestion``, ``allow_after`` / ``allow_before`` (regex fragments: the match is harmless when the
     text right after / right before it matches one of them) and ``exceptions`` (regexes of harmless
     phrases: the match is harmless when it lies inside one of them).
+    A term entry may also name a ``judge`` (``degree`` or ``ordinal``, configured by the group's key of
+    that name): after its harmless contexts, the words that follow decide, by part of speech (jieba's
+    tags), whether the match is a claim — ``最`` + an adjective is one, ``最`` + a time or quantity word is
+    not; ``第一`` + a measure word is an ordinal.  A judged entry defers to any longer entry of its
+    group that covers it.  ``outside_claims`` (group or entry: ``keep`` — the default —, ``warn`` or
+    ``drop``) says what becomes of a finding in a sentence that makes no claim about anything offered
+    (a notice, a story, a question, advice: see ``context.claims``).  ``whole_word: true`` (group or
+    entry) ignores a literal term that jieba reads as parts of two other words (防治|病虫害 is not 治病).
+    A group's ``effect`` section finds claims by structure instead of by list: a verb of its ``verbs``,
+    at most ``gap`` characters (none after a one-character verb), then a word of its ``objects``
+    (调理 + 宝宝 + 肠胃); its ``exceptions`` are harmless phrases and its ``outside_claims`` defaults to
+    ``drop``.  A group with an ``effect`` section may have no terms.
     ``mass_mention`` groups list ``patterns`` (each ``pattern`` plus ``escape`` — a character map
     applied to the match to build the suggestion — or a fixed ``suggestion``).  A ``length`` group has
     no terms; its message may use ``{max_chars}``, ``{length}`` and ``{overflow}``.
 
 ``context``
-    Shared settings (``negation``, ``single_char``, ``safe_phrases``, ``persona_taboo``,
-    ``brand_deny``); each key may be defined by one file only.
+    Shared settings (``negation``, ``single_char``, ``safe_phrases``, ``claims``, ``persona_taboo``,
+    ``brand_deny``); each key may be defined by one file only.  ``claims`` has ``offering`` (regexes of
+    what marks a sentence about something offered: 这款, 我们的, 下单, a price) and ``non_claim`` (kinds
+    of sentences that claim nothing, each a list of regexes: notice, story, question, advice …); a
+    sentence is outside claims when it matches a ``non_claim`` regex and no ``offering`` one.
+
+Parts of speech are jieba's tags (``a`` adjective, ``v`` verb, ``t`` time word, ``m`` numeral, ``q``
+measure word …); a name jieba does not use is an error.
 
 Patterns are matched case-insensitively against the text with full-width ASCII folded to half-width
 (one character for one, so offsets stay those of the original).  Any problem raises `RulesError`
@@ -42,11 +60,22 @@ FLAGS = re.IGNORECASE
 
 _FILE_KEYS = {"groups", "context", "description", "version"}
 _GROUP_KEYS = {"id", "kind", "severity", "message", "suggestion", "negatable", "terms", "patterns",
-               "allow_after", "allow_before", "description"}
+               "allow_after", "allow_before", "description", "outside_claims", "whole_word", "degree",
+               "ordinal", "effect"}
 _TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_after", "allow_before",
-              "exceptions"}
+              "exceptions", "judge", "outside_claims", "whole_word"}
 _MENTION_KEYS = {"pattern", "escape", "suggestion"}
-_CONTEXT_KEYS = {"negation", "single_char", "safe_phrases", "persona_taboo", "brand_deny"}
+_CONTEXT_KEYS = {"negation", "single_char", "safe_phrases", "claims", "persona_taboo", "brand_deny"}
+_DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "specifying", "reach", "description"}
+_ORDINAL_KEYS = {"sequence_pos", "sequence_words", "claim_words", "first_to_measures", "first_to_pos", "series", "description"}
+_EFFECT_KEYS = {"verbs", "objects", "gap", "exceptions", "outside_claims", "description"}
+_CLAIMS_KEYS = {"offering", "non_claim", "sentence_end"}
+
+OUTSIDE_CLAIMS = ("keep", "warn", "drop")
+JUDGES = ("degree", "ordinal")
+# Every part-of-speech tag jieba gives (its dictionary's tags plus eng and x for Latin words and punctuation).
+JIEBA_POS = frozenset("a ad ag an b c d df dg e eng f g h i j k l m mg mq n ng nr nrfg nrt ns nt nz o p q r "
+                      "rg rr rz s t tg u ud ug uj ul uv uz v vd vg vi vn vq x y z zg".split())
 
 
 class RulesError(ValueError):
@@ -76,6 +105,42 @@ class Entry:
     allow_after: tuple[re.Pattern, ...] = ()
     allow_before: tuple[re.Pattern, ...] = ()
     exceptions: tuple[re.Pattern, ...] = ()
+    judge: str | None = None  # "degree" or "ordinal": the words after the match decide
+    outside_claims: str = "keep"  # what becomes of a finding in a sentence that claims nothing
+    whole_word: bool = False  # not when jieba reads the match as parts of two other words
+
+
+@dataclass(frozen=True)
+class Degree:
+    """最 and its kin: a claim when an adjective or a verb of evaluation follows, not a time or quantity."""
+
+    skip: frozenset[str]  # words passed over before judging (最为柔软, 最最)
+    claim_pos: frozenset[str]
+    narrative_pos: frozenset[str]
+    narrative_words: frozenset[str]  # time, position, quantity, feelings: 近, 后, 多, 喜欢, 适合 …
+    specifying: re.Pattern | None = None  # 最香的是第三道: a claim only in a sentence about something offered
+    reach: int = 8  # characters looked at after the marker
+
+
+@dataclass(frozen=True)
+class Ordinal:
+    """第一: an ordinal when a measure word or a noun of sequence follows, a ranking claim otherwise."""
+
+    sequence_pos: frozenset[str]
+    sequence_words: frozenset[str]  # measures jieba tags otherwise (第一泡: 泡 is a verb to jieba)
+    claim_words: frozenset[str]  # 名, 梯队: a rank, not a step
+    first_to_measures: frozenset[str]  # 第一家 + a verb: "the first to do it" is a claim
+    first_to_pos: frozenset[str]
+    series: re.Pattern | None  # another ordinal in the sentence: an enumeration (第一杯 … 第二杯)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A health or beauty effect found by structure: a verb of effect, then a body or health object."""
+
+    regex: re.Pattern
+    exceptions: tuple[re.Pattern, ...]
+    outside_claims: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +154,18 @@ class Group:
     entries: tuple[Entry, ...]
     source: str
     escapes: tuple[dict | None, ...] = ()  # mass_mention: per entry character map, or None
+    degree: Degree | None = None
+    ordinal: Ordinal | None = None
+    effect: Effect | None = None
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What makes a sentence a claim about something offered, and what marks one that claims nothing."""
+
+    offering: re.Pattern | None = None
+    non_claim: tuple[tuple[str, re.Pattern], ...] = ()
+    sentence_end: re.Pattern = re.compile(r"[。！？!?；;\n]")
 
 
 @dataclass(frozen=True)
@@ -98,6 +175,7 @@ class Context:
     single_before: re.Pattern | None = None
     single_after: re.Pattern | None = None
     safe_phrases: tuple[re.Pattern, ...] = ()
+    claims: Claims = field(default_factory=Claims)
     persona_taboo: dict = field(default_factory=dict)
     brand_deny: dict = field(default_factory=dict)
 
@@ -116,8 +194,12 @@ class RuleSet:
 
     def entries_for_literal(self, literal: str) -> list[Entry]:
         """Rule entries whose literal term equals ``literal`` (taboo and deny words inherit their context)."""
+        return [e for _, e in self.literal_entries(literal)]
+
+    def literal_entries(self, literal: str) -> list[tuple[Group, Entry]]:
+        """(rule, entry) for each entry whose literal term equals ``literal``."""
         key = fold(literal).lower()
-        return [e for g in self.term_groups() for e in g.entries if e.literal is not None
+        return [(g, e) for g in self.term_groups() for e in g.entries if e.literal is not None
                 and fold(e.literal).lower() == key]
 
 
@@ -252,6 +334,10 @@ def _group(raw, where: str, source: str) -> Group:
         raise RulesError(f"{where}.negatable must be true or false")
     after = _fragments(raw.get("allow_after"), f"{where}.allow_after", anchor="start")
     before = _fragments(raw.get("allow_before"), f"{where}.allow_before", anchor="end")
+    outside = _choice(raw.get("outside_claims", "keep"), OUTSIDE_CLAIMS, f"{where}.outside_claims")
+    whole_word = _flag(raw.get("whole_word", False), f"{where}.whole_word")
+    if kind != "terms" and any(k in raw for k in ("degree", "ordinal", "effect")):
+        raise RulesError(f"{where}: only a 'terms' rule may have 'degree', 'ordinal' or 'effect'")
     if kind == "length":
         if raw.get("terms") or raw.get("patterns"):
             raise RulesError(f"{where}: a 'length' rule has no terms or patterns")
@@ -274,16 +360,119 @@ def _group(raw, where: str, source: str) -> Group:
             entries.append(Entry(pattern, _compile(pattern, at), None, severity, message, own or suggestion))
             escapes.append(escape)
         return Group(gid, kind, severity, message, suggestion, False, tuple(entries), source, tuple(escapes))
-    terms = _as_list(raw.get("terms"), f"{where}.terms")
-    if not terms:
+    degree = _degree(raw["degree"], f"{where}.degree") if "degree" in raw else None
+    ordinal = _ordinal(raw["ordinal"], f"{where}.ordinal") if "ordinal" in raw else None
+    effect = _effect(raw["effect"], f"{where}.effect") if "effect" in raw else None
+    terms = _as_list(raw.get("terms", []), f"{where}.terms")
+    if not terms and effect is None:
         raise RulesError(f"{where}.terms is empty")
     entries = []
     for i, item in enumerate(terms, 1):
-        entries.append(_entry(item, f"{where}.terms[{i}]", severity, message, suggestion, after, before))
-    return Group(gid, kind, severity, message, suggestion, negatable, tuple(entries), source)
+        entry = _entry(item, f"{where}.terms[{i}]", severity, message, suggestion, after, before, outside,
+                       whole_word)
+        if entry.judge and {"degree": degree, "ordinal": ordinal}[entry.judge] is None:
+            raise RulesError(f"{where}.terms[{i}]: judge {entry.judge!r} needs the rule's '{entry.judge}' section")
+        entries.append(entry)
+    return Group(gid, kind, severity, message, suggestion, negatable, tuple(entries), source,
+                 degree=degree, ordinal=ordinal, effect=effect)
 
 
-def _entry(item, where, severity, message, suggestion, after, before) -> Entry:
+def _choice(value, choices: tuple[str, ...], where: str) -> str:
+    if value not in choices:
+        raise RulesError(f"{where} must be one of {list(choices)}, not {value!r}")
+    return value
+
+
+def _flag(value, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise RulesError(f"{where} must be true or false")
+    return value
+
+
+def _section(raw, keys: set[str], where: str) -> dict:
+    if not isinstance(raw, dict):
+        raise RulesError(f"{where} must be a mapping")
+    unknown = set(raw) - keys
+    if unknown:
+        raise RulesError(f"{where}: unknown key(s) {sorted(unknown)} (known: {sorted(keys)})")
+    return raw
+
+
+def _words_of(raw, where: str, *, required: bool = False) -> frozenset[str]:
+    items = _as_list(raw if raw is not None else [], where)
+    if required and not items:
+        raise RulesError(f"{where} must be a non-empty list")
+    return frozenset(_text(item, f"{where}[{i}]").strip() for i, item in enumerate(items, 1))
+
+
+def _pos_of(raw, where: str) -> frozenset[str]:
+    """A list of jieba part-of-speech tags; an unknown tag is named with its place."""
+    items = _as_list(raw if raw is not None else [], where)
+    for i, tag in enumerate(items, 1):
+        if tag not in JIEBA_POS:
+            raise RulesError(f"{where}[{i}]: unknown part of speech {tag!r} "
+                             f"(jieba's tags: {' '.join(sorted(JIEBA_POS))})")
+    return frozenset(items)
+
+
+def _degree(raw, where: str) -> Degree:
+    raw = _section(raw, _DEGREE_KEYS, where)
+    claim_pos = _pos_of(raw.get("claim_pos"), f"{where}.claim_pos")
+    narrative_pos = _pos_of(raw.get("narrative_pos"), f"{where}.narrative_pos")
+    if not claim_pos:
+        raise RulesError(f"{where}.claim_pos must be a non-empty list")
+    both = claim_pos & narrative_pos
+    if both:
+        raise RulesError(f"{where}: part(s) of speech {sorted(both)} are in both claim_pos and narrative_pos")
+    reach = raw.get("reach", 8)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 1 <= reach <= 40:
+        raise RulesError(f"{where}.reach must be a whole number from 1 to 40")
+    return Degree(skip=_words_of(raw.get("skip"), f"{where}.skip"), claim_pos=claim_pos,
+                  narrative_pos=narrative_pos,
+                  narrative_words=_words_of(raw.get("narrative_words"), f"{where}.narrative_words"),
+                  specifying=_compile(_text(raw["specifying"], f"{where}.specifying"), f"{where}.specifying")
+                  if "specifying" in raw else None, reach=reach)
+
+
+def _ordinal(raw, where: str) -> Ordinal:
+    raw = _section(raw, _ORDINAL_KEYS, where)
+    sequence_pos = _pos_of(raw.get("sequence_pos"), f"{where}.sequence_pos")
+    if not sequence_pos:
+        raise RulesError(f"{where}.sequence_pos must be a non-empty list")
+    series = raw.get("series")
+    return Ordinal(sequence_pos=sequence_pos,
+                   sequence_words=_words_of(raw.get("sequence_words"), f"{where}.sequence_words"),
+                   claim_words=_words_of(raw.get("claim_words"), f"{where}.claim_words"),
+                   first_to_measures=_words_of(raw.get("first_to_measures"), f"{where}.first_to_measures"),
+                   first_to_pos=_pos_of(raw.get("first_to_pos"), f"{where}.first_to_pos"),
+                   series=_compile(_text(series, f"{where}.series"), f"{where}.series") if series is not None
+                   else None)
+
+
+def _effect(raw, where: str) -> Effect:
+    raw = _section(raw, _EFFECT_KEYS, where)
+    verbs = _words_of(raw.get("verbs"), f"{where}.verbs", required=True)
+    objects = _words_of(raw.get("objects"), f"{where}.objects", required=True)
+    gap = raw.get("gap", 4)
+    if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 10:
+        raise RulesError(f"{where}.gap must be a whole number from 0 to 10")
+    alt = lambda words: "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+    long_verbs = [v for v in verbs if len(v) > 1]
+    short_verbs = [v for v in verbs if len(v) == 1]
+    heads = []
+    if long_verbs:
+        heads.append(f"(?:{alt(long_verbs)})[\u4e00-\u9fff]{{0,{gap}}}?")
+    if short_verbs:
+        heads.append(f"(?:{alt(short_verbs)})")
+    source = f"(?:{'|'.join(heads)})(?:{alt(objects)})"
+    exceptions = tuple(_compile(_text(x, f"{where}.exceptions[{i}]"), f"{where}.exceptions[{i}]")
+                       for i, x in enumerate(_as_list(raw.get("exceptions", []), f"{where}.exceptions"), 1))
+    return Effect(regex=_compile(source, where), exceptions=exceptions,
+                  outside_claims=_choice(raw.get("outside_claims", "drop"), OUTSIDE_CLAIMS,
+                                         f"{where}.outside_claims"))
+
+
+def _entry(item, where, severity, message, suggestion, after, before, outside="keep", whole_word=False) -> Entry:
     if isinstance(item, str):
         item = {"term": item}
     if not isinstance(item, dict):
@@ -309,13 +498,18 @@ def _entry(item, where, severity, message, suggestion, after, before) -> Entry:
         raise RulesError(f"{where}: severity must be 'block' or 'warn', not {sev!r}")
     exceptions = tuple(_compile(_text(x, f"{where}.exceptions[{i}]"), f"{where}.exceptions[{i}]")
                        for i, x in enumerate(_as_list(item.get("exceptions", []), f"{where}.exceptions"), 1))
+    judge = item.get("judge")
+    if judge is not None:
+        _choice(judge, JUDGES, f"{where}.judge")
     return Entry(
         label=label, regex=regex, literal=literal, severity=sev,
         message=_text(item.get("message", message), f"{where}.message"),
         suggestion=_text(item.get("suggestion", suggestion), f"{where}.suggestion"),
         allow_after=after + _fragments(item.get("allow_after"), f"{where}.allow_after", anchor="start"),
         allow_before=before + _fragments(item.get("allow_before"), f"{where}.allow_before", anchor="end"),
-        exceptions=exceptions)
+        exceptions=exceptions, judge=judge,
+        outside_claims=_choice(item.get("outside_claims", outside), OUTSIDE_CLAIMS, f"{where}.outside_claims"),
+        whole_word=_flag(item.get("whole_word", whole_word), f"{where}.whole_word"))
 
 
 def _context(parts: dict[str, tuple[str, object]]) -> Context:
@@ -348,6 +542,9 @@ def _context(parts: dict[str, tuple[str, object]]) -> Context:
         values["safe_phrases"] = tuple(
             _compile(_text(p, f"{where}: context.safe_phrases[{i}]"), f"{where}: context.safe_phrases[{i}]")
             for i, p in enumerate(_as_list(raw, f"{where}: context.safe_phrases"), 1))
+    if "claims" in parts:
+        where, raw = parts["claims"]
+        values["claims"] = _claims(raw, f"{where}: context.claims")
     for name in ("persona_taboo", "brand_deny"):
         if name in parts:
             where, raw = parts[name]
@@ -364,3 +561,27 @@ def _context(parts: dict[str, tuple[str, object]]) -> Context:
     values.setdefault("brand_deny", {"id": "brand.deny", "severity": "block",
                                      "message": "“{text}”在品牌禁用词表中", "suggestion": "删除或换一种说法"})
     return Context(**values)
+
+
+def _claims(raw, where: str) -> Claims:
+    raw = _section(raw, _CLAIMS_KEYS, where)
+
+    def union(items, at: str) -> re.Pattern | None:
+        sources = [_text(x, f"{at}[{i}]") for i, x in enumerate(_as_list(items, at), 1)]
+        for i, source in enumerate(sources, 1):
+            _compile(source, f"{at}[{i}]")  # name the bad one, not the union
+        return _compile("|".join(f"(?:{x})" for x in sources), at) if sources else None
+
+    non_claim = raw.get("non_claim", {})
+    if not isinstance(non_claim, dict):
+        raise RulesError(f"{where}.non_claim must map a kind of sentence (notice, story …) to a list of regexes")
+    kinds = []
+    for kind, items in non_claim.items():
+        pattern = union(items, f"{where}.non_claim.{kind}")
+        if pattern is not None:
+            kinds.append((str(kind), pattern))
+    values = {"offering": union(raw.get("offering", []), f"{where}.offering"), "non_claim": tuple(kinds)}
+    if "sentence_end" in raw:
+        values["sentence_end"] = _compile(_text(raw["sentence_end"], f"{where}.sentence_end"),
+                                          f"{where}.sentence_end")
+    return Claims(**values)
