@@ -17,7 +17,12 @@ A file is a mapping with any of these keys:
     that name): after its harmless contexts, the words that follow decide, by part of speech (jieba's
     tags), whether the match is a claim — ``最`` + an adjective is one, ``最`` + a time or quantity word is
     not; ``第一`` + a measure word is an ordinal.  A judged entry defers to any longer entry of its
-    group that covers it.  ``outside_claims`` (group or entry: ``keep`` — the default —, ``warn`` or
+    group that covers it.  ``degree`` has ``claim_pos`` and ``narrative_pos`` (tags), ``narrative_words``
+    (words after 最 that tell time, quantity or feeling), ``skip``, ``reach``, and the regexes
+    ``of_time`` (最冷的一天) and ``specifying`` (最香的是…: a claim only about something offered);
+    ``ordinal`` has ``sequence_pos``, ``sequence_words``, ``claim_words``, ``first_to_measures`` +
+    ``first_to_pos`` (第一家 + a verb) and ``series`` (another ordinal: an enumeration).
+    ``outside_claims`` (group or entry: ``keep`` — the default —, ``warn`` or
     ``drop``) says what becomes of a finding in a sentence that makes no claim about anything offered
     (a notice, a story, a question, advice: see ``context.claims``).  ``whole_word: true`` (group or
     entry) ignores a literal term that jieba reads as parts of two other words (防治|病虫害 is not 治病).
@@ -34,7 +39,8 @@ A file is a mapping with any of these keys:
     ``brand_deny``); each key may be defined by one file only.  ``claims`` has ``offering`` (regexes of
     what marks a sentence about something offered: 这款, 我们的, 下单, a price) and ``non_claim`` (kinds
     of sentences that claim nothing, each a list of regexes: notice, story, question, advice …); a
-    sentence is outside claims when it matches a ``non_claim`` regex and no ``offering`` one.
+    sentence is outside claims when it matches a ``non_claim`` regex and no ``offering`` one (sentences
+    end where ``sentence_end`` matches: 。！？；, a newline).
 
 Parts of speech are jieba's tags (``a`` adjective, ``v`` verb, ``t`` time word, ``m`` numeral, ``q``
 measure word …); a name jieba does not use is an error.
@@ -66,7 +72,7 @@ _TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_aft
               "exceptions", "judge", "outside_claims", "whole_word"}
 _MENTION_KEYS = {"pattern", "escape", "suggestion"}
 _CONTEXT_KEYS = {"negation", "single_char", "safe_phrases", "claims", "persona_taboo", "brand_deny"}
-_DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "specifying", "reach", "description"}
+_DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "of_time", "specifying", "reach", "description"}
 _ORDINAL_KEYS = {"sequence_pos", "sequence_words", "claim_words", "first_to_measures", "first_to_pos", "series", "description"}
 _EFFECT_KEYS = {"verbs", "objects", "gap", "exceptions", "outside_claims", "description"}
 _CLAIMS_KEYS = {"offering", "non_claim", "sentence_end"}
@@ -118,6 +124,7 @@ class Degree:
     claim_pos: frozenset[str]
     narrative_pos: frozenset[str]
     narrative_words: frozenset[str]  # time, position, quantity, feelings: 近, 后, 多, 喜欢, 适合 …
+    of_time: re.Pattern | None = None  # 最冷的一天: what follows the word makes it about a time
     specifying: re.Pattern | None = None  # 最香的是第三道: a claim only in a sentence about something offered
     reach: int = 8  # characters looked at after the marker
 
@@ -430,6 +437,8 @@ def _degree(raw, where: str) -> Degree:
     return Degree(skip=_words_of(raw.get("skip"), f"{where}.skip"), claim_pos=claim_pos,
                   narrative_pos=narrative_pos,
                   narrative_words=_words_of(raw.get("narrative_words"), f"{where}.narrative_words"),
+                  of_time=_compile(_text(raw["of_time"], f"{where}.of_time"), f"{where}.of_time")
+                  if "of_time" in raw else None,
                   specifying=_compile(_text(raw["specifying"], f"{where}.specifying"), f"{where}.specifying")
                   if "specifying" in raw else None, reach=reach)
 

@@ -70,6 +70,8 @@ def judge_degree(folded: str, start: int, end: int, degree: Degree, sentences: S
         return None
     if tag not in degree.claim_pos:
         return None
+    if degree.of_time is not None and degree.of_time.match(folded, word_end):
+        return None  # 入冬以来最冷的一天: the superlative describes a day, not anything offered
     if degree.specifying is not None and degree.specifying.match(folded, word_end) \
             and not sentences.offered(start):
         return None  # 这一泡最香的是第三道: picks one of a set, names nothing offered

@@ -2,7 +2,6 @@
 object, and whether a sentence claims anything about something offered."""
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
