@@ -192,7 +192,7 @@ class _Scan:
                 continue  # a longer term of the rule (最好, 全网第一) judges this place itself
             if self._harmless_here(entry, start, end) or self._silenced(start, end):
                 continue
-            if entry.whole_word and self._split_by_other_word(start, end):
+            if entry.whole_word and entry.literal is not None and self._split_by_other_word(start, end):
                 continue
             end = self._judged(group, entry, start, end)
             if end is None:

@@ -198,3 +198,9 @@ def test_dev_cases_meet_the_floors():
           f"flagged {score.flagged}/{score.harmless}")
     assert score.recall >= 0.95, score.misses
     assert score.false_flag_rate <= 0.05, score.false_flags
+
+
+def test_a_literal_term_split_across_two_words_is_not_that_word_but_a_pattern_still_counts():
+    assert found("茶园入夏前要防治病虫害。") == []
+    assert ("治病", "health.disease", "block") in found("这款茶能治病。")
+    assert [f for f in lint_text("这款喷雾能缓解过敏性鼻炎。") if f.rule == "health.disease"]
