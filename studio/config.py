@@ -41,6 +41,13 @@ def default_llm_mode(base_url: str, model: str | None) -> str:
     return "completion" if host in LOOPBACK_HOSTS else "chat"
 
 
+def _choice(environ, name: str, allowed: tuple[str, ...]) -> str:
+    value = (environ.get(name) or allowed[0]).strip().lower()
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 def _persistent_secret_key(data_dir: Path) -> str:
     """A random key kept in the data folder, so sessions survive restarts without a default in code."""
     key_file = data_dir / "secret_key"
@@ -80,6 +87,10 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         "STUDIO_LLM_MODE": environ.get("STUDIO_LLM_MODE") or default_llm_mode(llm_url,
                                                                              environ.get("STUDIO_LLM_MODEL")),
         "STUDIO_LLM_TIMEOUT": _env_float(environ, "STUDIO_LLM_TIMEOUT", 120.0),
+        "STUDIO_RANK_BUDGET_S": _env_float(environ, "STUDIO_RANK_BUDGET_S", 1.5),
+        # "compose": drafts are composed from scripts and facts, the model ranks them; "write": the model
+        # writes, a composed draft stands in when it cannot; "auto": write with a chat model only.
+        "STUDIO_DRAFTING": _choice(environ, "STUDIO_DRAFTING", ("auto", "compose", "write")),
         # "package.module:function" returning any LangChain chat or completion model; empty: OpenAI-compatible.
         "STUDIO_LLM_FACTORY": environ.get("STUDIO_LLM_FACTORY") or "",
         "STUDIO_DISPATCH_INTERVAL": dispatch_every,

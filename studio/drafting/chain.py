@@ -1,4 +1,7 @@
-"""The drafting chain as LangChain runnables: retriever → prompt → model → parser.
+"""The drafting chains as LangChain runnables.
+
+Composing (the default for base models such as the bundled one): retriever → material → compositions →
+ranking.  Writing (a capable chat model): retriever → prompt → model → parser.
 
 * retriever: the brand's knowledge index behind LangChain's retriever interface, one document per source;
 * prompt: the prompt files rendered for the persona, segment, stage and channel (``prompts.draft_prompt``);
@@ -20,8 +23,11 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from prompts import Fact, build_draft_prompt
+from studio.drafting.composer import compose
 from studio.drafting.context import BrandContext
-from studio.drafting.writer import LLMSettings, TextCallback, write_variant
+from studio.drafting.material import build_material
+from studio.drafting.ranking import FluencyScorer, rank
+from studio.drafting.writer import LLMSettings, TextCallback, Variant, write_variant
 
 
 class BrandKnowledgeRetriever(BaseRetriever):
@@ -41,7 +47,7 @@ class BrandKnowledgeRetriever(BaseRetriever):
                 continue
             seen.add(hit.doc_id)
             documents.append(Document(page_content=hit.text, metadata={
-                "doc_id": hit.doc_id, "chunk_id": hit.chunk_id, "title": hit.title}))
+                "doc_id": hit.doc_id, "chunk_id": hit.chunk_id, "title": hit.title, "type": hit.type}))
             if len(documents) == self.k:
                 break
         return documents
@@ -78,3 +84,30 @@ def drafting_chain(retriever: BaseRetriever, settings: LLMSettings, *, model: Ba
             | RunnablePassthrough.assign(facts=itemgetter("documents") | RunnableLambda(facts_from))
             | RunnablePassthrough.assign(prompt=RunnableLambda(_render_prompt, name="draft_prompt"))
             | RunnablePassthrough.assign(variant=RunnableLambda(best_variant, name="model_and_parser")))
+
+
+def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, budget_s: float) -> Runnable:
+    """{"query", "brief", "brand", "persona", "segment", "channel_type"} → the same plus "documents",
+    "facts", "material", "compositions" (best first) and "variant"; "note" says what ranking could not do."""
+
+    def material(values: dict):
+        # A persona document tells how the persona runs the group, not what to tell members.
+        facts = [fact for fact, document in zip(values["facts"], values["documents"])
+                 if document.metadata.get("type") != "persona"]
+        return build_material(values["brief"], values["brand"], values["persona"], values["segment"],
+                              values["channel_type"], facts)
+
+    def ranked(values: dict) -> dict:
+        compositions, note = rank(compose(values["material"]), scorer, brand_name=values["brand"].name,
+                                  budget_s=budget_s)
+        best = compositions[0]
+        variant = Variant(text=best.text, citations=best.citations, score=round(best.score, 3), meta={
+            "sentences": best.record(), "plan": best.plan, "fluency": best.fluency,
+            "candidates": [{"plan": c.plan, "score": round(c.score, 3), "fluency": c.fluency}
+                           for c in compositions]})
+        return {"compositions": compositions, "variant": variant, "note": note}
+
+    return (RunnablePassthrough.assign(documents=itemgetter("query") | retriever)
+            | RunnablePassthrough.assign(facts=itemgetter("documents") | RunnableLambda(facts_from))
+            | RunnablePassthrough.assign(material=RunnableLambda(material, name="material"))
+            | RunnableLambda(lambda values: {**values, **ranked(values)}, name="compose_and_rank"))

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from prompts import PersonaProfile
+from prompts.loader import scaffold_fragments
+from studio.drafting.record_checks import contradictions
 
 # "key：value" at the start of a line or after a list mark: how product records and FAQ fields are written.
 # A label does not end in a digit: "20:00" is a time of day, not a field.
@@ -80,3 +82,13 @@ def persona_voice(body: str, persona: PersonaProfile) -> list[str]:
     marks = [persona.name, *persona.catchphrases]
     return [mark for mark in marks if mark and _CONTENT.sub("", mark) and _CONTENT.sub("", mark) in
             _CONTENT.sub("", body)]
+
+
+def gate_problems(body: str, fact_texts: list[str], records: list) -> list[str]:
+    """What a model's draft shows that an editor would not keep: the checks a written draft must pass
+    before it is preferred to a composed one."""
+    problems = [f"照抄了提示词：{leak}" for leak in scaffold_leaks(body, scaffold_fragments())]
+    problems += [f"粘贴了字段：{label}" for label in field_dump(body, field_labels(fact_texts))]
+    problems += [f"重复：{run}" for run in loops(body)]
+    problems += [f"与产品资料不符：{found}" for found in contradictions(body, records)]
+    return problems

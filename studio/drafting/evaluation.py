@@ -10,6 +10,7 @@ from knowledge.errors import KitError
 from knowledge.kit import load_brand_kit
 from prompts import DraftBrief
 from prompts.loader import scaffold_fragments, template_texts
+from prompts.scripts_library import script_texts
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
 from studio.drafting import editor_checks, record_checks
@@ -84,7 +85,7 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     rows, seconds, pair_similarities, failures = [], [], [], []
     fragments, records = scaffold_fragments(), {}
     # What a model is given to write from, besides the facts: the wording of every prompt template.
-    given = template_texts(("draft", "examples", "stages", "channels"))
+    given = [*template_texts(("draft", "examples", "stages", "channels")), *script_texts()]
     for item in briefs:
         data = BriefInput(brand=brand_slug, persona=item["persona"], channel=item["channel"],
                           segments=[str(s) for s in item["segments"]], key_message=item["brief"],
@@ -115,7 +116,7 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
             evidence = {"no_scaffold": editor_checks.scaffold_leaks(body, fragments),
                         "no_field_dump": editor_checks.field_dump(body, labels),
                         "no_loop": editor_checks.loops(body),
-                        "no_contradiction": record_checks.contradictions(body, records[brand.slug]),
+                        "no_contradiction": record_checks.contradictions(body, records[brand.slug], item["brief"]),
                         "supported": editor_checks.unsupported_sentences(body, [
                             *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
                             voice.name, *voice.catchphrases, *voice.examples, *given])}

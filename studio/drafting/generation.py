@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -13,9 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from prompts import DraftBrief, PersonaProfile, SegmentProfile
-from studio import audit
+from studio import audit, localmodel
 from studio.drafting.briefs import BriefInput, resolve_brief
-from studio.drafting.chain import BrandKnowledgeRetriever, drafting_chain
+from studio.drafting.chain import BrandKnowledgeRetriever, composing_chain, drafting_chain
 from studio.drafting.context import (
     BrandContext,
     brand_context,
@@ -24,6 +25,9 @@ from studio.drafting.context import (
     segment_for_prompt,
     written_brief,
 )
+from studio.drafting.editor_checks import gate_problems
+from studio.drafting.material import kit_products
+from studio.drafting.ranking import EndpointScorer, FluencyScorer, LocalScorer
 from studio.drafting.writer import GenerationFailed, LLMSettings, TextCallback
 from studio.errors import StudioError
 from studio.extensions import db
@@ -45,6 +49,7 @@ class ComposedVariant:
     citations: list[str] = field(default_factory=list)
     error: str = ""
     meta: dict = field(default_factory=dict)
+    note: str = ""  # what the editor should know about how it was made (a model that was down)
 
 
 def llm_settings() -> LLMSettings:
@@ -79,35 +84,72 @@ class PartialTextRecorder:
             db.session.rollback()
 
 
+def fluency_scorer(settings: LLMSettings) -> FluencyScorer | None:
+    """The bundled model scores in this process when its file is here; another base model through its
+    completion endpoint; a chat model or a custom factory is not asked to score."""
+    if settings.factory or settings.mode != "completion":
+        return None
+    path = localmodel.model_path(Path(current_app.config["STUDIO_DATA_DIR"]))
+    if settings.model == localmodel.MODEL_ALIAS and path.is_file():
+        return LocalScorer(path)
+    return EndpointScorer(base_url=settings.base_url, api_key=settings.api_key, model=settings.model)
+
+
+def _written(chain_input: dict, retriever, settings: LLMSettings, on_text) -> tuple[ComposedVariant | None, str]:
+    """A capable model's own draft, when it passes the editor's checks; else None and why not."""
+    try:
+        out = drafting_chain(retriever, settings, on_text=on_text).invoke(chain_input)
+    except GenerationFailed as exc:
+        return None, f"模型没有写出可用的稿子（{exc}）"
+    variant, prompt, facts = out["variant"], out["prompt"], out["facts"]
+    records = kit_products(chain_input["brand"].kit_path)
+    problems = gate_problems(variant.text, [f.text for f in facts], records)
+    if problems:
+        return None, f"模型的稿子没有通过检查（{problems[0]}）"
+    meta = {"model": settings.model, "mode": settings.mode, "temperature": settings.temperature,
+            "max_tokens": settings.max_tokens, "top_p": settings.top_p, "prompt_files": prompt.files,
+            "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
+            "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]}
+    if settings.factory:
+        meta["factory"] = settings.factory
+    return ComposedVariant(segment=chain_input["segment"].slug, body=variant.text,
+                           citations=list(variant.citations), meta=meta), ""
+
+
 def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
                     channel_type: str, on_text: TextCallback | None = None) -> ComposedVariant:
-    """Run the drafting chain (retriever → prompt → model → parser); a failed generation becomes an error.
+    """One variant: a chat model writes it when one is configured, and the best composition of script
+    lines, brief and fact sentences stands in when it cannot; a base model only ranks compositions.
 
     Takes plain values only, so several variants can be composed in threads. ``on_text`` sees the text
-    of the candidate being written as it grows.
+    of a candidate a model is writing as it grows.
     """
-    result = ComposedVariant(segment=segment.slug)
     on_date = brief.event_date or datetime.now(ZoneInfo(brand.timezone)).date()
     settings = llm_settings()
-    try:
-        with index_errors():
-            retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand.slug, on_date=on_date,
-                                                k=current_app.config["STUDIO_RETRIEVAL_K"])
-            out = drafting_chain(retriever, settings, on_text=on_text).invoke({
-                "query": " ".join([brief.text, *brief.products]), "brief": brief, "brand": brand,
-                "persona": persona, "segment": segment, "channel_type": channel_type})
-    except GenerationFailed as exc:
-        result.error = f"生成失败：{exc}"
-        return result
-    variant, prompt, facts = out["variant"], out["prompt"], out["facts"]
-    result.body, result.citations = variant.text, list(variant.citations)
-    result.meta = {"model": settings.model, "mode": settings.mode, "temperature": settings.temperature,
-                   "max_tokens": settings.max_tokens, "top_p": settings.top_p, "prompt_files": prompt.files,
-                   "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
-                   "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]}
-    if settings.factory:
-        result.meta["factory"] = settings.factory
-    return result
+    config = current_app.config
+    chain_input = {"query": " ".join([brief.text, *brief.products]), "brief": brief, "brand": brand,
+                   "persona": persona, "segment": segment, "channel_type": channel_type}
+    note = ""
+    with index_errors():
+        retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand.slug, on_date=on_date,
+                                            k=config["STUDIO_RETRIEVAL_K"])
+        drafting = config["STUDIO_DRAFTING"]
+        if drafting == "write" or (drafting == "auto" and settings.mode == "chat"):
+            written, note = _written(chain_input, retriever, settings, on_text)
+            if written is not None:
+                return written
+        scorer = fluency_scorer(settings)
+        out = composing_chain(retriever, scorer, budget_s=config["STUDIO_RANK_BUDGET_S"]).invoke(chain_input)
+    variant, facts = out["variant"], out["facts"]
+    note = "；".join(part for part in (note, out["note"]) if part)
+    if on_text is not None:
+        on_text(variant.text)
+    meta = {"model": settings.model, "mode": "composed", "ranker": scorer.name if scorer else None,
+            "note": note, **variant.meta, "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
+            "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]
+            + [{"n": len(facts) + n, **row} for n, row in enumerate(out["material"].product_rows, 1)]}
+    return ComposedVariant(segment=segment.slug, body=variant.text, citations=list(variant.citations),
+                           meta=meta, note=note)
 
 
 def draft_post(post_id: int) -> None:
@@ -138,8 +180,9 @@ def draft_post(post_id: int) -> None:
     if composed.error:
         audit.record("draft_failed", post_id=post_id, detail=composed.error)
     else:
+        note = "组合初稿" if composed.meta.get("mode") == "composed" else "模型初稿"
         revision = Revision(post_id=post_id, number=1, body=composed.body, citations=composed.citations,
-                            note="模型初稿")
+                            note=f"{note}（{composed.note}）" if composed.note else note)
         db.session.add(revision)
         db.session.flush()
         db.session.execute(update(Post).where(Post.id == post_id).values(current_revision_id=revision.id),
@@ -180,5 +223,7 @@ def regenerate(post_id: int, actor_id: int, instruction: str = "") -> None:
         db.session.commit()
         return
     note = f"重新生成：{instruction}" if instruction else "重新生成"
+    if composed.note:
+        note = f"{note}（{composed.note}）"
     save_revision(post_id, composed.body, actor, note=note, citations=composed.citations,
                   generation={**composed.meta, "instruction": instruction})

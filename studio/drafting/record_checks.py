@@ -49,7 +49,7 @@ def product_records(documents: Iterable) -> list[ProductRecord]:
     return records
 
 
-def _aliases(records: list[ProductRecord]) -> dict[str, set[str]]:
+def product_aliases(records: list[ProductRecord]) -> dict[str, set[str]]:
     """Ways a post names each product: its key, its name, and any part of the name no other product shares."""
     names = {r.key: _PUNCTUATION.sub("", r.name) for r in records}
     aliases: dict[str, set[str]] = {}
@@ -72,11 +72,14 @@ def _labels(records: list[ProductRecord]) -> dict[str, set[str]]:
     return {name: found for name, found in values.items() if len(found) >= 2}
 
 
-def contradictions(body: str, records: list[ProductRecord]) -> list[str]:
-    """Each place the post states something about a product that its record says otherwise."""
+def contradictions(body: str, records: list[ProductRecord], given: str = "") -> list[str]:
+    """Each place the post states something about a product that its record says otherwise.
+
+    What ``given`` (the editor's brief) states is the editor's word, not a contradiction: a brief may
+    announce next year's price of a product the records know at this year's."""
     if not records:
         return []
-    aliases, labels = _aliases(records), _labels(records)
+    aliases, labels = product_aliases(records), _labels(records)
     by_key = {record.key: record for record in records}
     found = []
     for sentence in _SENTENCES.findall(body):
@@ -88,13 +91,14 @@ def contradictions(body: str, records: list[ProductRecord]) -> list[str]:
         for field_name, values in labels.items():
             own = record.fields.get(field_name, "")
             for value in values:
-                if value in sentence and value not in own and own not in value and value not in record.name:
+                if value in sentence and value not in own and own not in value and value not in record.name \
+                        and value not in given:
                     found.append(f"{record.name} 的 {field_name} 是“{own}”，文中写成“{value}”")
-        found += _numeric_contradictions(sentence, record)
+        found += _numeric_contradictions(sentence, record, normalize(given) if given else "")
     return found
 
 
-def _numeric_contradictions(sentence: str, record: ProductRecord) -> list[str]:
+def _numeric_contradictions(sentence: str, record: ProductRecord, given: str = "") -> list[str]:
     stated = normalize(sentence)  # one spelling per figure (¥1,280 → 1280元), the words around it kept
     found = []
     for field_name, value in record.fields.items():
@@ -104,7 +108,7 @@ def _numeric_contradictions(sentence: str, record: ProductRecord) -> list[str]:
         for kind, name_pattern, figure_pattern in NUMERIC_KINDS:
             if not name_pattern.search(field_name.lower()):
                 continue
-            numbers = figure_pattern.findall(stated)
+            numbers = [n for n in figure_pattern.findall(stated) if n not in figure_pattern.findall(given)]
             if numbers and not any(float(n) == float(own.group(1)) for n in numbers):
                 found.append(f"{record.name} 的 {field_name} 是 {own.group(1)}，文中写成 {'、'.join(numbers)}")
     return found

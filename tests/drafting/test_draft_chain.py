@@ -71,12 +71,14 @@ def test_a_configured_model_factory_replaces_the_built_in_model(tmp_path):
         fake.server.shutdown()
 
 
-def test_a_factory_of_the_wrong_kind_or_missing_is_a_named_drafting_error(tmp_path):
-    app = demo_app(tmp_path / "chain", STUDIO_LLM_MODE="completion",
+def test_a_factory_of_the_wrong_kind_or_missing_is_named_beside_a_composed_draft(tmp_path):
+    app = demo_app(tmp_path / "chain", STUDIO_LLM_MODE="completion", STUDIO_DRAFTING="write",
                    STUDIO_LLM_FACTORY=f"{__name__}:provider_with_its_own_header")
     with app.app_context():
         composed = compose_newcomer_post(app)
-        assert composed.body == "" and "returned ChatOpenAI, not a completion model" in composed.error
+        assert composed.error == "" and composed.body and composed.meta["mode"] == "composed"
+        assert "returned ChatOpenAI, not a completion model" in composed.note
         app.config["STUDIO_LLM_FACTORY"] = "no_such_module:make"
         composed = compose_newcomer_post(app)
-        assert composed.body == "" and "model factory 'no_such_module:make' not found" in composed.error
+        assert composed.error == "" and composed.body
+        assert "model factory 'no_such_module:make' not found" in composed.note

@@ -75,7 +75,8 @@ def test_the_streaming_callback_sees_the_post_grow_from_its_opening(tmp_path):
 
 @pytest.mark.slow
 def test_the_page_polls_the_growing_text_of_a_draft_from_the_local_model(tmp_path, llm_config):
-    app = demo_app(tmp_path / "stream", **llm_config)
+    # The model writes here (it only ranks by default), so there is a text that grows.
+    app = demo_app(tmp_path / "stream", STUDIO_DRAFTING="write", **llm_config)
     with app.app_context():
         post_id = new_post(app)
     client = app.test_client()

@@ -1,0 +1,107 @@
+"""What of a brief goes into the post, and what is an instruction to the writer.
+
+An editor writes a brief as instructions: "欢迎新茶友，介绍小茶和周五品鉴会，提醒用90℃的水冲泡，语气亲切".
+The clauses that carry content ("欢迎新茶友", "用90℃的水冲泡") go into the post; instruction words
+("提醒") are taken off; style requests ("语气亲切") are dropped; "介绍X" makes X a topic the facts speak to.
+The rules are data (``prompts/scripts/brief.yaml``), so a brand can teach its own editors' phrasing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from prompts.loader import PromptTemplateError
+from prompts.scripts_library import read_rules
+
+_CLAUSES = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
+_ENDS = "，,。；;！!？?"
+LABEL_MAX_CHARS = 16
+
+
+@dataclass(frozen=True)
+class BriefRules:
+    drop: tuple[re.Pattern, ...]
+    topic: tuple[re.Pattern, ...]
+    rewrite: tuple[tuple[re.Pattern, str], ...]
+    label: tuple[re.Pattern, ...] = ()
+
+
+@dataclass
+class BriefContent:
+    """The brief as post text (``message``) and the topics it asks to be told about from the facts."""
+
+    message: str = ""
+    topics: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def _compile(pattern, where: str) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise PromptTemplateError(f"{where}: should be a regular expression")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise PromptTemplateError(f"{where}: bad regular expression: {exc}") from None
+
+
+@lru_cache(maxsize=32)
+def brief_rules(overrides_dir: Path | None = None) -> BriefRules:
+    data = read_rules("brief", overrides_dir)
+    name = data["_name"]
+    rewrite = []
+    for number, item in enumerate(data.get("rewrite") or [], 1):
+        if not isinstance(item, dict) or not isinstance(item.get("replace", ""), str):
+            raise PromptTemplateError(f"{name}#rewrite/{number}: should be {{match: REGEX, replace: TEXT}}")
+        rewrite.append((_compile(item.get("match"), f"{name}#rewrite/{number}"), item.get("replace", "")))
+    return BriefRules(
+        drop=tuple(_compile(p, f"{name}#drop/{n}") for n, p in enumerate(data.get("drop") or [], 1)),
+        topic=tuple(_compile(p, f"{name}#topic/{n}") for n, p in enumerate(data.get("topic") or [], 1)),
+        rewrite=tuple(rewrite),
+        label=tuple(_compile(p, f"{name}#label/{n}") for n, p in enumerate(data.get("label") or [], 1)))
+
+
+def _split_topics(text: str) -> list[str]:
+    """"小茶和群里每周五的品鉴会" → ["小茶", "群里每周五的品鉴会"]."""
+    return [part.strip() for part in re.split(r"和|与|及|以及|、", text) if len(part.strip()) >= 2]
+
+
+def brief_content(text: str, rules: BriefRules) -> BriefContent:
+    content = BriefContent()
+    kept: list[str] = []
+    for raw in _CLAUSES.findall(text.strip()):
+        clause = raw.strip()
+        label, colon, rest = clause.partition("：")
+        if colon and len(label) <= LABEL_MAX_CHARS and rest.strip():
+            # "破冰话题：邀请茶友……": a label that names the task is the editor's, not the members'.
+            if any(pattern.search(label) for pattern in rules.label):
+                content.dropped.append(label)
+                clause = rest.strip()
+        body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
+        if not body.strip():
+            continue
+        if any(pattern.match(body) for pattern in rules.drop):
+            content.dropped.append(body)
+            continue
+        topic = next((pattern.match(body) for pattern in rules.topic if pattern.match(body)), None)
+        if topic:
+            content.topics += _split_topics(body[topic.end():])
+            content.dropped.append(body)
+            continue
+        for pattern, replacement in rules.rewrite:
+            match = pattern.match(body)
+            if match:
+                body = replacement + body[match.end():]
+                break
+        body = body.strip()
+        if body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
+            continue
+        if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
+            kept[-1] = kept[-1].rstrip("，") + "。"
+        kept.append(body + (end if end and end in "。！!？?" else "，"))
+    message = "".join(kept).rstrip("，,")
+    if message and message[-1] not in "。！!？?~～":
+        message += "。"
+    content.message = re.sub(r"：，", "：", message)
+    return content

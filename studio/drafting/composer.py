@@ -1,0 +1,211 @@
+"""Composing a post from material people wrote: script lines for the stage and channel, the brief's own
+words, fact sentences from the brand's documents and product rows, and the persona's catchphrases.
+
+Nothing here invents: every sentence of a composition is one of those, and the composition records
+where each came from.  Several compositions are made per variant; :mod:`studio.drafting.ranking` picks one.
+No Flask here.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from prompts import PersonaProfile
+from prompts.scripts_library import ScriptLine, StageScripts
+from studio.drafting.editor_checks import loops
+from studio.drafting.fact_sentences import FactSentence
+
+CANDIDATES = 4
+LEADS = 4  # the best facts the stages take turns to lead with
+_END = "。！？!?~～…"
+# A catchphrase that greets ("小茶来啦~") opens a post; the others ("喝口好茶，慢慢来") close it.
+_GREETING = re.compile(r"(来啦|来了|到啦|到咯|报到|上线|早安|晚安|你好|哈喽|嗨)[~～!！。]*$")
+
+
+@dataclass(frozen=True)
+class Material:
+    """Everything one variant may be composed from."""
+
+    scripts: StageScripts
+    persona: PersonaProfile
+    brand_name: str
+    message: str  # the brief's content clauses
+    facts: list[FactSentence]  # ranked, best first
+    product_lines: list[FactSentence]  # the subject products' rows said as sentences
+    product_rows: list[dict] = field(default_factory=list)  # those rows as facts: {"doc_id", "title", "text"}
+    introduce_persona: bool = False  # the brief asks to introduce the persona
+    max_chars: int = 300
+    taboo: tuple[str, ...] = ()
+    seed: str = ""  # different segments of one brief get different wordings
+    rotation: int = 0  # the stage's place in the lifecycle: which of the top facts it leads with
+
+
+@dataclass
+class Part:
+    text: str
+    source: str  # "script:…", "brief", "fact:<doc_id>", "product:<sku>", "persona:catchphrase"
+    doc_id: str = ""
+    relevance: float = 0.0  # a fact's ranking score
+
+
+@dataclass
+class Composition:
+    paragraphs: list[list[Part]]
+    plan: int  # which of the candidate plans made it
+    score: float = 0.0  # set by ranking
+    fluency: float | None = None
+
+    @property
+    def relevance(self) -> float:
+        """How well the facts it still carries fit the brief and stage."""
+        return sum(part.relevance for part in self.parts)
+
+    @property
+    def parts(self) -> list[Part]:
+        return [part for paragraph in self.paragraphs for part in paragraph]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join("".join(part.text for part in paragraph) for paragraph in self.paragraphs if paragraph)
+
+    @property
+    def wording(self) -> str:
+        """The text without the brief's own words: what differs between candidates, and what ranking reads."""
+        return "\n\n".join("".join(part.text for part in paragraph if part.source != "brief")
+                           for paragraph in self.paragraphs if paragraph)
+
+    @property
+    def citations(self) -> list[str]:
+        return list(dict.fromkeys(part.doc_id for part in self.parts if part.doc_id))
+
+    def record(self) -> list[dict]:
+        """Which script line, fact or brief clause each sentence of the post is."""
+        return [{"text": part.text, "source": part.source} for part in self.parts]
+
+
+def _offset(seed: str, salt: str) -> int:
+    return int(hashlib.sha1(f"{seed}/{salt}".encode()).hexdigest()[:8], 16)
+
+
+def _ending(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in _END + "：:" else text + "。"
+
+
+def _catchphrases(persona: PersonaProfile, taboo: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    usable = [c.strip() for c in persona.catchphrases if c.strip() and not any(t in c for t in taboo)]
+    greetings = [c for c in usable if _GREETING.search(c) or (persona.name and c.startswith(persona.name))]
+    return greetings, [c for c in usable if c not in greetings]
+
+
+class _Picker:
+    """Renders a slot's lines for one plan, rotating through them so plans and segments differ."""
+
+    def __init__(self, material: Material):
+        self.material = material
+        greetings, sayings = _catchphrases(material.persona, material.taboo)
+        self.catchphrases = {"openers": greetings, "closers": sayings or greetings}
+        self.values = {"persona": material.persona.name, "brand": material.brand_name,
+                       "address": material.scripts.address}
+
+    def options(self, slot: str) -> list[tuple[str, str]]:
+        rendered = []
+        for line in self.material.scripts.lines(slot):
+            phrases = self.catchphrases.get(slot, []) if "${catchphrase}" in line.text else [""]
+            for phrase in phrases:
+                text = line.render({**self.values, "catchphrase": phrase})
+                if text is not None and not any(word in text for word in self.material.taboo):
+                    source = "persona:catchphrase" if line.text.strip() == "${catchphrase}" else f"script:{line.source}"
+                    rendered.append((_ending(text) if slot not in ("fact_leads", "message_leads") else text, source))
+        return rendered
+
+    def pick(self, slot: str, plan: int, avoid: str = "") -> Part | None:
+        options = [option for option in self.options(slot) if option[0] != avoid]
+        if not options:
+            return None
+        text, source = options[(_offset(self.material.seed, slot) + plan) % len(options)]
+        return Part(text, source)
+
+
+def _fact_sets(material: Material) -> list[list[FactSentence]]:
+    """The fact choices of the plans.  Every plan leads with the stage's fact: each stage takes another
+    of the best few, so the variants of one brief differ in substance, not only in greeting.  A second
+    fact comes from below those."""
+    products, facts = material.product_lines[:1], material.facts
+    top = min(LEADS, len(facts))
+    lead = facts[material.rotation % top: material.rotation % top + 1] if top else []
+    second = facts[LEADS:LEADS + 1]
+    sets = [lead, [*lead, *second], [*products, *lead], products or lead]
+    return [s for s in sets if s] or [[]]
+
+
+def compose(material: Material, count: int = CANDIDATES) -> list[Composition]:
+    """``count`` compositions, each a different plan of wordings and facts, all within the length."""
+    picker = _Picker(material)
+    fact_sets = _fact_sets(material)
+    compositions = []
+    for plan in range(count):
+        facts = fact_sets[plan % len(fact_sets)]
+        opener = picker.pick("openers", plan)
+        closer = picker.pick("closers", plan, avoid=opener.text if opener else "")
+        chosen = {
+            "opener": opener,
+            "intro": picker.pick("intro", plan) if material.introduce_persona or material.scripts.lines("intro") else None,
+            "hook": picker.pick("hooks", plan) if material.message or facts else None,
+            "message": Part(_ending(material.message), "brief") if material.message else None,
+            "cta": picker.pick("ctas", plan),
+            "closer": closer,
+        }
+        composition = Composition(paragraphs=[], plan=plan)
+        for row in material.scripts.layout:
+            paragraph: list[Part] = []
+            for name in row:
+                if name != "fact":
+                    if chosen.get(name) is not None:
+                        paragraph.append(chosen[name])
+                    continue
+                for number, fact in enumerate(facts):
+                    # A fact right after "先说件事：" or at a paragraph's start needs no "顺便说一句，".
+                    follows = paragraph[-1].text if paragraph else ""
+                    lead = picker.pick("fact_leads", plan + number) if follows and follows[-1] not in "：:" else None
+                    paragraph.append(Part((lead.text if lead else "") + fact.text, fact.source, fact.doc_id,
+                                          fact.score))
+            composition.paragraphs.append(paragraph)
+        _fit(composition, material.max_chars)
+        _unloop(composition)
+        compositions.append(composition)
+    return compositions
+
+
+def _unloop(composition: Composition) -> None:
+    """Leave out facts, last first, while the post says the same words three times over."""
+    facts = [part for part in composition.parts if part.doc_id]
+    while facts and loops(composition.text):
+        last = facts.pop()
+        for paragraph in composition.paragraphs:
+            if last in paragraph:
+                paragraph.remove(last)
+
+
+def _fit(composition: Composition, max_chars: int) -> None:
+    """Drop what matters least until the post fits: a second fact, the intro, the hook, the opener, the facts."""
+    for source_prefix in ("fact#2", "intro", "hooks", "openers", "fact", "product"):
+        if len(composition.text) <= max_chars:
+            return
+        for paragraph in composition.paragraphs:
+            for part in reversed(paragraph):
+                if _matches(part, source_prefix, paragraph):
+                    paragraph.remove(part)
+                    break
+            if len(composition.text) <= max_chars:
+                return
+
+
+def _matches(part: Part, what: str, paragraph: list[Part]) -> bool:
+    if what == "fact#2":
+        facts = [p for p in paragraph if p.doc_id]
+        return len(facts) >= 2 and part is facts[-1]
+    if what in ("fact", "product"):
+        return part.source.startswith(f"{what}:")
+    return f"#{what}/" in part.source

@@ -1,0 +1,125 @@
+"""Facts as whole sentences a post can carry: prose sentences taken from the cited chunks as people wrote
+them, and a product's table row said as a sentence by the template in ``prompts/scripts/products.yaml``,
+figures exactly as recorded.
+
+Sentences are ranked for one brief and one stage: about the brief's subject first, then what the stage
+talks about (a price for 转化, an activity for 促活).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from prompts import Fact
+from prompts.loader import PromptTemplateError, render_text
+from prompts.scripts_library import read_rules
+from studio.drafting.record_checks import ProductRecord
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_FIELD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?[^\s：:，。]{1,24}[：:]")
+_ANSWER = re.compile(r"^\s*(?:[-*•]\s*)?(?:答|A)[：:]\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.、)）])\s*")
+# A sentence that points back ("它", "这款", "以上") means nothing without the one before it.
+_ANAPHORA = re.compile(r"^(?:它|他|她|这|那|其|该|此|上述|以上|如下|以下|同时|另外|此外|而且|但|不过|所以|因此)")
+# "他被请到……": without the sentence before, nobody knows who.
+_PRONOUN = re.compile(r"(?<!其)[他她它]")
+_CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+MIN_CHARS, MAX_CHARS = 10, 70
+REPEATED_SHARE = 0.5  # a sentence half made of what the post already says is left out
+
+
+@dataclass(frozen=True)
+class FactSentence:
+    text: str
+    doc_id: str  # what the post cites for it
+    source: str  # "fact:<doc_id>" or "product:<sku>", for the generation record
+    score: float = 0.0
+
+
+def bigrams(text: str) -> set[str]:
+    content = _CONTENT.sub("", text)
+    return {content[i:i + 2] for i in range(len(content) - 1)}
+
+
+def passage_sentences(fact: Fact) -> list[str]:
+    """The prose sentences of a chunk that stand on their own."""
+    found = []
+    for line in fact.text.splitlines():
+        line = _ANSWER.sub("", line)
+        if not line.strip() or line.lstrip().startswith(("#", "|", ">", "问", "Q")) or _FIELD_LINE.match(line):
+            continue
+        line = _LIST_MARK.sub("", line)
+        for sentence in _SENTENCE.findall(line):
+            sentence = sentence.strip()
+            if sentence and sentence[-1] not in "。！？!?":
+                sentence += "。"
+            if (MIN_CHARS <= len(sentence) <= MAX_CHARS and not _ANAPHORA.match(sentence)
+                    and not _PRONOUN.search(sentence)
+                    and not re.search(r"[？?]|https?://|www\.", sentence)):
+                found.append(sentence)
+    return found
+
+
+@dataclass(frozen=True)
+class FieldSaying:
+    names: tuple[str, ...]
+    say: str
+    stages: tuple[str, ...]
+
+
+@lru_cache(maxsize=32)
+def product_sayings(overrides_dir: Path | None = None) -> tuple[FieldSaying, ...]:
+    data = read_rules("products", overrides_dir)
+    sayings = []
+    for number, item in enumerate(data.get("fields") or [], 1):
+        where = f"{data['_name']}#fields/{number}"
+        if not isinstance(item, dict) or not isinstance(item.get("say"), str) or "${value}" not in item["say"] \
+                or not isinstance(item.get("names"), list) or not item["names"]:
+            raise PromptTemplateError(f"{where}: should be {{names: [...], say: '…${{value}}…', stages: [...]}}")
+        sayings.append(FieldSaying(tuple(str(n).lower() for n in item["names"]), item["say"],
+                                   tuple(item.get("stages") or ())))
+    return tuple(sayings)
+
+
+def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSaying, ...]) -> str:
+    """"福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，售价168元。" — only the fields the stage uses."""
+    fields = {name.strip().lower(): value.strip() for name, value in record.fields.items()}
+    phrases = []
+    for saying in sayings:
+        if saying.stages and stage not in saying.stages:
+            continue
+        value = next((fields[name] for name in saying.names if fields.get(name)), "")
+        if value:
+            phrases.append(render_text(saying.say, {"value": value.rstrip("。")}, name="products.yaml"))
+    if not phrases:
+        return ""
+    first, rest = phrases[0], phrases[1:]
+    joiner = "" if first.startswith(("是", "属于")) else "，"
+    return f"{record.name}{joiner}{first}" + "".join(f"，{phrase}" for phrase in rest) + "。"
+
+
+def rank_sentences(sentences: list[FactSentence], *, topic_text: str, subjects: list[str],
+                   stage_words: list[str], other_products: list[str], said: str) -> list[FactSentence]:
+    """Best first: sentences that name what the brief is about and add to what the message already says,
+    then what fits the stage; a sentence about another product only when the brief names none."""
+    wanted, already = bigrams(topic_text), bigrams(said)
+    ranked, seen = [], set()
+    for sentence in sentences:
+        pairs = bigrams(sentence.text)
+        if not pairs or sentence.text in seen:
+            continue
+        seen.add(sentence.text)
+        repeated = len(pairs & already) / len(pairs)
+        if repeated > REPEATED_SHARE:
+            continue
+        score = 2.0 * any(subject and subject in sentence.text for subject in subjects)
+        score += len(pairs & wanted) / len(pairs) ** 0.5
+        # The stage only breaks near ties: the stages take turns over one ranking (see the composer).
+        score += 0.1 * min(4, sum(word in sentence.text for word in stage_words))
+        score -= 4.0 * max(0.0, repeated - 0.25)  # says again what the brief already says
+        if subjects and any(name in sentence.text for name in other_products):
+            score -= 3.0
+        ranked.append(FactSentence(sentence.text, sentence.doc_id, sentence.source, round(score, 3)))
+    return sorted(ranked, key=lambda s: -s.score)

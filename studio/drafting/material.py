@@ -1,0 +1,110 @@
+"""Gathering what one variant is composed from: the stage's scripts, the brief's content, the ranked fact
+sentences and the subject products' rows.  No Flask here."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from knowledge.loaders import load_csv
+from prompts import LIFECYCLE_STAGES, DraftBrief, Fact, PersonaProfile, SegmentProfile, normalize_stage
+from prompts.loader import read_template, template_exists
+from prompts.scripts_library import stage_scripts
+from studio.drafting import record_checks
+from studio.drafting.brief_clauses import brief_content, brief_rules
+from studio.drafting.composer import Material
+from studio.drafting.context import BrandContext
+from studio.drafting.fact_sentences import (
+    FactSentence,
+    passage_sentences,
+    product_sayings,
+    product_sentence,
+    rank_sentences,
+)
+
+_PLAIN = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+PRODUCT_LINE_SCORE = 2.0  # the row of the product a brief names is about its subject by construction
+
+
+def _csv_signature(kit_path: str) -> tuple:
+    folder = Path(kit_path) / "knowledge"
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.csv"))) if folder.is_dir() else ()
+
+
+@lru_cache(maxsize=16)
+def _products(kit_path: str, signature: tuple) -> tuple[record_checks.ProductRecord, ...]:
+    documents = []
+    for name, _ in signature:
+        path = Path(kit_path) / "knowledge" / name
+        raw = path.read_bytes()
+        documents += load_csv(path, name, raw, raw.decode("utf-8-sig", errors="replace"), [])
+    return tuple(record_checks.product_records(documents))
+
+
+def kit_products(kit_path: str) -> list[record_checks.ProductRecord]:
+    """The rows of the kit's product tables; read again when a table changes."""
+    return list(_products(kit_path, _csv_signature(kit_path))) if kit_path else []
+
+
+def max_chars(channel_type: str, overrides_dir: Path | None) -> int:
+    name = f"channels/{re.sub(r'[^a-z0-9_-]', '', (channel_type or '').lower()) or 'default'}.txt"
+    template = read_template(name if template_exists(name, overrides_dir) else "channels/default.txt",
+                             overrides_dir)
+    return template.meta_int("max_chars", 300)
+
+
+def subject_products(text: str, records: list[record_checks.ProductRecord]) -> list[record_checks.ProductRecord]:
+    """The products a brief names, by any name no other product shares."""
+    plain = _PLAIN.sub("", text)
+    aliases = record_checks.product_aliases(records)
+    named = [r for r in records if any(_PLAIN.sub("", alias) in plain for alias in aliases[r.key] if alias)]
+    # "白牡丹2024" names one row; a bare "白牡丹" that two rows share names neither.
+    return named
+
+
+def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
+                   channel_type: str, facts: list[Fact]) -> Material:
+    overrides = brand.prompt_overrides
+    stage = normalize_stage(segment.lifecycle_stage)
+    scripts = stage_scripts(stage, channel_type, overrides)
+    content = brief_content(brief.key_message or brief.text, brief_rules(overrides))
+    if brief.goal and brief.goal not in (brief.key_message or ""):
+        content.topics.append(brief.goal)
+    records = kit_products(brand.kit_path)
+    subject_text = " ".join([brief.text, *brief.products])
+    subjects = subject_products(subject_text, records)
+    subject_names = [*brief.products, *(r.name for r in subjects), *content.topics]
+    others = [r.name for r in records if r not in subjects]
+    taboo = tuple(word for word in persona.taboo if word)
+    sentences = [FactSentence(text, fact.doc_id, f"fact:{fact.doc_id}") for fact in facts
+                 for text in passage_sentences(fact)]
+    sayings = product_sayings(overrides)
+    product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
+                     for record in subjects if (line := product_sentence(record, stage, sayings))]
+    topic_words = [*brief.products, *content.topics, *(r.name for r in subjects)]
+    # A sentence true where it was written ("赠送白牡丹小罐25g") can read as the wrong figure for the
+    # product it names; a post only carries sentences the product records agree with.
+    usable = [s for s in sentences if not any(word in s.text for word in taboo)
+              and not record_checks.contradictions(s.text, records)]
+    ranked = rank_sentences(usable,
+                            topic_text=" ".join(topic_words) or subject_text, subjects=subject_names,
+                            stage_words=scripts.stage_words, other_products=others, said=content.message)
+    return Material(scripts=scripts, persona=persona, brand_name=brand.name, message=content.message,
+                    facts=ranked, product_lines=product_lines,
+                    product_rows=[_row_fact(r, sayings) for r in subjects],
+                    introduce_persona=bool(persona.name) and persona.name in " ".join(content.topics),
+                    max_chars=max_chars(channel_type, overrides), taboo=taboo,
+                    seed=f"{brief.text}/{segment.slug}", rotation=_stage_index(stage))
+
+
+def _row_fact(record: record_checks.ProductRecord, sayings) -> dict:
+    """A product row as the fact a post cites: said in full (the template gives each figure its unit)
+    and as recorded."""
+    said = product_sentence(record, "", tuple(replace(s, stages=()) for s in sayings))
+    lines = "\n".join(f"{name}：{value}" for name, value in record.fields.items())
+    return {"doc_id": record.key, "title": record.name, "text": f"{said}\n{lines}"}
+
+
+def _stage_index(stage: str) -> int:
+    return LIFECYCLE_STAGES.index(stage) if stage in LIFECYCLE_STAGES else 0
