@@ -15,6 +15,7 @@ from studio.drafting import record_checks
 from studio.drafting.brief_clauses import brief_content, brief_rules
 from studio.drafting.composer import Material
 from studio.drafting.context import BrandContext
+from studio.drafting.editor_checks import loops
 from studio.drafting.fact_sentences import (
     FactSentence,
     passage_sentences,
@@ -85,8 +86,9 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     topic_words = [*brief.products, *content.topics, *(r.name for r in subjects)]
     # A sentence true where it was written ("赠送白牡丹小罐25g") can read as the wrong figure for the
     # product it names; a post only carries sentences the product records agree with.
+    # Nor one that would make the post say the same words a third time.
     usable = [s for s in sentences if not any(word in s.text for word in taboo)
-              and not record_checks.contradictions(s.text, records)]
+              and not record_checks.contradictions(s.text, records) and not loops(content.message + s.text)]
     ranked = rank_sentences(usable,
                             topic_text=" ".join(topic_words) or subject_text, subjects=subject_names,
                             stage_words=scripts.stage_words, other_products=others, said=content.message)

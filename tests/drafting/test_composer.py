@@ -1,0 +1,174 @@
+"""Composing drafts from material people wrote, and ranking the candidates."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from knowledge.kit import load_brand_kit
+from prompts import DraftBrief, Fact, PersonaProfile, SegmentProfile
+from studio.drafting import record_checks
+from studio.drafting.brief_clauses import brief_content, brief_rules
+from studio.drafting.composer import compose
+from studio.drafting.context import BrandContext
+from studio.drafting.editor_checks import loops
+from studio.drafting.fact_sentences import passage_sentences, product_sayings, product_sentence
+from studio.drafting.material import build_material
+from studio.drafting.ranking import EndpointScorer, LocalScorer, rank
+
+KIT = Path(__file__).resolve().parents[2] / "knowledge" / "samples" / "chayun"
+BRAND = BrandContext(slug="chayun", name="茶韵山房", timezone="Asia/Shanghai", kit_path=str(KIT))
+PERSONA = PersonaProfile(name="小茶", catchphrases=("小茶来啦~", "喝口好茶，慢慢来", "一山一水一盏茶"),
+                         taboo=("第一", "亲", "秒杀"))
+SOURCES = ("script:", "brief", "fact:", "product:", "persona:catchphrase")
+
+
+@pytest.fixture(scope="module")
+def kit_facts():
+    """Every prose document of the demo kit as a numbered fact, as retrieval would hand them over."""
+    documents = [d for d in load_brand_kit(KIT, strict=False).documents if not d.source.endswith(".csv")]
+    return [Fact(number, d.doc_id, d.title, d.text) for number, d in enumerate(documents, 1)]
+
+
+def material(facts, stage="促活", brief="预告本周五20:00冬日品鉴会，陈师傅带大家对比白牡丹2024和白牡丹2021，号召茶友提前备好盖碗。",
+             channel="wecom"):
+    return build_material(DraftBrief(key_message=brief, text=brief), BRAND, PERSONA,
+                          SegmentProfile(slug=f"s-{stage}", name="群友", lifecycle_stage=stage), channel, facts)
+
+
+def test_instructions_to_the_writer_stay_out_of_the_post():
+    content = brief_content("欢迎本周新入群的茶友，介绍小茶和群里每周五的品鉴会，推荐从白牡丹2024入门，"
+                            "提醒用90℃左右的水冲泡，语气亲切，不催单。", brief_rules())
+    assert content.message == "欢迎本周新入群的茶友，推荐从白牡丹2024入门。温馨提示：用90℃左右的水冲泡。"
+    assert content.topics == ["小茶", "群里每周五的品鉴会"]
+    assert "语气亲切" in content.dropped and "不催单" in content.dropped
+    labelled = brief_content("破冰话题：邀请新茶友晒出自己平时喝茶用的杯子。", brief_rules())
+    assert labelled.message == "欢迎大家晒出自己平时喝茶用的杯子。"
+
+
+def test_a_product_row_is_said_with_its_figures_as_recorded():
+    [record] = [r for r in record_checks.product_records(load_brand_kit(KIT, strict=False).documents)
+                if r.key == "BM-2024"]
+    sayings = product_sayings()
+    assert product_sentence(record, "转化", sayings) == \
+        "福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，净含量100克，售价168元。"
+    assert "168元" not in product_sentence(record, "破冰", sayings)  # a price is for the stages that sell
+
+
+def test_only_prose_sentences_that_stand_on_their_own_are_facts():
+    fact = Fact(1, "d", "t", "## 基本信息\n- 产地：福鼎\n它很香。\n问：要不要放冰箱？\n答：常温避光密封保存就很好。")
+    assert passage_sentences(fact) == ["常温避光密封保存就很好。"]
+
+
+def test_every_sentence_of_a_composition_is_material_people_wrote(kit_facts):
+    made = material(kit_facts)
+    compositions = compose(made)
+    assert len(compositions) >= 3 and len({c.text for c in compositions}) >= 3
+    for composition in compositions:
+        assert composition.text and len(composition.text) <= made.max_chars
+        assert all(part.source.startswith(SOURCES) for part in composition.parts), composition.record()
+        assert "本周五20:00冬日品鉴会" in composition.text and "号召" not in composition.text
+        assert any(phrase in composition.text for phrase in PERSONA.catchphrases)
+        assert not any(word in composition.text for word in PERSONA.taboo)
+        assert not loops(composition.text)
+        assert all(part.doc_id in composition.citations for part in composition.parts if part.doc_id)
+    assert any(composition.citations for composition in compositions)
+
+
+def test_the_stages_of_one_brief_lead_with_different_facts(kit_facts):
+    leads = {}
+    for stage in ("破冰", "促活", "转化", "留存"):
+        best = compose(material(kit_facts, stage))[0]
+        leads[stage] = next(part.text for part in best.parts if part.doc_id)
+    assert len(set(leads.values())) >= 3, leads
+
+
+def test_a_named_product_brings_its_row_and_the_row_is_cited(kit_facts):
+    made = material(kit_facts, "转化", brief="白牡丹2024上新，欢迎来群里聊聊。")
+    assert made.product_lines and made.product_lines[0].doc_id == "BM-2024"
+    assert any("BM-2024" in c.citations and "售价168元" in c.text for c in compose(made))
+    assert made.product_rows[0]["doc_id"] == "BM-2024" and "168元" in made.product_rows[0]["text"]
+
+
+def test_the_webhook_layout_puts_the_brief_first(kit_facts):
+    best = compose(material(kit_facts, channel="webhook"))[0]
+    assert best.text.startswith("预告一下：本周五20:00")
+
+
+def test_ranking_prefers_the_fluent_candidate_and_says_when_it_could_not_score(kit_facts):
+    compositions = compose(material(kit_facts))
+    favourite = compositions[-1].wording
+
+    def scorer(prefix, texts, budget_s):
+        assert prefix == "茶韵山房社群消息：\n"
+        return [-1.0 if text == favourite else -4.0 for text in texts]
+
+    scorer.name = "test"
+    ranked, note = rank(compositions, scorer, brand_name="茶韵山房", budget_s=1.0)
+    assert ranked[0].wording == favourite and note == ""
+
+    def down(prefix, texts, budget_s):
+        raise ConnectionError("refused")
+
+    down.name = "down"
+    ranked, note = rank(compositions, down, brand_name="茶韵山房", budget_s=1.0)
+    assert ranked and "排序模型不可用" in note
+    ranked, note = rank(compositions, lambda p, texts, b: [None] * len(texts), brand_name="茶韵山房", budget_s=0)
+    assert ranked and "超时" in note
+
+
+class LogprobAPI:
+    """A loopback completion endpoint that returns prompt log-probabilities, as a hosted base model would."""
+
+    def __init__(self):
+        self.requests = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                api.requests.append(body)
+                prompt = body["prompt"]
+                # One token per character; the text after the prefix scores -1 per token, the prefix -9.
+                logprobs = {"tokens": list(prompt), "text_offset": list(range(len(prompt))),
+                            "token_logprobs": [None] + [-9.0 if i < 9 else -1.0 for i in range(1, len(prompt))],
+                            "top_logprobs": None}
+                payload = json.dumps({"id": "c", "object": "text_completion", "created": 0, "model": body["model"],
+                                      "choices": [{"index": 0, "text": prompt, "finish_reason": "length",
+                                                   "logprobs": logprobs}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+def test_an_endpoint_scores_the_candidate_text_only():
+    api = LogprobAPI()
+    try:
+        scorer = EndpointScorer(base_url=api.url, api_key="k", model="base-7b")
+        assert scorer("茶韵山房社群消息：\n", ["小茶来啦~", "喝口好茶"], budget_s=5) == [-1.0, -1.0]
+        request = api.requests[0]
+        assert request["echo"] is True and request["logprobs"] == 0 and request["max_tokens"] == 1
+        assert request["prompt"] == "茶韵山房社群消息：\n小茶来啦~" and request["model"] == "base-7b"
+    finally:
+        api.server.shutdown()
+
+
+def test_the_bundled_model_reads_ordinary_chinese_as_more_likely_than_a_word_salad():
+    from studio.localmodel import ensure_model_file
+    from tests.support.local_model import model_cache_dir
+
+    scorer = LocalScorer(ensure_model_file(model_cache_dir()))
+    fluent, scrambled = scorer("茶韵山房社群消息：\n", [
+        "本周五晚上8点，陈师傅带大家对比两款白牡丹，想参加的在群里接个龙吧。",
+        "接个龙陈师傅白牡丹两款晚上吧群里对比参加想的本周五8点大家带。"], budget_s=30)
+    assert fluent > scrambled
