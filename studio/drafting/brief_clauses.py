@@ -17,6 +17,7 @@ from prompts.scripts_library import read_rules
 
 _CLAUSES = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
 _ENDS = "，,。；;！!？?"
+_POST_CLAUSES = re.compile(r"[^，,。；;！!？?\n~～]+")
 LABEL_MAX_CHARS = 16
 
 
@@ -67,35 +68,42 @@ def _split_topics(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"和|与|及|以及|、", text) if len(part.strip()) >= 2]
 
 
+def _clause(body: str, rules: BriefRules, content: BriefContent) -> str:
+    """The clause as post text; empty when it is an instruction or a topic (recorded in ``content``)."""
+    if any(pattern.match(body) for pattern in rules.drop):
+        content.dropped.append(body)
+        return ""
+    topic = next((pattern.match(body) for pattern in rules.topic if pattern.match(body)), None)
+    if topic:
+        content.topics += _split_topics(body[topic.end():])
+        content.dropped.append(body)
+        return ""
+    for pattern, replacement in rules.rewrite:
+        match = pattern.match(body)
+        if match:
+            return (replacement + body[match.end():]).strip()
+    return body.strip()
+
+
 def brief_content(text: str, rules: BriefRules) -> BriefContent:
     content = BriefContent()
     kept: list[str] = []
     for raw in _CLAUSES.findall(text.strip()):
         clause = raw.strip()
-        label, colon, rest = clause.partition("：")
+        body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
+        label, colon, rest = body.partition("：")
         if colon and len(label) <= LABEL_MAX_CHARS and rest.strip():
-            # "破冰话题：邀请茶友……": a label that names the task is the editor's, not the members'.
+            # "破冰话题：邀请茶友……": a label that names the task is the editor's, not the members';
+            # another label ("上新预告：") stays, and what follows it is read as a clause of its own.
             if any(pattern.search(label) for pattern in rules.label):
                 content.dropped.append(label)
-                clause = rest.strip()
-        body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
-        if not body.strip():
-            continue
-        if any(pattern.match(body) for pattern in rules.drop):
-            content.dropped.append(body)
-            continue
-        topic = next((pattern.match(body) for pattern in rules.topic if pattern.match(body)), None)
-        if topic:
-            content.topics += _split_topics(body[topic.end():])
-            content.dropped.append(body)
-            continue
-        for pattern, replacement in rules.rewrite:
-            match = pattern.match(body)
-            if match:
-                body = replacement + body[match.end():]
-                break
-        body = body.strip()
-        if body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
+                body = _clause(rest.strip(), rules, content)
+            else:
+                rest = _clause(rest.strip(), rules, content)
+                body = f"{label}：{rest}" if rest else ""
+        else:
+            body = _clause(body, rules, content)
+        if not body or body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
             kept[-1] = kept[-1].rstrip("，") + "。"
@@ -105,3 +113,15 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
         message += "。"
     content.message = re.sub(r"：，", "：", message)
     return content
+
+
+def instruction_leaks(body: str, rules: BriefRules) -> list[str]:
+    """Clauses of a post that read as instructions to its writer ("介绍……", "语气温柔"): a brief echoed."""
+    strip_only = [pattern for pattern, replacement in rules.rewrite if not replacement]
+    found = []
+    for raw in _POST_CLAUSES.findall(body):
+        for clause in (raw.strip().rstrip(_ENDS), raw.strip().rstrip(_ENDS).partition("：")[2]):
+            if clause and any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)):
+                found.append(clause)
+                break
+    return found

@@ -14,6 +14,7 @@ from prompts.scripts_library import script_texts
 from studio.compliance import lint_text
 from studio.compliance.grounding import check_grounding
 from studio.drafting import editor_checks, record_checks
+from studio.drafting.brief_clauses import brief_rules, instruction_leaks
 from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
 from studio.drafting.generation import ComposedVariant, compose_variant
@@ -24,7 +25,8 @@ from studio.models import KnowledgeDocument
 from studio.review import post_lint
 
 CHECKS = ("non_empty", "chinese", "lint_clean", "grounded", "mentions_product", "within_length",
-          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "no_contradiction", "supported", "persona_voice")
+          "distinct_segments", "no_scaffold", "no_field_dump", "no_loop", "no_contradiction", "supported",
+          "persona_voice", "no_instruction")
 MAX_FAILURES_SHOWN = 30
 DISTINCT_BELOW = 0.6  # char-bigram Jaccard similarity above which two segment variants count as the same post
 
@@ -83,7 +85,7 @@ def _product_records(kit_path: str) -> list[record_checks.ProductRecord]:
 def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     """Draft every variant of every brief in turn and score each against the checks."""
     rows, seconds, pair_similarities, failures = [], [], [], []
-    fragments, records = scaffold_fragments(), {}
+    fragments, records, rules = scaffold_fragments(), {}, brief_rules()
     # What a model is given to write from, besides the facts: the wording of every prompt template.
     given = [*template_texts(("draft", "examples", "stages", "channels")), *script_texts()]
     for item in briefs:
@@ -119,7 +121,8 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                         "no_contradiction": record_checks.contradictions(body, records[brand.slug], item["brief"]),
                         "supported": editor_checks.unsupported_sentences(body, [
                             *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
-                            voice.name, *voice.catchphrases, *voice.examples, *given])}
+                            voice.name, *voice.catchphrases, *voice.examples, *given]),
+                        "no_instruction": instruction_leaks(body, rules)}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,

@@ -82,12 +82,14 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
                  for text in passage_sentences(fact)]
     sayings = product_sayings(overrides)
     product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
-                     for record in subjects if (line := product_sentence(record, stage, sayings))]
+                     for record in subjects if (line := product_sentence(record, stage, sayings))
+                     and not loops(content.message + line)]
     topic_words = [*brief.products, *content.topics, *(r.name for r in subjects)]
     # A sentence true where it was written ("赠送白牡丹小罐25g") can read as the wrong figure for the
     # product it names; a post only carries sentences the product records agree with.
     # Nor one that would make the post say the same words a third time.
-    usable = [s for s in sentences if not any(word in s.text for word in taboo)
+    catchphrases = [c for c in persona.catchphrases if c]
+    usable = [s for s in sentences if not any(word in s.text for word in (*taboo, *catchphrases))
               and not record_checks.contradictions(s.text, records) and not loops(content.message + s.text)]
     ranked = rank_sentences(usable,
                             topic_text=" ".join(topic_words) or subject_text, subjects=subject_names,

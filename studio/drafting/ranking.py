@@ -3,13 +3,15 @@ several wordings reads most like ordinary Chinese, by the mean log-probability o
 
 Two scorers give the same number:
 
-* :class:`LocalScorer` runs the bundled GGUF model in this process (llama.cpp), scoring a candidate in
-  about 0.3 s on two cores.  The bundled server's ``echo`` + ``logprobs`` answer is the same figure but
+* :class:`LocalScorer` runs the bundled GGUF model in this process (llama.cpp), scoring a hundred
+  tokens in about 0.3 s on two cores.  The bundled server's ``echo`` + ``logprobs`` answer is the same figure but
   sorts the 262k-token vocabulary in Python for every token (about 20 s a candidate), too slow to wait for.
 * :class:`EndpointScorer` asks any OpenAI-compatible completion endpoint (``echo=True, logprobs=0``),
   within a time budget.
 
-When no scorer answers in time, candidates are ranked by their facts alone and the variant says so.
+Candidates are scored part by part (a script line, a fact with its lead-in), each part once per process,
+so a brief's later variants mostly reuse scores.  When no scorer answers in time, candidates are ranked
+by their facts alone and the variant says so.
 No Flask here.
 """
 from __future__ import annotations
@@ -108,25 +110,48 @@ class EndpointScorer:
         return scores
 
 
+# Mean log-probabilities of parts already scored, by (scorer, prefix, text): a script line, a fact with its
+# lead-in or a product row reads the same in every post, so each is scored once per process.
+_scored: dict[tuple[str, str, str], float] = {}
+_scored_lock = threading.Lock()
+MAX_SCORED = 20000
+
+
+def _parts(composition: Composition) -> list[str]:
+    """What ranking reads: every part but the brief's own words, which all candidates share."""
+    return [part.text for part in composition.parts if part.source != "brief" and part.text.strip()]
+
+
+def _fluency(composition: Composition, key: tuple[str, str]) -> float | None:
+    """The parts' scores, weighted by their length; None when no part has a score."""
+    scored = [(len(text), _scored[(*key, text)]) for text in _parts(composition) if (*key, text) in _scored]
+    weight = sum(length for length, _ in scored)
+    return sum(length * value for length, value in scored) / weight if weight else None
+
+
 def rank(compositions: list[Composition], scorer: FluencyScorer | None, *, brand_name: str,
          budget_s: float) -> tuple[list[Composition], str]:
     """Best first, and a note when fluency could not be scored (empty when it was)."""
     unique = list({c.text: c for c in compositions if c.text.strip()}.values())
-    note = ""
-    fluency: list[float | None] = [None] * len(unique)
+    note, key = "", (scorer.name if scorer else "", PREFIX.format(brand=brand_name))
     if scorer is not None and len(unique) > 1:
+        wanted = list(dict.fromkeys(text for c in unique for text in _parts(c) if (*key, text) not in _scored))
         try:
-            fluency = scorer(PREFIX.format(brand=brand_name), [c.wording for c in unique], budget_s)
+            values = scorer(key[1], wanted, budget_s) if wanted else []
         except Exception as exc:  # a ranking model that is down must not stop the draft
             log.warning("fluency scoring with %s failed: %s", scorer.name, exc)
             note = f"排序模型不可用（{type(exc).__name__}），按资料相关度选稿"
         else:
-            if any(value is None for value in fluency):
+            with _scored_lock:
+                if len(_scored) > MAX_SCORED:
+                    _scored.clear()
+                _scored.update({(*key, text): value for text, value in zip(wanted, values) if value is not None})
+            if any(value is None for value in values):
                 note = "排序模型超时，部分候选按资料相关度选稿"
-    for composition, value in zip(unique, fluency):
-        composition.fluency = value
-        composition.score = composition.relevance + (FLUENCY_WEIGHT * value if value is not None else
-                                                     FLUENCY_WEIGHT * _FALLBACK_FLUENCY)
+    for composition in unique:
+        composition.fluency = _fluency(composition, key) if scorer is not None else None
+        value = composition.fluency if composition.fluency is not None else _FALLBACK_FLUENCY
+        composition.score = composition.relevance + FLUENCY_WEIGHT * value
     return sorted(unique, key=lambda c: -c.score), note
 
 

@@ -9,7 +9,7 @@ import pytest
 from knowledge.kit import load_brand_kit
 from prompts import DraftBrief, Fact, PersonaProfile, SegmentProfile
 from studio.drafting import record_checks
-from studio.drafting.brief_clauses import brief_content, brief_rules
+from studio.drafting.brief_clauses import brief_content, brief_rules, instruction_leaks
 from studio.drafting.composer import compose
 from studio.drafting.context import BrandContext
 from studio.drafting.editor_checks import loops
@@ -44,7 +44,9 @@ def test_instructions_to_the_writer_stay_out_of_the_post():
     assert content.topics == ["小茶", "群里每周五的品鉴会"]
     assert "语气亲切" in content.dropped and "不催单" in content.dropped
     labelled = brief_content("破冰话题：邀请新茶友晒出自己平时喝茶用的杯子。", brief_rules())
-    assert labelled.message == "欢迎大家晒出自己平时喝茶用的杯子。"
+    assert labelled.message == "欢迎新茶友晒出自己平时喝茶用的杯子。"
+    assert instruction_leaks("小茶来啦~介绍一下白牡丹2024，语气亲切。", brief_rules()) == ["介绍一下白牡丹2024", "语气亲切"]
+    assert instruction_leaks(content.message, brief_rules()) == []
 
 
 def test_a_product_row_is_said_with_its_figures_as_recorded():
@@ -98,23 +100,42 @@ def test_the_webhook_layout_puts_the_brief_first(kit_facts):
 
 def test_ranking_prefers_the_fluent_candidate_and_says_when_it_could_not_score(kit_facts):
     compositions = compose(material(kit_facts))
-    favourite = compositions[-1].wording
+
+    def own_parts(composition):
+        return {p.text for p in composition.parts} - {p.text for c in compositions if c is not composition
+                                                      for p in c.parts}
+
+    chosen = max(compositions, key=lambda c: len(own_parts(c)))
+    favourite = own_parts(chosen)
+    asked = []
 
     def scorer(prefix, texts, budget_s):
         assert prefix == "茶韵山房社群消息：\n"
-        return [-1.0 if text == favourite else -4.0 for text in texts]
+        asked.extend(texts)
+        return [-1.0 if text in favourite else -4.0 for text in texts]
 
     scorer.name = "test"
     ranked, note = rank(compositions, scorer, brand_name="茶韵山房", budget_s=1.0)
-    assert ranked[0].wording == favourite and note == ""
+    assert favourite and note == "" and max(ranked, key=lambda c: c.fluency).text == chosen.text
+    assert all(c.score == pytest.approx(c.relevance + 2.0 * c.fluency) for c in ranked)
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    assert len(asked) == len(set(asked)) and not any("本周五20:00" in text for text in asked)  # parts, once
+    asked.clear()
+    rank(compositions, scorer, brand_name="茶韵山房", budget_s=1.0)
+    assert asked == []  # every part already has its score
 
     def down(prefix, texts, budget_s):
         raise ConnectionError("refused")
 
     down.name = "down"
+    compositions = compose(material(kit_facts, "留存"))
     ranked, note = rank(compositions, down, brand_name="茶韵山房", budget_s=1.0)
     assert ranked and "排序模型不可用" in note
-    ranked, note = rank(compositions, lambda p, texts, b: [None] * len(texts), brand_name="茶韵山房", budget_s=0)
+    def slow(prefix, texts, budget_s):
+        return [None] * len(texts)
+
+    slow.name = "slow"
+    ranked, note = rank(compositions, slow, brand_name="茶韵山房", budget_s=0)
     assert ranked and "超时" in note
 
 
