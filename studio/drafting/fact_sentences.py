@@ -8,6 +8,7 @@ talks about (a price for 转化, an activity for 促活).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -83,16 +84,19 @@ def product_sayings(overrides_dir: Path | None = None) -> tuple[FieldSaying, ...
     return tuple(sayings)
 
 
-def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSaying, ...]) -> str:
-    """"福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，售价168元。" — only the fields the stage uses."""
+def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSaying, ...],
+                     rejects: Callable[[str], bool] = lambda text: False) -> str:
+    """"福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，售价168元。" — only the fields the stage uses,
+    and none that ``rejects`` (a phrase a reader could take for the wrong figure)."""
     fields = {name.strip().lower(): value.strip() for name, value in record.fields.items()}
     phrases = []
     for saying in sayings:
         if saying.stages and stage not in saying.stages:
             continue
         value = next((fields[name] for name in saying.names if fields.get(name)), "")
-        if value:
-            phrases.append(render_text(saying.say, {"value": value.rstrip("。")}, name="products.yaml"))
+        phrase = render_text(saying.say, {"value": value.rstrip("。")}, name="products.yaml") if value else ""
+        if phrase and not rejects(f"{record.name}{phrase}"):
+            phrases.append(phrase)
     if not phrases:
         return ""
     first, rest = phrases[0], phrases[1:]

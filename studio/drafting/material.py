@@ -82,7 +82,9 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
                  for text in passage_sentences(fact)]
     sayings = product_sayings(overrides)
     product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
-                     for record in subjects if (line := product_sentence(record, stage, sayings))
+                     for record in subjects
+                     if (line := product_sentence(record, stage, sayings,
+                                                  lambda text: bool(record_checks.contradictions(text, records))))
                      and not loops(content.message + line)]
     topic_words = [*brief.products, *content.topics, *(r.name for r in subjects)]
     # A sentence true where it was written ("赠送白牡丹小罐25g") can read as the wrong figure for the

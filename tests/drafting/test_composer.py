@@ -56,6 +56,8 @@ def test_a_product_row_is_said_with_its_figures_as_recorded():
     assert product_sentence(record, "转化", sayings) == \
         "福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，净含量100克，售价168元。"
     assert "168元" not in product_sentence(record, "破冰", sayings)  # a price is for the stages that sell
+    assert product_sentence(record, "转化", sayings, rejects=lambda text: "净含量" in text) == \
+        "福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，售价168元。"
 
 
 def test_only_prose_sentences_that_stand_on_their_own_are_facts():
