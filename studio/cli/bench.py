@@ -7,7 +7,11 @@ import sys
 
 import click
 
+from flask.cli import with_appcontext
+
 from studio.benchmarks.dispatch import DispatchBenchOptions, run_dispatch_bench
+from studio.benchmarks.drafting import BriefBenchOptions, run_brief_bench
+from studio.errors import StudioError
 
 bench_cli = click.Group("bench", help="Benchmarks on real processes / 基准测试。")
 
@@ -52,3 +56,26 @@ def dispatch_command(as_json: bool, **options):
         click.echo(f"{name:<10} sent {figures['sent']}/{result['deliveries']}  duplicates {figures['duplicates']}"
                    f"  lost {figures['lost']}  lateness ms p50 {late['p50']} p95 {late['p95']}"
                    f" p99 {late['p99']} max {late['max']}  within 1 s {figures.get('within_1s')}")
+
+
+@bench_cli.command("brief", help="""Post a brief for every segment of a brand through the web form, with a
+real drafter worker, and print how long until the last variant is in the editor.""")
+@click.option("--brand", "brand", default="chayun", show_default=True)
+@click.option("--runs", "runs", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--brief", "brief", default=BriefBenchOptions.brief, show_default=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@with_appcontext
+def brief_command(as_json: bool, **options):
+    def progress(message: str) -> None:
+        click.echo(f"[bench] {message}", err=True)
+
+    try:
+        result = run_brief_bench(BriefBenchOptions(**options), progress=progress)
+    except (StudioError, RuntimeError) as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"{result['segments']} variants of one brief: median {result['median_s']} s, max {result['max_s']} s"
+               f" over {result['runs']} runs; failed variants {result['failed_variants']}")

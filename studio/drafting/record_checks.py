@@ -108,7 +108,10 @@ def _numeric_contradictions(sentence: str, record: ProductRecord, given: str = "
         for kind, name_pattern, figure_pattern in NUMERIC_KINDS:
             if not name_pattern.search(field_name.lower()):
                 continue
-            numbers = [n for n in figure_pattern.findall(stated) if n not in figure_pattern.findall(given)]
+            numbers = figure_pattern.findall(stated)
+            if numbers and not any(float(n) == float(own.group(1)) for n in numbers):
+                # A figure the brief states is the editor's word, not the draft's mistake.
+                numbers = [n for n in numbers if n not in figure_pattern.findall(given)]
             if numbers and not any(float(n) == float(own.group(1)) for n in numbers):
                 found.append(f"{record.name} 的 {field_name} 是 {own.group(1)}，文中写成 {'、'.join(numbers)}")
     return found

@@ -109,3 +109,9 @@ def test_a_sentence_that_gives_a_product_another_products_values_contradicts_its
     # What the record says, and sentences comparing two products, are not contradictions.
     assert contradictions("白牡丹2024，100克168元，是福建福鼎磻溪镇的白茶。", records) == []
     assert contradictions("白牡丹2024和大红袍2025，一白一岩，各有风味。", records) == []
+    # What the brief states is the editor's word; the record's own figure next to it is no contradiction.
+    brief = "白牡丹2024春节特价99元"
+    assert contradictions("白牡丹2024只要99元！", records, given=brief) == []
+    assert contradictions("白牡丹2024，100克装，配3g试饮小袋。", records, given="白牡丹2024有3g小袋") == []
+    assert contradictions("白牡丹2024只要88元！", records, given=brief) == [
+        "福鼎白牡丹·2024春 的 price_yuan 是 168，文中写成 88"]
