@@ -62,7 +62,7 @@ def dispatch_command(as_json: bool, **options):
 real drafter worker, and print how long until the last variant is in the editor.""")
 @click.option("--brand", "brand", default="chayun", show_default=True)
 @click.option("--runs", "runs", type=click.IntRange(min=1), default=3, show_default=True)
-@click.option("--brief", "brief", default=BriefBenchOptions.brief, show_default=False)
+@click.option("--brief", "brief", default="", help="The same brief every run (default: five demo briefs in turn).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @with_appcontext
 def brief_command(as_json: bool, **options):

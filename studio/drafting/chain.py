@@ -26,7 +26,7 @@ from prompts import Fact, build_draft_prompt
 from studio.drafting.composer import compose
 from studio.drafting.context import BrandContext
 from studio.drafting.material import build_material
-from studio.drafting.ranking import FluencyScorer, rank
+from studio.drafting.ranking import FluencyScorer, ScoreCache, rank
 from studio.drafting.writer import LLMSettings, TextCallback, Variant, write_variant
 
 
@@ -86,7 +86,8 @@ def drafting_chain(retriever: BaseRetriever, settings: LLMSettings, *, model: Ba
             | RunnablePassthrough.assign(variant=RunnableLambda(best_variant, name="model_and_parser")))
 
 
-def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, budget_s: float) -> Runnable:
+def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, budget_s: float,
+                    cache: ScoreCache | None = None) -> Runnable:
     """{"query", "brief", "brand", "persona", "segment", "channel_type"} → the same plus "documents",
     "facts", "material", "compositions" (best first) and "variant"; "note" says what ranking could not do."""
 
@@ -99,7 +100,7 @@ def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, b
 
     def ranked(values: dict) -> dict:
         compositions, note = rank(compose(values["material"]), scorer, brand_name=values["brand"].name,
-                                  budget_s=budget_s)
+                                  budget_s=budget_s, cache=cache)
         best = compositions[0]
         variant = Variant(text=best.text, citations=best.citations, score=round(best.score, 3), meta={
             "sentences": best.record(), "plan": best.plan, "fluency": best.fluency,

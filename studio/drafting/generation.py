@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from prompts import DraftBrief, PersonaProfile, SegmentProfile
 from studio import audit, localmodel
+from studio.compliance import lint_text
 from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.chain import BrandKnowledgeRetriever, composing_chain, drafting_chain
 from studio.drafting.context import (
@@ -27,7 +28,7 @@ from studio.drafting.context import (
 )
 from studio.drafting.editor_checks import gate_problems
 from studio.drafting.material import kit_products
-from studio.drafting.ranking import EndpointScorer, FluencyScorer, LocalScorer
+from studio.drafting.ranking import EndpointScorer, FluencyScorer, LocalScorer, ScoreCache
 from studio.drafting.writer import GenerationFailed, LLMSettings, TextCallback
 from studio.errors import StudioError
 from studio.extensions import db
@@ -91,8 +92,33 @@ def fluency_scorer(settings: LLMSettings) -> FluencyScorer | None:
         return None
     path = localmodel.model_path(Path(current_app.config["STUDIO_DATA_DIR"]))
     if settings.model == localmodel.MODEL_ALIAS and path.is_file():
-        return LocalScorer(path)
+        return LocalScorer(path, threads=current_app.config["STUDIO_RANK_THREADS"])
     return EndpointScorer(base_url=settings.base_url, api_key=settings.api_key, model=settings.model)
+
+
+_score_caches: dict[str, ScoreCache] = {}
+
+
+def score_cache() -> ScoreCache:
+    """The ranking scores every process of this studio shares, in its data folder."""
+    path = str(Path(current_app.config["STUDIO_DATA_DIR"]) / "ranking-scores.sqlite3")
+    if path not in _score_caches:
+        _score_caches[path] = ScoreCache(Path(path))
+    return _score_caches[path]
+
+
+def warm_up() -> None:
+    """Open the index, the lint's dictionary and the ranking model: what a drafting process loads once."""
+    started = time.monotonic()
+    try:
+        get_index()
+        lint_text("预热：最近第一次")
+        scorer = fluency_scorer(llm_settings())
+        if isinstance(scorer, LocalScorer):
+            scorer("", ["预热"], budget_s=30.0)
+    except Exception:  # a draft will meet the same problem and report it; warming up must not stop a worker
+        log.warning("warming up for drafting failed", exc_info=True)
+    log.info("ready to draft in %.1f s", time.monotonic() - started)
 
 
 def _written(chain_input: dict, retriever, settings: LLMSettings, on_text) -> tuple[ComposedVariant | None, str]:
@@ -139,7 +165,8 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
             if written is not None:
                 return written
         scorer = fluency_scorer(settings)
-        out = composing_chain(retriever, scorer, budget_s=config["STUDIO_RANK_BUDGET_S"]).invoke(chain_input)
+        out = composing_chain(retriever, scorer, budget_s=config["STUDIO_RANK_BUDGET_S"],
+                              cache=score_cache()).invoke(chain_input)
     variant, facts = out["variant"], out["facts"]
     note = "；".join(part for part in (note, out["note"]) if part)
     if on_text is not None:

@@ -17,8 +17,10 @@ No Flask here.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -40,12 +42,13 @@ class FluencyScorer(Protocol):
 class LocalScorer:
     """Mean token log-probability from the bundled GGUF model, loaded once per process."""
 
-    name = "local"
     _models: dict[str, object] = {}
     _lock = threading.Lock()
 
     def __init__(self, model_path: Path, threads: int = 2):
         self.model_path, self.threads = Path(model_path), threads
+        # Scores belong to one model file: its name and size tell a replaced model apart.
+        self.name = f"local:{self.model_path.name}:{self.model_path.stat().st_size}"
 
     def _model(self):
         key = str(self.model_path)
@@ -88,7 +91,10 @@ class EndpointScorer:
     base_url: str
     api_key: str
     model: str
-    name: str = "endpoint"
+
+    @property
+    def name(self) -> str:
+        return f"endpoint:{self.model}"
 
     def __call__(self, prefix: str, texts: list[str], budget_s: float) -> list[float | None]:
         import openai
@@ -110,11 +116,67 @@ class EndpointScorer:
         return scores
 
 
-# Mean log-probabilities of parts already scored, by (scorer, prefix, text): a script line, a fact with its
-# lead-in or a product row reads the same in every post, so each is scored once per process.
-_scored: dict[tuple[str, str, str], float] = {}
-_scored_lock = threading.Lock()
-MAX_SCORED = 20000
+class ScoreCache:
+    """Mean log-probabilities of parts already scored, by (scorer, prefix, text).  A script line, a fact
+    with its lead-in or a product row reads the same in every post, so each is scored once; with a file,
+    once for every process of the studio (the drafter's pool processes, and after a restart)."""
+
+    MAX_IN_MEMORY = 20000
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else None
+        self.memory: dict[tuple[str, str, str], float] = {}
+        self.lock = threading.Lock()
+        if self.path is not None:
+            try:
+                with closing(self._connect()) as connection, connection:
+                    connection.execute("CREATE TABLE IF NOT EXISTS score (scorer TEXT, prefix TEXT, text TEXT, "
+                                       "value REAL, PRIMARY KEY (scorer, prefix, text))")
+            except sqlite3.Error:  # a cache that cannot be opened is left out, never a failed draft
+                log.warning("ranking scores at %s cannot be used; keeping them in memory", self.path, exc_info=True)
+                self.path = None
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=5)
+        connection.execute("PRAGMA journal_mode=WAL")
+        return connection
+
+    def get(self, scorer: str, prefix: str, texts: list[str]) -> dict[str, float]:
+        with self.lock:
+            found = {t: self.memory[(scorer, prefix, t)] for t in texts if (scorer, prefix, t) in self.memory}
+        missing = [t for t in texts if t not in found]
+        if missing and self.path is not None:
+            try:
+                with closing(self._connect()) as connection:
+                    for start in range(0, len(missing), 500):
+                        chunk = missing[start:start + 500]
+                        rows = connection.execute(
+                            f"SELECT text, value FROM score WHERE scorer = ? AND prefix = ? AND text IN "
+                            f"({','.join('?' * len(chunk))})", [scorer, prefix, *chunk]).fetchall()
+                        found.update(dict(rows))
+            except sqlite3.Error:  # the file is a cache: without it, parts are scored again
+                log.warning("could not read the ranking scores at %s", self.path, exc_info=True)
+            self._remember(scorer, prefix, {t: found[t] for t in missing if t in found})
+        return found
+
+    def put(self, scorer: str, prefix: str, values: dict[str, float]) -> None:
+        self._remember(scorer, prefix, values)
+        if values and self.path is not None:
+            try:
+                with closing(self._connect()) as connection, connection:
+                    connection.executemany("INSERT OR REPLACE INTO score VALUES (?, ?, ?, ?)",
+                                           [(scorer, prefix, text, value) for text, value in values.items()])
+            except sqlite3.Error:
+                log.warning("could not store the ranking scores at %s", self.path, exc_info=True)
+
+    def _remember(self, scorer: str, prefix: str, values: dict[str, float]) -> None:
+        with self.lock:
+            if len(self.memory) > self.MAX_IN_MEMORY:
+                self.memory.clear()
+            self.memory.update({(scorer, prefix, text): value for text, value in values.items()})
+
+
+_in_process = ScoreCache()
 
 
 def _parts(composition: Composition) -> list[str]:
@@ -122,34 +184,36 @@ def _parts(composition: Composition) -> list[str]:
     return [part.text for part in composition.parts if part.source != "brief" and part.text.strip()]
 
 
-def _fluency(composition: Composition, key: tuple[str, str]) -> float | None:
+def _fluency(composition: Composition, scores: dict[str, float]) -> float | None:
     """The parts' scores, weighted by their length; None when no part has a score."""
-    scored = [(len(text), _scored[(*key, text)]) for text in _parts(composition) if (*key, text) in _scored]
+    scored = [(len(text), scores[text]) for text in _parts(composition) if text in scores]
     weight = sum(length for length, _ in scored)
     return sum(length * value for length, value in scored) / weight if weight else None
 
 
 def rank(compositions: list[Composition], scorer: FluencyScorer | None, *, brand_name: str,
-         budget_s: float) -> tuple[list[Composition], str]:
+         budget_s: float, cache: ScoreCache | None = None) -> tuple[list[Composition], str]:
     """Best first, and a note when fluency could not be scored (empty when it was)."""
+    cache = cache or _in_process
     unique = list({c.text: c for c in compositions if c.text.strip()}.values())
-    note, key = "", (scorer.name if scorer else "", PREFIX.format(brand=brand_name))
+    note, prefix, scores = "", PREFIX.format(brand=brand_name), {}
     if scorer is not None and len(unique) > 1:
-        wanted = list(dict.fromkeys(text for c in unique for text in _parts(c) if (*key, text) not in _scored))
+        texts = list(dict.fromkeys(text for c in unique for text in _parts(c)))
+        scores = cache.get(scorer.name, prefix, texts)
+        wanted = [text for text in texts if text not in scores]
         try:
-            values = scorer(key[1], wanted, budget_s) if wanted else []
+            values = scorer(prefix, wanted, budget_s) if wanted else []
         except Exception as exc:  # a ranking model that is down must not stop the draft
             log.warning("fluency scoring with %s failed: %s", scorer.name, exc)
             note = f"排序模型不可用（{type(exc).__name__}），按资料相关度选稿"
         else:
-            with _scored_lock:
-                if len(_scored) > MAX_SCORED:
-                    _scored.clear()
-                _scored.update({(*key, text): value for text, value in zip(wanted, values) if value is not None})
+            new = {text: value for text, value in zip(wanted, values) if value is not None}
+            cache.put(scorer.name, prefix, new)
+            scores.update(new)
             if any(value is None for value in values):
                 note = "排序模型超时，部分候选按资料相关度选稿"
     for composition in unique:
-        composition.fluency = _fluency(composition, key) if scorer is not None else None
+        composition.fluency = _fluency(composition, scores) if scorer is not None else None
         value = composition.fluency if composition.fluency is not None else _FALLBACK_FLUENCY
         composition.score = composition.relevance + FLUENCY_WEIGHT * value
     return sorted(unique, key=lambda c: -c.score), note

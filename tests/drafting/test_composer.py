@@ -195,3 +195,16 @@ def test_the_bundled_model_reads_ordinary_chinese_as_more_likely_than_a_word_sal
         "本周五晚上8点，陈师傅带大家对比两款白牡丹，想参加的在群里接个龙吧。",
         "接个龙陈师傅白牡丹两款晚上吧群里对比参加想的本周五8点大家带。"], budget_s=30)
     assert fluent > scrambled
+
+
+def test_scores_are_shared_through_the_file_by_every_process(tmp_path):
+    from studio.drafting.ranking import ScoreCache
+
+    first, second = ScoreCache(tmp_path / "scores.sqlite3"), ScoreCache(tmp_path / "scores.sqlite3")
+    first.put("local:m.gguf:1", "p\n", {"小茶来啦~": -2.5, "喝口好茶": -3.0})
+    assert second.get("local:m.gguf:1", "p\n", ["小茶来啦~", "喝口好茶", "没见过"]) == {"小茶来啦~": -2.5, "喝口好茶": -3.0}
+    assert second.get("endpoint:other", "p\n", ["小茶来啦~"]) == {}  # another model's scores are not these
+    (tmp_path / "broken.sqlite3").write_bytes(b"not a database at all" * 100)
+    broken = ScoreCache(tmp_path / "broken.sqlite3")  # a cache that cannot be opened is kept in memory
+    broken.put("s", "p\n", {"一句": -1.0})
+    assert broken.path is None and broken.get("s", "p\n", ["一句"]) == {"一句": -1.0}
