@@ -142,6 +142,17 @@ def _written(chain_input: dict, retriever, settings: LLMSettings, on_text) -> tu
                            citations=list(variant.citations), meta=meta), ""
 
 
+def _with_rows(facts: list[dict], rows: list[dict]) -> list[dict]:
+    """The facts with each product row a post drew on: a row retrieval found is told in full in its place."""
+    by_id = {fact["doc_id"]: fact for fact in facts}
+    for row in rows:
+        if row["doc_id"] in by_id:
+            by_id[row["doc_id"]].update(title=row["title"], text=row["text"])
+        else:
+            facts.append({"n": len(facts) + 1, **row})
+    return facts
+
+
 def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
                     channel_type: str, on_text: TextCallback | None = None) -> ComposedVariant:
     """One variant: a chat model writes it when one is configured, and the best composition of script
@@ -173,8 +184,8 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
         on_text(variant.text)
     meta = {"model": settings.model, "mode": "composed", "ranker": scorer.name if scorer else None,
             "note": note, **variant.meta, "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
-            "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]
-            + [{"n": len(facts) + n, **row} for n, row in enumerate(out["material"].product_rows, 1)]}
+            "facts": _with_rows([{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts],
+                                out["material"].product_rows)}
     return ComposedVariant(segment=segment.slug, body=variant.text, citations=list(variant.citations),
                            meta=meta, note=note)
 

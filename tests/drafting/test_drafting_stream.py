@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from tests.support import free_port
 from tests.support.app import demo_app
 from tests.support.fake_llm import FakeAPI
 from tests.support.posts import user
@@ -108,3 +109,22 @@ def test_the_page_polls_the_growing_text_of_a_draft_from_the_local_model(tmp_pat
     assert final["status"] in ("draft", "error") and final["partial"] == ""
     brief_state = client.get("/briefs/1/progress.json").get_json()
     assert brief_state["posts"][0]["partial"] == ""
+
+
+def test_the_post_page_tells_how_a_composed_draft_was_made(tmp_path):
+    from studio.drafting import generation
+
+    # A base model that does not answer: the draft is composed, ranked by its facts, and says so.
+    app = demo_app(tmp_path / "record", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",
+                   STUDIO_LLM_MODEL="some-base-model", STUDIO_LLM_MODE="completion", STUDIO_RANK_BUDGET_S=1)
+    with app.app_context():
+        post_id = new_post(app)
+        generation.draft_post(post_id)
+    client = app.test_client()
+    client.post("/login", data={"username": "editor", "password": "editor-pass-1"})
+    page = client.get(f"/posts/{post_id}").get_data(as_text=True)
+    assert 'id="generation-note"' in page and "排序模型不可用" in page
+    assert 'id="generation-record"' in page and "话术库" in page and "简报" in page and "产品表" in page
+    assert "组合初稿（排序模型不可用" in page  # the revision's note says it too
+    # The product row is cited once, told in full.
+    assert page.count("<code>BM-2024</code>") == 1
