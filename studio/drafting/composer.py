@@ -18,6 +18,8 @@ from studio.drafting.fact_sentences import FactSentence
 
 CANDIDATES = 4
 LEADS = 4  # the best facts the stages take turns to lead with
+FACT_MIN_SCORE = 0.8  # below this a sentence shares little more than common words with the brief
+SECOND_FACT_MIN_SCORE = 1.5  # about what naming the brief's subject scores (see fact_sentences.rank_sentences)
 _END = "。！？!?~～…"
 # A catchphrase that greets ("小茶来啦~") opens a post; the others ("喝口好茶，慢慢来") close it.
 _GREETING = re.compile(r"(来啦|来了|到啦|到咯|报到|上线|早安|晚安|你好|哈喽|嗨)[~～!！。]*$")
@@ -132,10 +134,12 @@ def _fact_sets(material: Material) -> list[list[FactSentence]]:
     """The fact choices of the plans.  Every plan leads with the stage's fact: each stage takes another
     of the best few, so the variants of one brief differ in substance, not only in greeting.  A second
     fact comes from below those."""
-    products, facts = material.product_lines[:1], material.facts
+    products = material.product_lines[:1]
+    facts = [fact for fact in material.facts if fact.score >= FACT_MIN_SCORE]
     top = min(LEADS, len(facts))
     lead = facts[material.rotation % top: material.rotation % top + 1] if top else []
-    second = facts[LEADS:LEADS + 1]
+    # A second fact only when it is about the brief too, not merely the next one retrieved.
+    second = [fact for fact in facts[LEADS:LEADS + 1] if fact.score >= SECOND_FACT_MIN_SCORE]
     sets = [lead, [*lead, *second], [*products, *lead], products or lead]
     return [s for s in sets if s] or [[]]
 

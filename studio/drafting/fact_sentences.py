@@ -54,8 +54,9 @@ def passage_sentences(fact: Fact) -> list[str]:
         line = _LIST_MARK.sub("", line)
         for sentence in _SENTENCE.findall(line):
             sentence = sentence.strip()
-            if sentence and sentence[-1] not in "。！？!?":
-                sentence += "。"
+            # A line that does not end like a sentence is a heading or a label ("荣誉与加入茶韵山房").
+            if not sentence or sentence[-1] not in "。！？!?":
+                continue
             if (MIN_CHARS <= len(sentence) <= MAX_CHARS and not _ANAPHORA.match(sentence)
                     and not _PRONOUN.search(sentence)
                     and not re.search(r"[？?]|https?://|www\.", sentence)):
@@ -118,12 +119,13 @@ def rank_sentences(sentences: list[FactSentence], *, topic_text: str, subjects: 
         repeated = len(pairs & already) / len(pairs)
         if repeated > REPEATED_SHARE:
             continue
-        score = 2.0 * any(subject and subject in sentence.text for subject in subjects)
+        plain = _CONTENT.sub("", sentence.text)
+        score = 2.0 * any(subject and _CONTENT.sub("", subject) in plain for subject in subjects)
         score += len(pairs & wanted) / len(pairs) ** 0.5
         # The stage only breaks near ties: the stages take turns over one ranking (see the composer).
         score += 0.1 * min(4, sum(word in sentence.text for word in stage_words))
         score -= 4.0 * max(0.0, repeated - 0.25)  # says again what the brief already says
-        if subjects and any(name in sentence.text for name in other_products):
+        if subjects and any(_CONTENT.sub("", name) in plain for name in other_products):
             score -= 3.0
         ranked.append(FactSentence(sentence.text, sentence.doc_id, sentence.source, round(score, 3)))
     return sorted(ranked, key=lambda s: -s.score)

@@ -75,7 +75,9 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     records = kit_products(brand.kit_path)
     subject_text = " ".join([brief.text, *brief.products])
     subjects = subject_products(subject_text, records)
-    subject_names = [*brief.products, *(r.name for r in subjects), *content.topics]
+    aliases = record_checks.product_aliases(records)
+    # A product is named by any name no other product shares ("正山小种" for 正山小种·2025).
+    subject_names = [*brief.products, *content.topics, *(alias for r in subjects for alias in aliases[r.key])]
     others = [r.name for r in records if r not in subjects]
     taboo = tuple(word for word in persona.taboo if word)
     sentences = [FactSentence(text, fact.doc_id, f"fact:{fact.doc_id}") for fact in facts
@@ -84,7 +86,7 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
                      for record in subjects
                      if (line := product_sentence(record, stage, sayings,
-                                                  lambda text: bool(record_checks.contradictions(text, records))))
+                                                  lambda text: _misleading(text, records, subject_text)))
                      and not loops(content.message + line)]
     topic_words = [*brief.products, *content.topics, *(r.name for r in subjects)]
     # A sentence true where it was written ("赠送白牡丹小罐25g") can read as the wrong figure for the
@@ -102,6 +104,18 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
                     introduce_persona=bool(persona.name) and persona.name in " ".join(content.topics),
                     max_chars=max_chars(channel_type, overrides), taboo=taboo,
                     seed=f"{brief.text}/{segment.slug}", rotation=_stage_index(stage))
+
+
+def _misleading(phrase: str, records, brief_text: str) -> bool:
+    """A row's phrase a reader could take for the wrong figure: one the records would call a contradiction,
+    or a price, weight or volume of another value than the brief states (the brief's figure is the news)."""
+    if record_checks.contradictions(phrase, records):
+        return True
+    for _kind, _name, figure in record_checks.NUMERIC_KINDS:
+        said, briefed = set(figure.findall(phrase)), set(figure.findall(brief_text))
+        if said and briefed and not said & briefed:
+            return True
+    return False
 
 
 def _row_fact(record: record_checks.ProductRecord, sayings) -> dict:

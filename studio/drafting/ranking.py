@@ -210,8 +210,8 @@ def rank(compositions: list[Composition], scorer: FluencyScorer | None, *, brand
             new = {text: value for text, value in zip(wanted, values) if value is not None}
             cache.put(scorer.name, prefix, new)
             scores.update(new)
-            if any(value is None for value in values):
-                note = "排序模型超时，部分候选按资料相关度选稿"
+            if values and all(value is None for value in values) and not scores:
+                note = "排序模型超时，按资料相关度选稿"
     for composition in unique:
         composition.fluency = _fluency(composition, scores) if scorer is not None else None
         value = composition.fluency if composition.fluency is not None else _FALLBACK_FLUENCY
