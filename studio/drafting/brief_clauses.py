@@ -85,6 +85,15 @@ def _clause(body: str, rules: BriefRules, content: BriefContent) -> str:
     return body.strip()
 
 
+def _bare_label(label: str, rules: BriefRules) -> str:
+    """"科普闽南工夫茶礼仪" → "闽南工夫茶礼仪": a label keeps its subject, not the instruction before it."""
+    for pattern in (*rules.topic, *(pattern for pattern, _ in rules.rewrite)):
+        match = pattern.match(label)
+        if match and len(label) - match.end() >= 2:
+            return label[match.end():]
+    return label
+
+
 def brief_content(text: str, rules: BriefRules) -> BriefContent:
     content = BriefContent()
     kept: list[str] = []
@@ -100,7 +109,7 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
                 body = _clause(rest.strip(), rules, content)
             else:
                 rest = _clause(rest.strip(), rules, content)
-                body = f"{label}：{rest}" if rest else ""
+                body = f"{_bare_label(label, rules)}：{rest}" if rest else ""
         else:
             body = _clause(body, rules, content)
         if not body or body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:

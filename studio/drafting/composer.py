@@ -19,6 +19,7 @@ from studio.drafting.fact_sentences import FactSentence
 CANDIDATES = 4
 LEADS = 4  # the best facts the stages take turns to lead with
 FACT_MIN_SCORE = 0.8  # below this a sentence shares little more than common words with the brief
+FACT_FLOOR_SCORE = 0.35  # a sentence sharing a few words with the brief: used when nothing better is there
 SECOND_FACT_MIN_SCORE = 1.5  # about what naming the brief's subject scores (see fact_sentences.rank_sentences)
 _END = "。！？!?~～…"
 # A catchphrase that greets ("小茶来啦~") opens a post; the others ("喝口好茶，慢慢来") close it.
@@ -136,8 +137,13 @@ def _fact_sets(material: Material) -> list[list[FactSentence]]:
     fact comes from below those."""
     products = material.product_lines[:1]
     facts = [fact for fact in material.facts if fact.score >= FACT_MIN_SCORE]
+    # With a single fact about the brief every stage would lead with it: the next one that is not
+    # off-topic gives a second stage something else to say.
+    facts += [fact for fact in material.facts if FACT_FLOOR_SCORE <= fact.score < FACT_MIN_SCORE][:2 - len(facts)]
     top = min(LEADS, len(facts))
     lead = facts[material.rotation % top: material.rotation % top + 1] if top else []
+    if top == 1 and material.rotation % 2:  # one fact to tell: every other stage tells it
+        lead = []
     # A second fact only when it is about the brief too, not merely the next one retrieved.
     second = [fact for fact in facts[LEADS:LEADS + 1] if fact.score >= SECOND_FACT_MIN_SCORE]
     sets = [lead, [*lead, *second], [*products, *lead], products or lead]
