@@ -10,6 +10,8 @@ this module only knows how to apply them:
   after them (`studio.compliance.structure`), health effects found as a verb of effect + a body or
   health object, and whether the sentence claims anything about something offered — a notice, a story,
   a question or advice does not, and findings marked ``outside_claims`` are dropped or downgraded there;
+  promises of an outcome (保证 + 回本, 包回本) and shares promised as results (除臭率100%, 100%保留营养);
+* a claim the post denies (不是最便宜的) in a rule marked ``deniable``;
 * the persona's taboo words and the brand's deny list (a single-character word only counts when it
   stands alone; a longer one is not flagged when jieba puts it inside another word, and a word that
   is also a rule term inherits that term's harmless contexts);
@@ -197,13 +199,22 @@ class _Scan:
             end = self._judged(group, entry, start, end)
             if end is None:
                 continue
+            if group.deniable and self.ctx.denial is not None \
+                    and structure.denied(self.folded, start, self.ctx.denial, self._sentences):
+                continue  # 不是最便宜的: the post denies the claim
             hits.append(_Hit(start, end, group, entry.severity, entry.message, entry.suggestion,
                              entry.outside_claims))
+        folded, structural = self.folded, []
         if group.effect is not None:
-            for start, end in structure.effects(self.folded, group.effect):
-                if not self._silenced(start, end):
-                    hits.append(_Hit(start, end, group, group.severity, group.message, group.suggestion,
-                                     group.effect.outside_claims, found_by_structure=True))
+            structural += [(s, group.effect.outside_claims) for s in structure.effects(folded, group.effect)]
+        if group.pledge is not None:
+            structural += [(s, group.pledge.outside_claims) for s in structure.pledges(folded, group.pledge)]
+        if group.rate is not None:
+            structural += [(s, group.rate.outside_claims) for s in structure.rates(folded, group.rate)]
+        for (start, end), outside_claims in structural:
+            if not self._silenced(start, end):
+                hits.append(_Hit(start, end, group, group.severity, group.message, group.suggestion,
+                                 outside_claims, found_by_structure=True))
         return hits
 
     def _judged(self, group: Group, entry: Entry, start: int, end: int) -> int | None:

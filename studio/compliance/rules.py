@@ -21,7 +21,8 @@ A file is a mapping with any of these keys:
     (words after 最 that tell time, quantity or feeling), ``skip``, ``reach``, and the regexes
     ``of_time`` (最冷的一天) and ``specifying`` (最香的是…: a claim only about something offered);
     ``ordinal`` has ``sequence_pos``, ``sequence_words``, ``claim_words``, ``first_to_measures`` +
-    ``first_to_pos`` (第一家 + a verb) and ``series`` (another ordinal: an enumeration).
+    ``first_to_pos`` (第一家 + a verb) unless the next word is one of ``first_to_copulas`` (第一位是…),
+    and ``series`` (another ordinal: an enumeration).
     ``outside_claims`` (group or entry: ``keep`` — the default —, ``warn`` or
     ``drop``) says what becomes of a finding in a sentence that makes no claim about anything offered
     (a notice, a story, a question, advice: see ``context.claims``).  ``whole_word: true`` (group or
@@ -29,13 +30,24 @@ A file is a mapping with any of these keys:
     A group's ``effect`` section finds claims by structure instead of by list: a verb of its ``verbs``,
     at most ``gap`` characters (none after a one-character verb), then a word of its ``objects``
     (调理 + 宝宝 + 肠胃); its ``exceptions`` are harmless phrases and its ``outside_claims`` defaults to
-    ``drop``.  A group with an ``effect`` section may have no terms.
+    ``drop``; ``object_suffixes`` name a condition by its last character (毛球症, 皮肤病).  A ``pledge``
+    section finds promises: one of its ``markers`` (保证, 确保; not before a ``compounds`` ending such as
+    保证金) with one of its ``outcomes`` (regex fragments: 回本, 见效, 不臭) in the same clause, within
+    ``reach`` characters, unless the clause names one of its ``services`` (发货, 补发); a
+    ``bound_markers`` character only right before one of its ``bound_outcomes`` (包回本, 稳赚).  A ``rate``
+    section finds shares promised as results: one of its ``stems`` before 率, an optional word of its
+    ``links`` and a percentage (除臭率100%), and its ``whole`` regex (100%) followed, past ``whole_skip``
+    words, by a word tagged one of ``whole_pos`` (100%保留营养, not 100%棉).  Both default to
+    ``outside_claims: drop`` and ``keep`` respectively.  ``deniable: true`` drops a match the post denies
+    (``context.denial``: 不是最便宜的).  A group with an ``effect``, ``pledge`` or ``rate`` section may
+    have no terms.
     ``mass_mention`` groups list ``patterns`` (each ``pattern`` plus ``escape`` — a character map
     applied to the match to build the suggestion — or a fixed ``suggestion``).  A ``length`` group has
     no terms; its message may use ``{max_chars}``, ``{length}`` and ``{overflow}``.
 
 ``context``
-    Shared settings (``negation``, ``single_char``, ``safe_phrases``, ``claims``, ``persona_taboo``,
+    Shared settings (``negation``, ``denial`` — ``cues`` that deny the claim right after them and
+    ``rhetorical`` regexes of a sentence that asks the denial back —, ``single_char``, ``safe_phrases``, ``claims``, ``persona_taboo``,
     ``brand_deny``); each key may be defined by one file only.  ``claims`` has ``offering`` (regexes of
     what marks a sentence about something offered: 这款, 我们的, 下单, a price) and ``non_claim`` (kinds
     of sentences that claim nothing, each a list of regexes: notice, story, question, advice …); a
@@ -67,14 +79,19 @@ FLAGS = re.IGNORECASE
 _FILE_KEYS = {"groups", "context", "description", "version"}
 _GROUP_KEYS = {"id", "kind", "severity", "message", "suggestion", "negatable", "terms", "patterns",
                "allow_after", "allow_before", "description", "outside_claims", "whole_word", "degree",
-               "ordinal", "effect"}
+               "ordinal", "effect", "pledge", "rate", "deniable"}
 _TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_after", "allow_before",
               "exceptions", "judge", "outside_claims", "whole_word"}
 _MENTION_KEYS = {"pattern", "escape", "suggestion"}
-_CONTEXT_KEYS = {"negation", "single_char", "safe_phrases", "claims", "persona_taboo", "brand_deny"}
+_CONTEXT_KEYS = {"negation", "denial", "single_char", "safe_phrases", "claims", "persona_taboo", "brand_deny"}
 _DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "of_time", "specifying", "reach", "description"}
-_ORDINAL_KEYS = {"sequence_pos", "sequence_words", "claim_words", "first_to_measures", "first_to_pos", "series", "description"}
-_EFFECT_KEYS = {"verbs", "objects", "gap", "exceptions", "outside_claims", "description"}
+_ORDINAL_KEYS = {"sequence_pos", "sequence_words", "claim_words", "first_to_measures", "first_to_pos",
+                 "first_to_copulas", "series", "description"}
+_EFFECT_KEYS = {"verbs", "objects", "object_suffixes", "gap", "exceptions", "outside_claims", "description"}
+_PLEDGE_KEYS = {"markers", "compounds", "outcomes", "services", "bound_markers", "bound_outcomes", "reach",
+                "outside_claims", "description"}
+_RATE_KEYS = {"stems", "links", "whole", "whole_skip", "whole_pos", "outside_claims", "description"}
+_DENIAL_KEYS = {"cues", "rhetorical", "description"}
 _CLAIMS_KEYS = {"offering", "non_claim", "sentence_end"}
 
 OUTSIDE_CLAIMS = ("keep", "warn", "drop")
@@ -139,6 +156,7 @@ class Ordinal:
     first_to_measures: frozenset[str]  # 第一家 + a verb: "the first to do it" is a claim
     first_to_pos: frozenset[str]
     series: re.Pattern | None  # another ordinal in the sentence: an enumeration (第一杯 … 第二杯)
+    first_to_copulas: frozenset[str] = frozenset()  # 第一位是鲜鸡肉: names what stands first, no claim
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,37 @@ class Effect:
     regex: re.Pattern
     exceptions: tuple[re.Pattern, ...]
     outside_claims: str
+
+
+@dataclass(frozen=True)
+class Pledge:
+    """A promise of an outcome: a marker (保证, 确保) and, in the same clause, an outcome that is no service."""
+
+    markers: re.Pattern  # 保证 / 确保 …, not inside a compound noun (保证金)
+    outcome: re.Pattern  # 回本, 见效, 不臭 …: searched in the clause after the marker
+    services: re.Pattern | None  # 发货, 补发 …: a promise of service, not of an outcome
+    bound: re.Pattern | None  # a one-character marker right before its outcome: 包回本, 稳赚, 保本
+    reach: int
+    outside_claims: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share promised as a result: a rate of an effect (除臭率100%) or 100% + a verb (100%保留营养)."""
+
+    rate: re.Pattern | None  # stem of an effect … 率 [link] number %
+    whole: re.Pattern | None  # 100% / 百分百, judged by the part of speech of the word after it
+    whole_skip: frozenset[str]
+    whole_pos: frozenset[str]
+    outside_claims: str
+
+
+@dataclass(frozen=True)
+class Denial:
+    """A claim the post denies (不是最便宜的, 不敢说是最好的), unless the sentence asks it rhetorically."""
+
+    cues: re.Pattern  # matched at the end of the text before the claim
+    rhetorical: re.Pattern | None  # 谁说 / 难道 / a question: the denial asserts the claim
 
 
 @dataclass(frozen=True)
@@ -164,6 +213,9 @@ class Group:
     degree: Degree | None = None
     ordinal: Ordinal | None = None
     effect: Effect | None = None
+    pledge: Pledge | None = None
+    rate: Rate | None = None
+    deniable: bool = False  # a claim of this rule the post denies is no claim (context.denial)
 
 
 @dataclass(frozen=True)
@@ -179,6 +231,7 @@ class Claims:
 class Context:
     negators: re.Pattern | None = None  # matched at the end of the text before a term
     negation_note: str = "（否定语境，仅作提示）"
+    denial: Denial | None = None
     single_before: re.Pattern | None = None
     single_after: re.Pattern | None = None
     safe_phrases: tuple[re.Pattern, ...] = ()
@@ -343,8 +396,10 @@ def _group(raw, where: str, source: str) -> Group:
     before = _fragments(raw.get("allow_before"), f"{where}.allow_before", anchor="end")
     outside = _choice(raw.get("outside_claims", "keep"), OUTSIDE_CLAIMS, f"{where}.outside_claims")
     whole_word = _flag(raw.get("whole_word", False), f"{where}.whole_word")
-    if kind != "terms" and any(k in raw for k in ("degree", "ordinal", "effect")):
-        raise RulesError(f"{where}: only a 'terms' rule may have 'degree', 'ordinal' or 'effect'")
+    structural = ("degree", "ordinal", "effect", "pledge", "rate", "deniable")
+    if kind != "terms" and any(k in raw for k in structural):
+        raise RulesError(f"{where}: only a 'terms' rule may have 'degree', 'ordinal', 'effect', 'pledge', "
+                         "'rate' or 'deniable'")
     if kind == "length":
         if raw.get("terms") or raw.get("patterns"):
             raise RulesError(f"{where}: a 'length' rule has no terms or patterns")
@@ -370,8 +425,11 @@ def _group(raw, where: str, source: str) -> Group:
     degree = _degree(raw["degree"], f"{where}.degree") if "degree" in raw else None
     ordinal = _ordinal(raw["ordinal"], f"{where}.ordinal") if "ordinal" in raw else None
     effect = _effect(raw["effect"], f"{where}.effect") if "effect" in raw else None
+    pledge = _pledge(raw["pledge"], f"{where}.pledge") if "pledge" in raw else None
+    rate = _rate(raw["rate"], f"{where}.rate") if "rate" in raw else None
+    deniable = _flag(raw.get("deniable", False), f"{where}.deniable")
     terms = _as_list(raw.get("terms", []), f"{where}.terms")
-    if not terms and effect is None:
+    if not terms and effect is None and pledge is None and rate is None:
         raise RulesError(f"{where}.terms is empty")
     entries = []
     for i, item in enumerate(terms, 1):
@@ -381,7 +439,7 @@ def _group(raw, where: str, source: str) -> Group:
             raise RulesError(f"{where}.terms[{i}]: judge {entry.judge!r} needs the rule's '{entry.judge}' section")
         entries.append(entry)
     return Group(gid, kind, severity, message, suggestion, negatable, tuple(entries), source,
-                 degree=degree, ordinal=ordinal, effect=effect)
+                 degree=degree, ordinal=ordinal, effect=effect, pledge=pledge, rate=rate, deniable=deniable)
 
 
 def _choice(value, choices: tuple[str, ...], where: str) -> str:
@@ -454,6 +512,7 @@ def _ordinal(raw, where: str) -> Ordinal:
                    claim_words=_words_of(raw.get("claim_words"), f"{where}.claim_words"),
                    first_to_measures=_words_of(raw.get("first_to_measures"), f"{where}.first_to_measures"),
                    first_to_pos=_pos_of(raw.get("first_to_pos"), f"{where}.first_to_pos"),
+                   first_to_copulas=_words_of(raw.get("first_to_copulas"), f"{where}.first_to_copulas"),
                    series=_compile(_text(series, f"{where}.series"), f"{where}.series") if series is not None
                    else None)
 
@@ -462,6 +521,7 @@ def _effect(raw, where: str) -> Effect:
     raw = _section(raw, _EFFECT_KEYS, where)
     verbs = _words_of(raw.get("verbs"), f"{where}.verbs", required=True)
     objects = _words_of(raw.get("objects"), f"{where}.objects", required=True)
+    suffixes = _words_of(raw.get("object_suffixes"), f"{where}.object_suffixes")
     gap = raw.get("gap", 4)
     if not isinstance(gap, int) or isinstance(gap, bool) or not 0 <= gap <= 10:
         raise RulesError(f"{where}.gap must be a whole number from 0 to 10")
@@ -473,12 +533,86 @@ def _effect(raw, where: str) -> Effect:
         heads.append(f"(?:{alt(long_verbs)})[\u4e00-\u9fff]{{0,{gap}}}?")
     if short_verbs:
         heads.append(f"(?:{alt(short_verbs)})")
-    source = f"(?:{'|'.join(heads)})(?:{alt(objects)})"
+    # a condition named by its suffix (毛球症, 皮肤病): one to three characters before the suffix
+    named = [f"[\u4e00-\u9fff]{{1,3}}?(?:{alt(suffixes)})"] if suffixes else []
+    source = f"(?:{'|'.join(heads)})(?:{'|'.join([alt(objects), *named])})"
     exceptions = tuple(_compile(_text(x, f"{where}.exceptions[{i}]"), f"{where}.exceptions[{i}]")
                        for i, x in enumerate(_as_list(raw.get("exceptions", []), f"{where}.exceptions"), 1))
     return Effect(regex=_compile(source, where), exceptions=exceptions,
                   outside_claims=_choice(raw.get("outside_claims", "drop"), OUTSIDE_CLAIMS,
                                          f"{where}.outside_claims"))
+
+
+def _alt_words(words) -> str:
+    return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+
+
+def _union(items, where: str) -> re.Pattern | None:
+    """One regex of a list of regex fragments; a bad fragment is named by its place."""
+    sources = [_text(x, f"{where}[{i}]") for i, x in enumerate(_as_list(items, where), 1)]
+    for i, source in enumerate(sources, 1):
+        if _compile(source, f"{where}[{i}]").search(""):
+            raise RulesError(f"{where}[{i}]: {source!r} matches the empty string")
+    return _compile("|".join(f"(?:{x})" for x in sources), where) if sources else None
+
+
+def _reach(raw, where: str, default: int) -> int:
+    reach = raw.get("reach", default)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 1 <= reach <= 40:
+        raise RulesError(f"{where}.reach must be a whole number from 1 to 40")
+    return reach
+
+
+def _pledge(raw, where: str) -> Pledge:
+    raw = _section(raw, _PLEDGE_KEYS, where)
+    markers = _words_of(raw.get("markers"), f"{where}.markers", required=True)
+    compounds = _words_of(raw.get("compounds"), f"{where}.compounds")
+    outcome = _union(raw.get("outcomes"), f"{where}.outcomes")
+    if outcome is None:
+        raise RulesError(f"{where}.outcomes must be a non-empty list")
+    services = _words_of(raw.get("services"), f"{where}.services")
+    bound_markers = _words_of(raw.get("bound_markers"), f"{where}.bound_markers")
+    bound_outcomes = _words_of(raw.get("bound_outcomes"), f"{where}.bound_outcomes")
+    if bool(bound_markers) != bool(bound_outcomes):
+        raise RulesError(f"{where}: bound_markers and bound_outcomes go together")
+    not_compound = f"(?!{_alt_words(compounds)})" if compounds else ""
+    return Pledge(markers=_compile(f"(?:{_alt_words(markers)}){not_compound}", f"{where}.markers"),
+                  outcome=outcome,
+                  services=_compile(_alt_words(services), f"{where}.services") if services else None,
+                  bound=_compile(f"(?:{_alt_words(bound_markers)})(?:{_alt_words(bound_outcomes)})",
+                                 f"{where}.bound_markers") if bound_markers else None,
+                  reach=_reach(raw, where, 14),
+                  outside_claims=_choice(raw.get("outside_claims", "drop"), OUTSIDE_CLAIMS,
+                                         f"{where}.outside_claims"))
+
+
+def _rate(raw, where: str) -> Rate:
+    raw = _section(raw, _RATE_KEYS, where)
+    stems = _words_of(raw.get("stems"), f"{where}.stems")
+    links = _words_of(raw.get("links"), f"{where}.links")
+    rate = None
+    if stems:
+        link = f"(?:{_alt_words(links)})?" if links else ""
+        # the stem may stand a character or two before 率: 去除率, 杀菌率
+        rate = _compile(f"(?:{_alt_words(stems)})[\u4e00-\u9fff]{{0,2}}?率\s*{link}\s*\d+(?:\.\d+)?\s*%",
+                        f"{where}.stems")
+    whole = _compile(_text(raw["whole"], f"{where}.whole"), f"{where}.whole") if "whole" in raw else None
+    whole_pos = _pos_of(raw.get("whole_pos"), f"{where}.whole_pos")
+    if whole is not None and not whole_pos:
+        raise RulesError(f"{where}.whole_pos must name the parts of speech that make 100% a promise")
+    if rate is None and whole is None:
+        raise RulesError(f"{where} needs 'stems' or 'whole'")
+    return Rate(rate=rate, whole=whole, whole_skip=_words_of(raw.get("whole_skip"), f"{where}.whole_skip"),
+                whole_pos=whole_pos,
+                outside_claims=_choice(raw.get("outside_claims", "keep"), OUTSIDE_CLAIMS,
+                                       f"{where}.outside_claims"))
+
+
+def _denial(raw, where: str) -> Denial:
+    raw = _section(raw, _DENIAL_KEYS, where)
+    cues = _words_of(raw.get("cues"), f"{where}.cues", required=True)
+    return Denial(cues=_compile(f"(?:{_alt_words(cues)})\s*\Z", f"{where}.cues"),
+                  rhetorical=_union(raw.get("rhetorical", []), f"{where}.rhetorical"))
 
 
 def _entry(item, where, severity, message, suggestion, after, before, outside="keep", whole_word=False) -> Entry:
@@ -539,6 +673,9 @@ def _context(parts: dict[str, tuple[str, object]]) -> Context:
         source = f"(?:{alt(cues)}){filler}[{re.escape(quotes)}]?\\Z"
         values["negators"] = _compile(source, where)
         values["negation_note"] = _text(raw.get("note", "（否定语境，仅作提示）"), f"{where}.note")
+    if "denial" in parts:
+        where, raw = parts["denial"]
+        values["denial"] = _denial(raw, f"{where}: context.denial")
     if "single_char" in parts:
         where, raw = parts["single_char"]
         where = f"{where}: context.single_char"

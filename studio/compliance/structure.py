@@ -7,6 +7,12 @@
   introduces "the first to do it" (第一家做…); ``第一`` alone, + 的 or + 名 is a ranking.  In a
   sentence that counts on (第一杯…第二杯) it is an enumeration.
 * A health effect is a verb of effect followed closely by a body or health object (调理 + 肠胃).
+* A promise is a marker (保证, 确保) with an outcome in the same clause (回本, 见效, 不臭), unless the clause
+  promises a service (发货, 补发); a one-character marker counts right before its outcome (包回本, 稳赚).
+* A rate of an effect (除臭率100%, 杀菌率99.9%) or 100% + a verb (100%保留营养) promises a result;
+  100% + a noun (100%棉) states what something is made of.
+* A superlative the post denies (不是最便宜的, 不敢说是最好的) claims nothing, unless the sentence asks
+  it rhetorically (谁说这不是最好的？).
 * A sentence makes no claim about something offered when it reads as a notice, a story, a question or
   advice and names nothing offered (这款, 我们的, 下单, a price …).
 
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .rules import Claims, Degree, Effect, Ordinal
+from .rules import Claims, Degree, Denial, Effect, Ordinal, Pledge, Rate
 from .tagging import first_word
 
 
@@ -92,7 +98,9 @@ def judge_ordinal(folded: str, start: int, end: int, ordinal: Ordinal, sentences
         if added in ordinal.claim_words:
             return token_end  # 第一名
         if added in ordinal.first_to_measures:
-            _, next_tag, _ = first_word(folded, token_end, stop)
+            next_word, next_tag, _ = first_word(folded, token_end, stop)
+            if next_word in ordinal.first_to_copulas:
+                return None  # 配料表第一位是鲜鸡肉: names what stands first
             return token_end if next_tag in ordinal.first_to_pos else None  # 第一家做上门除螨的店
         return None
     word, tag, word_end = first_word(folded, end, stop)
@@ -114,6 +122,47 @@ def effects(folded: str, effect: Effect) -> list[tuple[int, int]]:
                    for p in effect.exceptions for x in p.finditer(folded, max(0, start - 20), end + 20)):
             spans.append((start, end))
     return spans
+
+
+def pledges(folded: str, pledge: Pledge) -> list[tuple[int, int]]:
+    """Spans of promised outcomes: 保证三个月回本, 保证一周不臭, 包回本, 稳赚; not 保证48小时内发货."""
+    spans = []
+    if pledge.bound is not None:
+        spans += [m.span() for m in pledge.bound.finditer(folded)]
+    for m in pledge.markers.finditer(folded):
+        stop = _clause_end(folded, m.end(), pledge.reach)
+        outcome = pledge.outcome.search(folded, m.end(), stop)
+        if outcome is None:
+            continue
+        if pledge.services is not None and pledge.services.search(folded, m.end(), stop):
+            continue  # 保证48小时内发货 / 保证给您补发: a service, not a result
+        spans.append((m.start(), outcome.end()))
+    return spans
+
+
+def rates(folded: str, rate: Rate) -> list[tuple[int, int]]:
+    """Spans of shares promised as results: 除臭率100%, 100%保留营养; not 含水率11%, 100%棉."""
+    spans = []
+    if rate.rate is not None:
+        spans += [m.span() for m in rate.rate.finditer(folded)]
+    if rate.whole is not None:
+        for m in rate.whole.finditer(folded):
+            stop = _clause_end(folded, m.end(), 8)
+            word, tag, word_end = first_word(folded, m.end(), stop, rate.whole_skip)
+            if word and tag in rate.whole_pos:
+                spans.append((m.start(), word_end))
+    return spans
+
+
+def denied(folded: str, start: int, denial: Denial, sentences: Sentences) -> bool:
+    """True when the claim at ``start`` is denied (不是最便宜的) and the sentence does not ask it back."""
+    if not denial.cues.search(folded[max(0, start - 8):start]):
+        return False
+    if denial.rhetorical is not None:
+        s, e = sentences.bounds(start)
+        if denial.rhetorical.search(folded, s, e):
+            return False  # 谁说这不是最好的？ asserts what it seems to deny
+    return True
 
 
 def _starts_with_any(word: str, prefixes: frozenset[str]) -> bool:
