@@ -199,8 +199,7 @@ class _Scan:
             end = self._judged(group, entry, start, end)
             if end is None:
                 continue
-            if group.deniable and self.ctx.denial is not None \
-                    and structure.denied(self.folded, start, self.ctx.denial, self._sentences):
+            if self._denied(group, start):
                 continue  # 不是最便宜的: the post denies the claim
             hits.append(_Hit(start, end, group, entry.severity, entry.message, entry.suggestion,
                              entry.outside_claims))
@@ -212,10 +211,15 @@ class _Scan:
         if group.rate is not None:
             structural += [(s, group.rate.outside_claims) for s in structure.rates(folded, group.rate)]
         for (start, end), outside_claims in structural:
-            if not self._silenced(start, end):
+            if not self._silenced(start, end) and not self._denied(group, start):
                 hits.append(_Hit(start, end, group, group.severity, group.message, group.suggestion,
                                  outside_claims, found_by_structure=True))
         return hits
+
+    def _denied(self, group: Group, start: int) -> bool:
+        denial = self.ctx.denial
+        return group.deniable and denial is not None and structure.denied(self.folded, start, denial,
+                                                                            self._sentences)
 
     def _judged(self, group: Group, entry: Entry, start: int, end: int) -> int | None:
         """The end of the claim at [start, end) as the entry's judge sees it; None when it is no claim."""
