@@ -1,0 +1,164 @@
+"""Promises, rates, everyday health outcomes and denied claims are judged by structure, not by list."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from studio.compliance import DEFAULT_RULES_DIR, RulesError, lint_text, load_rules
+
+
+def found(text: str, **kwargs) -> list[tuple[str, str, str]]:
+    return [(f.text, f.rule, f.severity) for f in lint_text(text, **kwargs)]
+
+
+def rules_of(text: str) -> set[str]:
+    return {f.rule for f in lint_text(text)}
+
+
+# -- promises of an outcome or a return ------------------------------------------------------
+@pytest.mark.parametrize("text, span", [("这台制冰机开店用，保证两个月必定盈利。", "保证两个月必定盈利"),
+                                        ("这款猫砂盆确保三天都不臭。", "确保三天都不臭"),
+                                        ("报名课程包回本，签约送设备。", "包回本"),
+                                        ("加盟奶茶项目稳赚不赔。", "稳赚")])
+def test_a_marker_with_an_outcome_in_its_clause_is_a_promise(text, span):
+    assert (span, "absolute.promise", "block") in found(text)
+
+
+@pytest.mark.parametrize("text", ["我们保证24小时内发货。", "保证金活动结束后退回。",
+                                  "压坏了拍照给客服，保证给您补发。", "不能保证每只猫都爱吃，但我们会认真选料。",
+                                  "我们承诺不添加防腐剂。"])
+def test_a_service_a_compound_noun_or_a_declined_promise_is_no_promise(text):
+    assert "absolute.promise" not in rules_of(text)
+
+
+def test_payback_with_a_time_is_a_promise_but_a_story_of_payback_is_not():
+    assert found("开一家洗衣店，一年就能回本。") == [("一年就能回本", "absolute.promise", "block")]
+    assert found("店开了一年才回本，真不容易。") == []
+
+
+def test_a_warning_about_others_promises_claims_nothing():
+    assert found("保证收益的理财都是骗局，大家擦亮眼睛。") == []
+
+
+# -- shares promised as results ----------------------------------------------------------------
+def test_a_rate_of_an_effect_is_a_promise_but_a_rate_of_a_measure_is_not():
+    assert found("这款空气净化器除醛率高达99%。") == [("除醛率高达99%", "absolute.guarantee", "block")]
+    assert found("面粉含水率14%，上周到店率60%。") == []
+
+
+def test_a_hundred_percent_before_a_verb_promises_but_before_a_material_it_states():
+    assert found("面包机内胆100%保留麦香。") == [("100%保留", "absolute.guarantee", "block")]
+    assert found("这条围巾100%羊毛。") == []
+
+
+# -- health outcomes in everyday words ---------------------------------------------------------
+@pytest.mark.parametrize("text, rule", [("狗狗吃了这款关节粮，不用再吃药。", "health.outcome"),
+                                        ("这款化毛膏吃三天就好。", "health.guarantee"),
+                                        ("这款咖啡一个月掉五斤。", "health.weight"),
+                                        ("这款眼霜让细纹彻底消失。", "health.resolution"),
+                                        ("这款狗粮让狗狗远离耳螨病。", "health.outcome")])
+def test_an_everyday_health_outcome_is_flagged(text, rule):
+    assert rule in rules_of(text)
+
+
+def test_a_condition_is_recognised_by_its_suffix_not_by_a_list():
+    assert "耳螨" not in (DEFAULT_RULES_DIR / "health.yaml").read_text(encoding="utf-8")
+    assert found("这款滴耳液让猫咪告别耳螨症。") == [("告别耳螨症", "health.outcome", "block")]
+
+
+def test_a_vet_endorsing_is_flagged_but_a_vet_advising_is_not():
+    assert found("这款猫粮兽医都推荐。") == [("兽医都推荐", "health.guarantee", "warn")]
+    assert found("兽医说要定期驱虫。") == []
+
+
+def test_a_time_before_a_taste_or_a_habit_is_no_cure():
+    assert found("这款冷萃我喝两天就爱上了。") == []
+    assert found("新猫吃两天就适应了新粮。") == []
+
+
+def test_treatment_and_weight_loss_told_as_care_advice_are_not_flagged():
+    assert found("请带狗狗去宠物医院治疗。") == []
+    assert found("狗狗减重要慢慢来，减重期间零食减半。") == []
+
+
+# -- narrative 最 and 第一 ---------------------------------------------------------------------
+def test_zui_that_orders_a_story_is_not_a_claim():
+    assert found("最开始我只是想给自家猫做零食。") == []
+    assert found("养狗最主要的是陪伴。") == []
+
+
+def test_first_place_in_a_childs_contest_is_no_ranking_but_a_products_is():
+    assert found("儿子期末考试考了第一名。") == []
+    assert found("这款猫砂人气第一名。") == [("人气第一", "absolute.ranking", "block")]
+
+
+def test_first_position_in_a_list_is_no_ranking():
+    assert found("猫粮配料表第一位是鲜鸡肉。") == []
+
+
+# -- denied superlatives -----------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["不是最安静的扫地机，但吸力够用。", "我们不敢说是最好的，但每一杯都认真。",
+                                  "这款面霜称不上最好，胜在温和。", "我们不敢说自己是第一，只是认真做。"])
+def test_a_superlative_the_post_denies_is_harmless(text):
+    assert found(text) == []
+
+
+def test_a_denial_asked_back_rhetorically_still_claims():
+    assert [rule for _, rule, _ in found("谁说这不是最好用的吹风机？")] == ["absolute.superlative"]
+
+
+def test_a_denial_only_clears_its_own_claim():
+    assert found("这款猫粮不是最便宜的，但一定是最好的。") == [("最好", "absolute.superlative", "block")]
+
+
+# -- the structures are data -------------------------------------------------------------------
+def copy_rules(tmp_path: Path) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, folder)
+    return folder
+
+
+def test_promise_markers_and_services_are_data(tmp_path):
+    folder = copy_rules(tmp_path)
+    absolute = folder / "absolute.yaml"
+    content = absolute.read_text(encoding="utf-8")
+    assert [rule for _, rule, _ in found("我们保证一周不臭。")] == ["absolute.promise"]
+    content = content.replace("      services: [发货, ", "      services: [不臭, 发货, ", 1)
+    absolute.write_text(content, encoding="utf-8")
+    assert found("我们保证一周不臭。", rules_dir=folder) == []
+
+
+def test_denial_cues_are_data(tmp_path):
+    folder = copy_rules(tmp_path)
+    context = folder / "context.yaml"
+    context.write_text(context.read_text(encoding="utf-8").replace("    cues: [不是, ", "    cues: [", 1),
+                       encoding="utf-8")
+    assert found("不是最安静的扫地机。") == []
+    assert [rule for _, rule, _ in found("不是最安静的扫地机。", rules_dir=folder)] == ["absolute.superlative"]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("whole_pos: [v, vd, vi, vn]", "whole_pos: [verb]", "rate.whole_pos[1]: unknown part of speech 'verb'"),
+    ("      bound_markers: [包, 稳, 保]\n", "", "bound_markers and bound_outcomes go together"),
+    ("        - '回本|回报|", "        - '(回本|回报|", "pledge.outcomes[1]: bad regular expression"),
+    ("    deniable: true  # 不能", "    deniable: yes-please  # 不能", "deniable must be true or false"),
+])
+def test_a_bad_promise_or_rate_value_names_the_file_and_the_place(tmp_path, old, new, expected):
+    folder = copy_rules(tmp_path)
+    absolute = folder / "absolute.yaml"
+    content = absolute.read_text(encoding="utf-8")
+    assert old in content
+    absolute.write_text(content.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_rules(folder)
+    assert str(info.value).startswith("absolute.yaml: groups[") and expected in str(info.value)
+
+
+def test_offsets_of_promise_and_rate_findings_point_at_their_text():
+    text = "🐱 这款喷雾除臭率100%，保证一周不臭！"
+    findings = lint_text(text)
+    assert {f.rule for f in findings} == {"absolute.guarantee", "absolute.promise"}
+    for f in findings:
+        assert text[f.start:f.end] == f.text
