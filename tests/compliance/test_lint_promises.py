@@ -162,3 +162,19 @@ def test_offsets_of_promise_and_rate_findings_point_at_their_text():
     assert {f.rule for f in findings} == {"absolute.guarantee", "absolute.promise"}
     for f in findings:
         assert text[f.start:f.end] == f.text
+
+
+def test_a_single_dose_or_a_symptom_fading_completely_is_a_guarantee():
+    assert ("一包搞定", "health.resolution", "block") in found("这款益生菌，软便拉稀一包搞定。")
+    assert found("这款猫粮吃了泪痕全消。") == [("全消", "health.resolution", "block")]
+    assert found("这款面包一上午全消灭了。") == []
+
+
+def test_weight_loss_as_pet_care_advice_is_not_flagged_but_a_slimming_claim_is():
+    assert found("猫咪减肥最重要的是控制饮食。") == []
+    assert found("减肥期间可以喝黑咖啡。") == []
+    assert found("这款代餐粉能帮你瘦身。") == [("瘦身", "health.weight", "block")]
+
+
+def test_an_annual_yield_is_a_promise_of_returns():
+    assert found("本店充值享年化8%收益。") == [("年化8%", "absolute.promise", "block")]
