@@ -28,7 +28,7 @@ def test_a_marker_with_an_outcome_in_its_clause_is_a_promise(text, span):
 
 @pytest.mark.parametrize("text", ["我们保证24小时内发货。", "保证金活动结束后退回。",
                                   "压坏了拍照给客服，保证给您补发。", "不能保证每只猫都爱吃，但我们会认真选料。",
-                                  "我们承诺不添加防腐剂。"])
+                                  "我们承诺不添加防腐剂。", "这款面霜保证不油腻，夏天也能用。"])
 def test_a_service_a_compound_noun_or_a_declined_promise_is_no_promise(text):
     assert "absolute.promise" not in rules_of(text)
 
@@ -165,7 +165,8 @@ def test_offsets_of_promise_and_rate_findings_point_at_their_text():
 
 
 def test_a_single_dose_or_a_symptom_fading_completely_is_a_guarantee():
-    assert ("一包搞定", "health.resolution", "block") in found("这款益生菌，软便拉稀一包搞定。")
+    assert ("一包搞定", "health.dose", "block") in found("这款益生菌，软便拉稀一包搞定。")
+    assert found("一次解决早餐难题：三分钟出一杯拿铁。") == []
     assert found("这款猫粮吃了泪痕全消。") == [("全消", "health.resolution", "block")]
     assert found("这款面包一上午全消灭了。") == []
 
