@@ -1,5 +1,6 @@
 """Entry point for `celery -A workers.make_celery worker|beat`: the studio's Celery app with its tasks."""
 import os
+import threading
 
 from celery import signals
 
@@ -18,5 +19,10 @@ def warm_up_drafting(**kwargs) -> None:
     """A drafting worker's process loads what every draft needs before the first one arrives, so an editor's
     first brief of the day is not the one that waits for it."""
     if os.environ.get("STUDIO_WORKER_WARM_UP") == "drafting":
-        with flask_app.app_context():
-            generation.warm_up()
+        # In a thread: the pool gives a new process a few seconds to report that it is up.
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    with flask_app.app_context():
+        generation.warm_up()

@@ -219,3 +219,11 @@ def _matches(part: Part, what: str, paragraph: list[Part]) -> bool:
     if what in ("fact", "product"):
         return part.source.startswith(f"{what}:")
     return f"#{what}/" in part.source
+
+
+def script_parts(material: Material) -> list[str]:
+    """Every script line a composition for this stage and persona could use, as it would read: what
+    ranking can score before any brief arrives."""
+    picker = _Picker(material)
+    return list(dict.fromkeys(text for slot in ("openers", "intro", "hooks", "ctas", "closers")
+                              for text, _source in picker.options(slot)))
