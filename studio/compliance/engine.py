@@ -180,8 +180,10 @@ class _Scan:
                 if hit.outside_claims == "drop":
                     continue
                 severity = "warn"
+            # a denial asked back rhetorically asserts the claim: no negation softens it
+            negatable = hit.group.negatable and self._denial(hit.group, hit.start) != "asked back"
             findings.append(self._finding(hit.start, hit.end, hit.group.id, severity, hit.message, hit.suggestion,
-                                          hit.group.negatable))
+                                          negatable))
         return findings
 
     def _term_hits(self, group: Group) -> list[_Hit]:
@@ -216,10 +218,14 @@ class _Scan:
                                  outside_claims, found_by_structure=True))
         return hits
 
-    def _denied(self, group: Group, start: int) -> bool:
+    def _denial(self, group: Group, start: int) -> str | None:
         denial = self.ctx.denial
-        return group.deniable and denial is not None and structure.denied(self.folded, start, denial,
-                                                                            self._sentences)
+        if not group.deniable or denial is None:
+            return None
+        return structure.denial_at(self.folded, start, denial, self._sentences)
+
+    def _denied(self, group: Group, start: int) -> bool:
+        return self._denial(group, start) == "denied"
 
     def _judged(self, group: Group, entry: Entry, start: int, end: int) -> int | None:
         """The end of the claim at [start, end) as the entry's judge sees it; None when it is no claim."""

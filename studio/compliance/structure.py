@@ -154,15 +154,16 @@ def rates(folded: str, rate: Rate) -> list[tuple[int, int]]:
     return spans
 
 
-def denied(folded: str, start: int, denial: Denial, sentences: Sentences) -> bool:
-    """True when the claim at ``start`` is denied (不是最便宜的) and the sentence does not ask it back."""
+def denial_at(folded: str, start: int, denial: Denial, sentences: Sentences) -> str | None:
+    """``"denied"`` for a claim the post denies (不是最便宜的), ``"asked back"`` for a denial the sentence
+    asks rhetorically (谁说这不是最好的？ asserts the claim), None when nothing denies it."""
     if not denial.cues.search(folded[max(0, start - 8):start]):
-        return False
+        return None
     if denial.rhetorical is not None:
         s, e = sentences.bounds(start)
         if denial.rhetorical.search(folded, s, e):
-            return False  # 谁说这不是最好的？ asserts what it seems to deny
-    return True
+            return "asked back"
+    return "denied"
 
 
 def _starts_with_any(word: str, prefixes: frozenset[str]) -> bool:

@@ -106,7 +106,8 @@ def test_a_superlative_the_post_denies_is_harmless(text):
 
 
 def test_a_denial_asked_back_rhetorically_still_claims():
-    assert [rule for _, rule, _ in found("谁说这不是最好用的吹风机？")] == ["absolute.superlative"]
+    assert found("谁说这不是最好用的吹风机？") == [("最好", "absolute.superlative", "block")]
+    assert found("难道不是最划算的吗？") == [("最划算", "absolute.superlative", "block")]
 
 
 def test_a_denial_only_clears_its_own_claim():
