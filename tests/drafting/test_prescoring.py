@@ -1,0 +1,25 @@
+"""The drafter scores the script lines before any brief, once for all its processes."""
+from tests.support.app import demo_app
+
+
+def test_script_lines_are_scored_once_before_the_first_brief(tmp_path):
+    from studio.drafting import generation
+    from studio.drafting.ranking import PREFIX
+
+    asked = []
+
+    def scorer(prefix, texts, budget_s):
+        asked.extend(texts)
+        return [-3.0] * len(texts)
+
+    scorer.name = "fake:model"
+    app = demo_app(tmp_path / "prescore")
+    with app.app_context():
+        scored = generation.prescore_scripts(scorer)
+        assert scored == len(asked) == len(set(asked)) > 40
+        assert "小茶来啦~" in asked and any("接个龙" in text for text in asked)
+        assert not any("${" in text for text in asked)  # lines as they read, values filled in
+        assert not any(word in text for text in asked for word in ("第一", "秒杀"))  # the persona's taboo
+        assert generation.prescore_scripts(scorer) == 0  # all stored
+        stored = generation.score_cache().get("fake:model", PREFIX.format(brand="茶韵山房"), asked)
+        assert len(stored) == len(asked)
