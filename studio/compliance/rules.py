@@ -46,8 +46,9 @@ A file is a mapping with any of these keys:
     no terms; its message may use ``{max_chars}``, ``{length}`` and ``{overflow}``.
 
 ``context``
-    Shared settings (``negation``, ``denial`` — ``cues`` that deny the claim right after them and
-    ``rhetorical`` regexes of a sentence that asks the denial back —, ``single_char``, ``safe_phrases``, ``claims``, ``persona_taboo``,
+    Shared settings (``negation``, ``denial`` — ``cues`` that deny the claim right after them,
+    ``saying_cues`` that may name their subject before 是, and ``rhetorical`` regexes of a sentence that
+    asks the denial back —, ``single_char``, ``safe_phrases``, ``claims``, ``persona_taboo``,
     ``brand_deny``); each key may be defined by one file only.  ``claims`` has ``offering`` (regexes of
     what marks a sentence about something offered: 这款, 我们的, 下单, a price) and ``non_claim`` (kinds
     of sentences that claim nothing, each a list of regexes: notice, story, question, advice …); a
@@ -91,7 +92,7 @@ _EFFECT_KEYS = {"verbs", "objects", "object_suffixes", "gap", "exceptions", "out
 _PLEDGE_KEYS = {"markers", "compounds", "outcomes", "services", "bound_markers", "bound_outcomes", "reach",
                 "outside_claims", "description"}
 _RATE_KEYS = {"stems", "links", "whole", "whole_skip", "whole_pos", "outside_claims", "description"}
-_DENIAL_KEYS = {"cues", "rhetorical", "description"}
+_DENIAL_KEYS = {"cues", "saying_cues", "rhetorical", "description"}
 _CLAIMS_KEYS = {"offering", "non_claim", "sentence_end"}
 
 OUTSIDE_CLAIMS = ("keep", "warn", "drop")
@@ -594,7 +595,7 @@ def _rate(raw, where: str) -> Rate:
     if stems:
         link = f"(?:{_alt_words(links)})?" if links else ""
         # the stem may stand a character or two before 率: 去除率, 杀菌率
-        rate = _compile(f"(?:{_alt_words(stems)})[\u4e00-\u9fff]{{0,2}}?率\s*{link}\s*\d+(?:\.\d+)?\s*%",
+        rate = _compile(rf"(?:{_alt_words(stems)})[\u4e00-\u9fff]{{0,2}}?率\s*{link}\s*\d+(?:\.\d+)?\s*%",
                         f"{where}.stems")
     whole = _compile(_text(raw["whole"], f"{where}.whole"), f"{where}.whole") if "whole" in raw else None
     whole_pos = _pos_of(raw.get("whole_pos"), f"{where}.whole_pos")
@@ -611,7 +612,10 @@ def _rate(raw, where: str) -> Rate:
 def _denial(raw, where: str) -> Denial:
     raw = _section(raw, _DENIAL_KEYS, where)
     cues = _words_of(raw.get("cues"), f"{where}.cues", required=True)
-    return Denial(cues=_compile(f"(?:{_alt_words(cues)})\s*\Z", f"{where}.cues"),
+    saying = _words_of(raw.get("saying_cues"), f"{where}.saying_cues")
+    # a verb of saying may name what it denies before 是: 不敢说这款扫地机是最好的
+    said = f"|(?:{_alt_words(saying)})[\\u4e00-\\u9fff]{{0,8}}?是" if saying else ""
+    return Denial(cues=_compile(f"(?:{_alt_words(cues)}{said})\\s*\\Z", f"{where}.cues"),
                   rhetorical=_union(raw.get("rhetorical", []), f"{where}.rhetorical"))
 
 

@@ -157,7 +157,7 @@ def rates(folded: str, rate: Rate) -> list[tuple[int, int]]:
 def denial_at(folded: str, start: int, denial: Denial, sentences: Sentences) -> str | None:
     """``"denied"`` for a claim the post denies (不是最便宜的), ``"asked back"`` for a denial the sentence
     asks rhetorically (谁说这不是最好的？ asserts the claim), None when nothing denies it."""
-    if not denial.cues.search(folded[max(0, start - 8):start]):
+    if not denial.cues.search(folded[max(0, start - 16):start]):
         return None
     if denial.rhetorical is not None:
         s, e = sentences.bounds(start)

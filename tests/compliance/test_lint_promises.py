@@ -110,6 +110,11 @@ def test_a_denial_asked_back_rhetorically_still_claims():
     assert found("难道不是最划算的吗？") == [("最划算", "absolute.superlative", "block")]
 
 
+def test_a_denial_may_name_what_it_denies_between_the_saying_and_the_claim():
+    assert found("我们不敢说这款扫地机是最好的，但避障确实省心。") == []
+    assert found("不仅好喝还是最好的。") == [("最好", "absolute.superlative", "block")]
+
+
 def test_a_denial_only_clears_its_own_claim():
     assert found("这款猫粮不是最便宜的，但一定是最好的。") == [("最好", "absolute.superlative", "block")]
 
