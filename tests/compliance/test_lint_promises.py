@@ -185,3 +185,13 @@ def test_weight_loss_as_pet_care_advice_is_not_flagged_but_a_slimming_claim_is()
 
 def test_an_annual_yield_is_a_promise_of_returns():
     assert found("本店充值享年化8%收益。") == [("年化8%", "absolute.promise", "block")]
+
+
+def test_a_time_and_a_symptom_gone_is_a_cure_but_a_time_and_a_taste_is_not():
+    assert found("这台按摩椅每天用，一个月腰就不酸了。") == [("一个月腰就不酸", "health.guarantee", "block")]
+    assert found("这款洗发水用三天就不痒了。") == [("用三天就不痒", "health.guarantee", "block")]
+    assert found("咖啡豆开封两周就不新鲜了。") == []
+
+
+def test_a_doubled_investment_is_a_promise_of_returns():
+    assert found("加盟三个月，投资翻倍。") == [("投资翻倍", "absolute.promise", "block")]
