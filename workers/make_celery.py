@@ -5,7 +5,7 @@ import threading
 from celery import signals
 
 from studio import create_app
-from studio.drafting import generation
+from studio.drafting import generation, rankers
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
@@ -25,4 +25,4 @@ def warm_up_drafting(**kwargs) -> None:
 
 def _warm_up() -> None:
     with flask_app.app_context():
-        generation.warm_up()
+        rankers.warm_up(generation.llm_settings())

@@ -1,26 +1,21 @@
 """Generation: one grounded variant per segment, in the persona's voice, written by the drafting chain."""
 from __future__ import annotations
 
-import fcntl
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
-from prompts import LIFECYCLE_STAGES, DraftBrief, PersonaProfile, SegmentProfile
-from prompts.scripts_library import stage_scripts
-from studio import audit, localmodel
-from studio.compliance import lint_text
+from prompts import DraftBrief, PersonaProfile, SegmentProfile
+from studio import audit
 from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.chain import BrandKnowledgeRetriever, composing_chain, drafting_chain
-from studio.drafting.composer import Material, script_parts
 from studio.drafting.context import (
     BrandContext,
     brand_context,
@@ -31,12 +26,12 @@ from studio.drafting.context import (
 )
 from studio.drafting.editor_checks import gate_problems
 from studio.drafting.material import kit_products
-from studio.drafting.ranking import PREFIX, EndpointScorer, FluencyScorer, LocalScorer, ScoreCache
+from studio.drafting.rankers import fluency_scorer, score_cache
 from studio.drafting.writer import GenerationFailed, LLMSettings, TextCallback
 from studio.errors import StudioError
 from studio.extensions import db
 from studio.knowledge_base.index import get_index, index_errors
-from studio.models import Brand, Post, PostStatus, Revision, User, utcnow
+from studio.models import Post, PostStatus, Revision, User, utcnow
 from studio.review.workflow import save_revision
 
 log = logging.getLogger(__name__)
@@ -86,78 +81,6 @@ class PartialTextRecorder:
         except SQLAlchemyError:  # showing progress must never stop the drafting itself
             log.warning("could not record the partial text of post %s", self.post_id, exc_info=True)
             db.session.rollback()
-
-
-def fluency_scorer(settings: LLMSettings) -> FluencyScorer | None:
-    """The bundled model scores in this process when its file is here; another base model through its
-    completion endpoint; a chat model or a custom factory is not asked to score."""
-    if settings.factory or settings.mode != "completion":
-        return None
-    path = localmodel.model_path(Path(current_app.config["STUDIO_DATA_DIR"]))
-    if settings.model == localmodel.MODEL_ALIAS and path.is_file():
-        return LocalScorer(path, threads=current_app.config["STUDIO_RANK_THREADS"])
-    return EndpointScorer(base_url=settings.base_url, api_key=settings.api_key, model=settings.model)
-
-
-_score_caches: dict[str, ScoreCache] = {}
-
-
-def score_cache() -> ScoreCache:
-    """The ranking scores every process of this studio shares, in its data folder."""
-    path = str(Path(current_app.config["STUDIO_DATA_DIR"]) / "ranking-scores.sqlite3")
-    if path not in _score_caches:
-        _score_caches[path] = ScoreCache(Path(path))
-    return _score_caches[path]
-
-
-def warm_up() -> None:
-    """Open the index, the lint's dictionary and the ranking model: what a drafting process loads once."""
-    started = time.monotonic()
-    try:
-        get_index()
-        lint_text("预热：最近第一次")
-        scorer = fluency_scorer(llm_settings())
-        if isinstance(scorer, LocalScorer):
-            prescore_scripts(scorer)
-    except Exception:  # a draft will meet the same problem and report it; warming up must not stop a worker
-        log.warning("warming up for drafting failed", exc_info=True)
-    log.info("ready to draft in %.1f s", time.monotonic() - started)
-
-
-def prescore_scripts(scorer: FluencyScorer) -> int:
-    """Score the script lines of every brand, persona, stage and channel not scored yet, so the first
-    briefs wait only for their facts. Returns how many lines were scored.
-
-    One process at a time: the drafter's pool processes start together, and the second finds the lines
-    the first has scored."""
-    cache = score_cache()
-    with open(f"{cache.path or Path(current_app.config['STUDIO_DATA_DIR']) / 'ranking-scores'}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _prescore(scorer, cache)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _prescore(scorer: FluencyScorer, cache: ScoreCache) -> int:
-    scored = 0
-    for brand in db.session.scalars(db.select(Brand)):
-        context = brand_context(brand)
-        prefix = PREFIX.format(brand=brand.name)
-        for persona in brand.personas:
-            profile = persona_for_prompt(persona)
-            for stage in LIFECYCLE_STAGES:
-                for channel_type in sorted({channel.type for channel in brand.channels}):
-                    material = Material(scripts=stage_scripts(stage, channel_type, context.prompt_overrides),
-                                        persona=profile, brand_name=brand.name, message="", facts=[],
-                                        product_lines=[], taboo=tuple(w for w in profile.taboo if w))
-                    texts = script_parts(material)
-                    missing = [t for t in texts if t not in cache.get(scorer.name, prefix, texts)]
-                    if missing:
-                        values = scorer(prefix, missing, budget_s=60.0)
-                        cache.put(scorer.name, prefix, {t: v for t, v in zip(missing, values) if v is not None})
-                        scored += len(missing)
-    return scored
 
 
 def _written(chain_input: dict, retriever, settings: LLMSettings, on_text) -> tuple[ComposedVariant | None, str]:

@@ -3,7 +3,7 @@ from tests.support.app import demo_app
 
 
 def test_script_lines_are_scored_once_before_the_first_brief(tmp_path):
-    from studio.drafting import generation
+    from studio.drafting import rankers
     from studio.drafting.ranking import PREFIX
 
     asked = []
@@ -15,11 +15,11 @@ def test_script_lines_are_scored_once_before_the_first_brief(tmp_path):
     scorer.name = "fake:model"
     app = demo_app(tmp_path / "prescore")
     with app.app_context():
-        scored = generation.prescore_scripts(scorer)
+        scored = rankers.prescore_scripts(scorer)
         assert scored == len(asked) == len(set(asked)) > 40
         assert "小茶来啦~" in asked and any("接个龙" in text for text in asked)
         assert not any("${" in text for text in asked)  # lines as they read, values filled in
         assert not any(word in text for text in asked for word in ("第一", "秒杀"))  # the persona's taboo
-        assert generation.prescore_scripts(scorer) == 0  # all stored
-        stored = generation.score_cache().get("fake:model", PREFIX.format(brand="茶韵山房"), asked)
+        assert rankers.prescore_scripts(scorer) == 0  # all stored
+        stored = rankers.score_cache().get("fake:model", PREFIX.format(brand="茶韵山房"), asked)
         assert len(stored) == len(asked)
