@@ -12,6 +12,7 @@ from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
 from studio.rendering import markdown_to_safe_html
 from studio.review import post_lint, workflow
+from studio.routing import int_arg
 from studio.web import bp
 
 
@@ -54,7 +55,7 @@ def submit(post_id: int):
 @bp.post("/posts/<int:post_id>/approve")
 @role_required("reviewer")
 def approve(post_id: int):
-    workflow.approve(post_id, current_user, request.form.get("revision_id", type=int),
+    workflow.approve(post_id, current_user, int_arg(request.form, "revision_id", None),
                    override_reason=request.form.get("override_reason", ""))
     flash("已批准", "ok")
     return redirect(url_for("web.post", post_id=post_id))
@@ -86,7 +87,7 @@ def preview():
     """Sanitized HTML of the editor's text and, for a post, the text as each of its brand's channels renders it."""
     body = request.form.get("body", "")
     result = {"html": markdown_to_safe_html(body)}
-    post_id = request.form.get("post_id", type=int)
+    post_id = int_arg(request.form, "post_id", None)
     if post_id:
         result["channels"] = channel_preview.channel_previews(post_id, body)
     return jsonify(result)

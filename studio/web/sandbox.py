@@ -4,6 +4,7 @@ from studio.channels import sandbox
 from studio.extensions import db
 from studio.models import Channel
 from studio.rendering import markdown_to_safe_html
+from studio.routing import int_arg
 from studio.web import bp
 
 
@@ -22,7 +23,7 @@ def sandbox_chat(channel_id: int):
 
 @bp.get("/sandbox/<int:channel_id>/messages.json")
 def sandbox_messages(channel_id: int):
-    after = request.args.get("after", 0, type=int)
+    after = int_arg(request.args, "after", 0)
     return jsonify([{"id": m.id, "sender": m.sender, "html": markdown_to_safe_html(m.body),
                      "received_at": m.received_at.isoformat() + "Z"}
                     for m in sandbox.messages(channel_id, after_id=after)])
