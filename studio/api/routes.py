@@ -1,10 +1,10 @@
 from flask import g, jsonify, request
 
 from studio import posts
-from studio.api import bp, token_required
+from studio.api import bp, json_object, list_field, text_field, token_required
 from studio.brands import kits
 from studio.drafting import briefs
-from studio.errors import Forbidden, InvalidInput
+from studio.errors import Forbidden
 from studio.rendering import markdown_to_safe_html
 
 OPENAPI = {
@@ -55,13 +55,11 @@ def search(slug: str):
 def create_brief():
     if not g.api_user.can("editor"):
         raise Forbidden("editor role required")
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput("request body must be a JSON object")
+    data = json_object()
     brief = briefs.create_brief(briefs.BriefInput(
-        brand=str(data.get("brand", "")), persona=str(data.get("persona", "")), channel=str(data.get("channel", "")),
-        segments=briefs.parse_list(data.get("segments")), key_message=str(data.get("key_message", "")),
-        goal=str(data.get("goal", "")), products=briefs.parse_list(data.get("products"))), g.api_user.id)
+        brand=text_field(data, "brand"), persona=text_field(data, "persona"), channel=text_field(data, "channel"),
+        segments=briefs.parse_list(list_field(data, "segments")), key_message=text_field(data, "key_message"),
+        goal=text_field(data, "goal"), products=briefs.parse_list(list_field(data, "products"))), g.api_user.id)
     briefs.start_drafting(brief.id)
     return jsonify({"id": brief.id, **briefs.brief_progress(brief.id)}), 201
 
