@@ -39,11 +39,44 @@ def parse_list(raw: str | list | None) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
+# Longest values a brief may carry: the columns' own lengths where they have one.
+SLUG_LENGTH = 64
+GOAL_LENGTH = Brief.__table__.c.goal.type.length
+KEY_MESSAGE_LENGTH = 4000
+MOST_ITEMS = 50
+ITEM_LENGTH = 100
+
+
+def check_fields(data: BriefInput) -> None:
+    """Refuse values the database cannot store as written, naming the field: too long, too many, not UTF-8."""
+    texts = {"brand": (data.brand, SLUG_LENGTH), "persona": (data.persona, SLUG_LENGTH),
+             "channel": (data.channel, SLUG_LENGTH), "goal": (data.goal, GOAL_LENGTH)}
+    for name, (value, limit) in texts.items():
+        _check_text(name, value, limit)
+    _check_text("key_message", data.key_message, None)
+    for name, items in (("segments", data.segments), ("products", data.products)):
+        if len(items) > MOST_ITEMS:
+            raise InvalidInput(f"{name} 最多{MOST_ITEMS}项 / {name}: at most {MOST_ITEMS} items")
+        for item in items:
+            _check_text(name, item, ITEM_LENGTH)
+
+
+def _check_text(name: str, value: str, limit: int | None) -> None:
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(f"{name} 过长（最多{limit}字） / {name} is longer than {limit} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate (\ud800) parses from JSON but no UTF-8 database can store it
+        raise InvalidInput(f"{name} 含有无效字符 / {name} contains characters that are not valid text") from None
+
+
 def resolve_brief(data: BriefInput):
     """Check a brief against its brand; return (brand, persona, channel, segments) or raise InvalidInput."""
+    check_fields(data)
     if not (data.key_message or "").strip():
         raise InvalidInput("简报不能为空：请写下要传达的核心信息 / the brief is empty")
-    if len(data.key_message) > 4000:
+    if len(data.key_message) > KEY_MESSAGE_LENGTH:
         raise InvalidInput("简报过长（最多4000字） / the brief is longer than 4000 characters")
     brand = get_brand(data.brand)
     persona = _one(Persona, brand.id, data.persona, "人设 / persona")
