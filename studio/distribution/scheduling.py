@@ -22,7 +22,11 @@ def delivery_key(revision_id: int, channel_id: int) -> str:
 
 
 def brand_local_to_utc(local: datetime, timezone: str) -> datetime:
-    return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    """Wall-clock time in the brand's zone as naive UTC; InvalidInput when UTC cannot hold it (year 1, 9999)."""
+    try:
+        return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    except OverflowError:
+        raise InvalidInput(f"发送时间超出范围：{local.isoformat(sep=' ')}（{timezone}） / send time out of range") from None
 
 
 def utc_to_brand_local(moment: datetime, timezone: str) -> datetime:
