@@ -10,6 +10,7 @@ this module only knows how to apply them:
   after them (`studio.compliance.structure`), health effects found as a verb of effect + a body or
   health object, and whether the sentence claims anything about something offered — a notice, a story,
   a question or advice does not, and findings marked ``outside_claims`` are dropped or downgraded there;
+  a question someone else asked, quoted to answer it (会员问：…吗？), is dropped whatever the rule;
   promises of an outcome (保证 + 回本, 包回本) and shares promised as results (除臭率100%, 100%保留营养);
 * a claim the post denies (不是最便宜的) in a rule marked ``deniable``;
 * the persona's taboo words and the brand's deny list (a single-character word only counts when it
@@ -175,6 +176,8 @@ class _Scan:
                 kept.append(hit)
         findings = []
         for hit in kept:
+            if self._sentences.asked(hit.start):
+                continue  # 会员问：这款真的能祛斑吗？ quotes a question to answer it
             severity = hit.severity
             if hit.outside_claims != "keep" and self._sentences.outside_claims(hit.start):
                 if hit.outside_claims == "drop":

@@ -92,8 +92,8 @@ _EFFECT_KEYS = {"verbs", "objects", "object_suffixes", "gap", "exceptions", "out
 _PLEDGE_KEYS = {"markers", "compounds", "outcomes", "services", "bound_markers", "bound_outcomes", "reach",
                 "outside_claims", "description"}
 _RATE_KEYS = {"stems", "links", "whole", "whole_skip", "whole_pos", "outside_claims", "description"}
-_DENIAL_KEYS = {"cues", "saying_cues", "rhetorical", "description"}
-_CLAIMS_KEYS = {"offering", "non_claim", "sentence_end"}
+_DENIAL_KEYS = {"cues", "saying_cues", "scopes", "rhetorical", "description"}
+_CLAIMS_KEYS = {"offering", "non_claim", "asking", "sentence_end"}
 
 OUTSIDE_CLAIMS = ("keep", "warn", "drop")
 JUDGES = ("degree", "ordinal")
@@ -225,6 +225,7 @@ class Claims:
 
     offering: re.Pattern | None = None
     non_claim: tuple[tuple[str, re.Pattern], ...] = ()
+    asking: re.Pattern | None = None  # 会员问： / 私信问“: a question someone else asked, quoted to answer it
     sentence_end: re.Pattern = re.compile(r"[。！？!?；;\n]")
 
 
@@ -615,7 +616,10 @@ def _denial(raw, where: str) -> Denial:
     saying = _words_of(raw.get("saying_cues"), f"{where}.saying_cues")
     # a verb of saying may name what it denies before 是: 不敢说这款扫地机是最好的
     said = f"|(?:{_alt_words(saying)})[\\u4e00-\\u9fff]{{0,8}}?是" if saying else ""
-    return Denial(cues=_compile(f"(?:{_alt_words(cues)}{said})\\s*\\Z", f"{where}.cues"),
+    # a scope may stand between the denial and the claim: 不是全城最便宜的
+    scopes = _words_of(raw.get("scopes"), f"{where}.scopes")
+    scope = f"(?:{_alt_words(scopes)})?" if scopes else ""
+    return Denial(cues=_compile(f"(?:{_alt_words(cues)}{said})\\s*{scope}\\Z", f"{where}.cues"),
                   rhetorical=_union(raw.get("rhetorical", []), f"{where}.rhetorical"))
 
 
@@ -730,7 +734,8 @@ def _claims(raw, where: str) -> Claims:
         pattern = union(items, f"{where}.non_claim.{kind}")
         if pattern is not None:
             kinds.append((str(kind), pattern))
-    values = {"offering": union(raw.get("offering", []), f"{where}.offering"), "non_claim": tuple(kinds)}
+    values = {"offering": union(raw.get("offering", []), f"{where}.offering"), "non_claim": tuple(kinds),
+              "asking": union(raw.get("asking", []), f"{where}.asking")}
     if "sentence_end" in raw:
         values["sentence_end"] = _compile(_text(raw["sentence_end"], f"{where}.sentence_end"),
                                           f"{where}.sentence_end")

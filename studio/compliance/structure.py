@@ -13,6 +13,7 @@
   100% + a noun (100%棉) states what something is made of.
 * A superlative the post denies (不是最便宜的, 不敢说是最好的) claims nothing, unless the sentence asks
   it rhetorically (谁说这不是最好的？).
+* A question someone else asked, quoted to be answered (会员问：“能祛斑吗？”), claims nothing.
 * A sentence makes no claim about something offered when it reads as a notice, a story, a question or
   advice and names nothing offered (这款, 我们的, 下单, a price …).
 
@@ -58,6 +59,18 @@ class Sentences:
             return False
         start, end = self.bounds(index)
         return any(p.search(self.folded, start, end) for _, p in self.claims.non_claim)
+
+
+    def asked(self, index: int) -> bool:
+        """True when ``index`` lies in a question someone else asked, quoted to answer it
+        (会员问：这款真的能祛斑吗？): the question claims nothing; an answer or a testimonial still does."""
+        asking = self.claims.asking
+        if asking is None:
+            return False
+        start, end = self.bounds(index)
+        if not self.folded[start:end].rstrip(" \n\"'”」』").endswith("?"):
+            return False
+        return bool(asking.search(self.folded, start, index))
 
 
 def _clause_end(folded: str, start: int, reach: int) -> int:
