@@ -1,0 +1,75 @@
+"""Efficacy claims of cosmetics and appliances found by word class and structure, and the harmless
+sentences next to them: a quoted question, a notice that something ends for good, a denied superlative."""
+from __future__ import annotations
+
+import pytest
+
+from studio.compliance import lint_text
+
+
+def flagged(text: str) -> list[str]:
+    return [f.text for f in lint_text(text)]
+
+
+@pytest.mark.parametrize("text, claim", [("这瓶乳液用的是食品级包材。", None),
+                                         ("这瓶乳液是处方级配方。", "处方级"),
+                                         ("手术级的面膜布，下单送小样。", "手术级")])
+def test_a_medical_grade_qualifier_is_a_medical_claim(text, claim):
+    assert flagged(text) == ([claim] if claim else [])
+
+
+@pytest.mark.parametrize("text, claim", [("这款面霜能重建受损细胞。", "重建受损细胞"),
+                                         ("精华能延长端粒，留住青春。", "延长端粒")])
+def test_a_verb_acting_on_cells_or_genes_is_a_health_claim(text, claim):
+    assert claim in flagged(text)
+
+
+@pytest.mark.parametrize("text, claim", [("这台微波炉零电磁辐射。", "零电磁辐射"),
+                                         ("我们的奶瓶0塑化剂，宝宝放心用。", "0塑化剂")])
+def test_none_of_a_hazard_is_a_safety_guarantee(text, claim):
+    assert claim in flagged(text)
+
+
+def test_zero_before_a_word_that_names_no_hazard_is_harmless():
+    assert flagged("零食区上新，零售价和线上一致，零下储存。") == []
+
+
+def test_years_taken_off_are_a_claim_but_an_age_difference_in_a_story_is_not():
+    assert "年轻了八岁" in flagged("这款眼霜用完，整个人年轻了八岁。")
+    assert flagged("表弟比我年轻八岁，今年刚工作。") == []
+
+
+def test_whitening_by_shades_and_medical_comparisons_are_claims():
+    assert "亮白两个色号" in flagged("这款身体乳用一个月亮白两个色号。")
+    assert "媲美超声刀" in flagged("这台美容仪紧致效果媲美超声刀。")
+
+
+def test_quality_first_is_a_ranking_but_safety_first_is_advice():
+    assert flagged("我们家炒锅质量第一。") == ["第一"]
+    assert flagged("安全第一，充电时别离人。") == []
+
+
+def test_a_promised_exam_result_is_a_promise():
+    assert "确保提分" in flagged("报名这期冲刺班，确保提分。")
+
+
+def test_a_members_quoted_question_is_answered_not_claimed():
+    assert flagged("有家长私信问：“这款奶粉能增强免疫力吗？”我们的回答是：它只是普通奶粉。") == []
+    # the same claim asked by the post itself, or a testimonial it reposts, still counts
+    assert flagged("这款奶粉能增强免疫力吗？当然能！") != []
+    assert flagged("会员留言：“用了这款面霜，我的痘痘彻底消失了！”") != []
+
+
+@pytest.mark.parametrize("text", ["旧版小程序即日起永久关闭，请下载新版。", "本店过期积分永久失效，下单前请先使用。"])
+def test_something_ending_for_good_is_a_notice(text):
+    assert flagged(text) == []
+
+
+def test_a_denied_superlative_with_its_scope_in_front_is_harmless_unless_asked_back():
+    assert flagged("这款豆子不是全市最便宜的，但一定新鲜。") == []
+    assert "全市最便宜" in flagged("谁说这款豆子不是全市最便宜的？")
+
+
+def test_last_wave_presses_only_when_it_names_a_sale():
+    assert flagged("最后一波冷空气走了，樱花开了。") == []
+    assert "最后一波" in flagged("最后一波秒杀，今晚12点结束！")
