@@ -236,6 +236,9 @@ class _Scan:
             return structure.judge_degree(self.folded, start, end, group.degree, self._sentences)
         if entry.judge == "ordinal":
             return structure.judge_ordinal(self.folded, start, end, group.ordinal, self._sentences)
+        if group.degree is not None and entry.literal is not None and entry.literal.startswith("最") \
+                and structure.picks_one(self.folded, start, end, group.degree, self._sentences):
+            return None  # 咖啡因含量最高的是罗布斯塔豆: picks one of a set, names nothing offered
         return end
 
     # -- persona taboo and brand deny words -----------------------------------------------

@@ -91,10 +91,16 @@ def judge_degree(folded: str, start: int, end: int, degree: Degree, sentences: S
         return None
     if degree.of_time is not None and degree.of_time.match(folded, word_end):
         return None  # 入冬以来最冷的一天: the superlative describes a day, not anything offered
-    if degree.specifying is not None and degree.specifying.match(folded, word_end) \
-            and not sentences.offered(start):
+    if picks_one(folded, start, word_end, degree, sentences):
         return None  # 这一泡最香的是第三道: picks one of a set, names nothing offered
     return word_end
+
+
+def picks_one(folded: str, start: int, end: int, degree: Degree, sentences: Sentences) -> bool:
+    """True when the superlative at [start, end) picks one of a set (最香的是第三道) in a sentence that
+    names nothing offered."""
+    return bool(degree.specifying is not None and degree.specifying.match(folded, end)
+                and not sentences.offered(start))
 
 
 def judge_ordinal(folded: str, start: int, end: int, ordinal: Ordinal, sentences: Sentences) -> int | None:

@@ -73,3 +73,20 @@ def test_a_denied_superlative_with_its_scope_in_front_is_harmless_unless_asked_b
 def test_last_wave_presses_only_when_it_names_a_sale():
     assert flagged("最后一波冷空气走了，樱花开了。") == []
     assert "最后一波" in flagged("最后一波秒杀，今晚12点结束！")
+
+
+def test_a_superlative_term_that_picks_one_of_a_set_names_nothing_offered():
+    assert flagged("三种豆子里酸度最低的是曼特宁。") == []
+    assert "最低" in flagged("酸度最低的是我们家的曼特宁。")
+
+
+def test_a_patient_under_treatment_is_no_effect_claim():
+    assert flagged("正在治疗鼻炎的孩子，换季前请先问医生。") == []
+
+
+def test_no_exception_to_a_superlative_is_an_absolute_claim():
+    assert "没有之一" in flagged("口碑好的保温杯，没有之一。")
+
+
+def test_records_kept_for_good_are_a_service_fact():
+    assert flagged("订单数据永久保存，随时可以查。") == []
