@@ -90,3 +90,13 @@ def test_no_exception_to_a_superlative_is_an_absolute_claim():
 
 def test_records_kept_for_good_are_a_service_fact():
     assert flagged("订单数据永久保存，随时可以查。") == []
+
+
+def test_a_symptom_never_coming_back_is_a_claim_but_a_painless_shave_is_not():
+    assert "再也不痒" in flagged("这款洗发水用完头皮再也不痒了。")
+    assert flagged("这款剃须刀刮胡子不疼。") == []
+
+
+def test_a_score_raised_by_a_number_is_promised_unless_a_child_earned_it_in_a_story():
+    assert "成绩提高30分" in flagged("这款学习机能让孩子成绩提高30分。")
+    assert flagged("儿子期末成绩提高了30分，奖励他一杯奶茶。") == []
