@@ -100,3 +100,8 @@ def test_a_symptom_never_coming_back_is_a_claim_but_a_painless_shave_is_not():
 def test_a_score_raised_by_a_number_is_promised_unless_a_child_earned_it_in_a_story():
     assert "成绩提高30分" in flagged("这款学习机能让孩子成绩提高30分。")
     assert flagged("儿子期末成绩提高了30分，奖励他一杯奶茶。") == []
+
+
+def test_a_question_asked_of_someone_named_is_still_a_quoted_question():
+    assert flagged("老人家问医生：吃这个能降血压吗？医生说不能。") == []
+    assert "祛斑" in flagged("问题是，这款面霜真的能祛斑吗？当然能！")
