@@ -105,3 +105,18 @@ def test_a_score_raised_by_a_number_is_promised_unless_a_child_earned_it_in_a_st
 def test_a_question_asked_of_someone_named_is_still_a_quoted_question():
     assert flagged("老人家问医生：吃这个能降血压吗？医生说不能。") == []
     assert "祛斑" in flagged("问题是，这款面霜真的能祛斑吗？当然能！")
+
+
+@pytest.mark.parametrize("text, claim", [("学完包过四六级。", "包过"), ("驾照科目二稳过。", "稳过"),
+                                         ("上岸率高达98%，名额有限。", "上岸率高达98%")])
+def test_an_exam_passed_for_sure_is_a_promise(text, claim):
+    assert any(claim in f for f in flagged(text))
+
+
+def test_bread_past_its_date_is_no_exam_promise():
+    assert flagged("面包过期了别吃。") == []
+
+
+def test_medicine_named_as_source_and_cells_named_first_are_claims():
+    assert "医院同款" in flagged("这款洗发水医院同款。")
+    assert "细胞年轻化" in flagged("胶原蛋白肽能让细胞年轻化。")
