@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from studio.compliance import DEFAULT_RULES_DIR, Finding, RulesError, lint_text, load_rules
 from studio.compliance.evaluation import load_cases, score_cases
+from tests.support.rules import copy_rules
 
 CASES = Path(__file__).resolve().parent.parent / "data" / "lint_cases.jsonl"
 XIAOCHA_TABOO = ["最便宜", "秒杀", "亲", "土豪", "治病", "最好", "第一", "顶级", "极品", "包治百病", "清仓"]
@@ -163,12 +163,6 @@ def test_empty_text_has_no_findings():
 
 
 # -- rule files ---------------------------------------------------------------------------
-def copy_rules(tmp_path: Path) -> Path:
-    folder = tmp_path / "rules"
-    shutil.copytree(DEFAULT_RULES_DIR, folder)
-    return folder
-
-
 def test_rules_are_cached_and_an_admin_can_extend_them(tmp_path):
     assert load_rules() is load_rules()
     folder = copy_rules(tmp_path)

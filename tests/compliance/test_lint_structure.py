@@ -2,7 +2,6 @@
 object, and whether a sentence claims anything about something offered."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from studio.compliance import DEFAULT_RULES_DIR, RulesError, lint_text, load_rules
 from studio.compliance.evaluation import load_cases, score_cases
+from tests.support.rules import copy_rules
 
 DEV_CASES = Path(__file__).resolve().parent.parent / "data" / "lint_dev_cases.jsonl"
 REPO = Path(__file__).resolve().parents[2]
@@ -114,12 +114,6 @@ def test_offsets_of_structural_findings_point_at_their_text():
 
 
 # -- the rules files ------------------------------------------------------------------------
-def copy_rules(tmp_path: Path) -> Path:
-    folder = tmp_path / "rules"
-    shutil.copytree(DEFAULT_RULES_DIR, folder)
-    return folder
-
-
 def test_the_structural_lists_are_data_in_the_rules_files(tmp_path):
     folder = copy_rules(tmp_path)
     assert found("这款围巾是店里最蓬松的一条。")
@@ -136,6 +130,10 @@ def test_the_structural_lists_are_data_in_the_rules_files(tmp_path):
     ("narrative_pos: [t, tg,", "narrative_pos: [a, tg,", "in both claim_pos and narrative_pos"),
     ("judge: degree", "judge: grade", "judge must be one of"),
     ("outside_claims: drop  # 我是", "outside_claims: never  # 我是", "outside_claims must be one of"),
+    ("whole_pos: [v, vd, vi, vn]", "whole_pos: [verb]", "rate.whole_pos[1]: unknown part of speech 'verb'"),
+    ("      bound_markers: [包, 稳, 保]\n", "", "bound_markers and bound_outcomes go together"),
+    ("        - '回本|回报|", "        - '(回本|回报|", "pledge.outcomes[1]: bad regular expression"),
+    ("    deniable: true  # 不能", "    deniable: yes-please  # 不能", "deniable must be true or false"),
 ])
 def test_a_bad_structural_value_gives_an_error_naming_the_file_and_the_place(tmp_path, old, new, expected):
     folder = copy_rules(tmp_path)
