@@ -12,8 +12,25 @@ from flask.cli import with_appcontext
 from studio.benchmarks.dispatch import DispatchBenchOptions, run_dispatch_bench
 from studio.benchmarks.drafting import BriefBenchOptions, run_brief_bench
 from studio.errors import StudioError
+from studio.schema import require_migrated
 
 bench_cli = click.Group("bench", help="Benchmarks on real processes / 基准测试。")
+
+
+def _run(bench):
+    """Run a bench with progress on stderr; a refused run is a message and exit code 1."""
+    def progress(message: str) -> None:
+        click.echo(f"[bench] {message}", err=True)
+
+    def stop(signum, frame):  # SIGTERM unwinds like Ctrl-C, so the workers the run started are stopped too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return bench(progress)
+    except (StudioError, ValueError, RuntimeError) as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(1)
 
 
 @bench_cli.command("dispatch", help="""Deliver N approved posts due over the next S seconds through real
@@ -33,18 +50,7 @@ and losses (and the same load as plain Celery ETA tasks with --baseline).""")
               help="Pool size of each sender worker.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def dispatch_command(as_json: bool, **options):
-    def progress(message: str) -> None:
-        click.echo(f"[bench] {message}", err=True)
-
-    def stop(signum, frame):  # SIGTERM unwinds like Ctrl-C, so the workers the run started are stopped too
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        result = run_dispatch_bench(DispatchBenchOptions(**options), progress=progress)
-    except (ValueError, RuntimeError) as exc:
-        click.echo(f"错误 / error: {exc}", err=True)
-        sys.exit(1)
+    result = _run(lambda progress: run_dispatch_bench(DispatchBenchOptions(**options), progress=progress))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -66,14 +72,11 @@ real drafter worker, and print how long until the last variant is in the editor.
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @with_appcontext
 def brief_command(as_json: bool, **options):
-    def progress(message: str) -> None:
-        click.echo(f"[bench] {message}", err=True)
+    def bench(progress):
+        require_migrated()
+        return run_brief_bench(BriefBenchOptions(**options), progress=progress)
 
-    try:
-        result = run_brief_bench(BriefBenchOptions(**options), progress=progress)
-    except (StudioError, RuntimeError) as exc:
-        click.echo(f"错误 / error: {exc}", err=True)
-        sys.exit(1)
+    result = _run(bench)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
