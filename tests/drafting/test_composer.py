@@ -1,7 +1,4 @@
 """Composing drafts from material people wrote, and ranking the candidates."""
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from studio.drafting.editor_checks import loops
 from studio.drafting.fact_sentences import passage_sentences, product_sayings, product_sentence
 from studio.drafting.material import build_material
 from studio.drafting.ranking import EndpointScorer, LocalScorer, rank
+from tests.support.fake_llm import FakeAPI
 
 KIT = Path(__file__).resolve().parents[2] / "knowledge" / "samples" / "chayun"
 BRAND = BrandContext(slug="chayun", name="茶韵山房", timezone="Asia/Shanghai", kit_path=str(KIT))
@@ -141,49 +139,16 @@ def test_ranking_prefers_the_fluent_candidate_and_says_when_it_could_not_score(k
     assert ranked and "超时" in note
 
 
-class LogprobAPI:
-    """A loopback completion endpoint that returns prompt log-probabilities, as a hosted base model would."""
-
-    def __init__(self):
-        self.requests = []
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                api.requests.append(body)
-                prompt = body["prompt"]
-                # One token per character; the text after the prefix scores -1 per token, the prefix -9.
-                logprobs = {"tokens": list(prompt), "text_offset": list(range(len(prompt))),
-                            "token_logprobs": [None] + [-9.0 if i < 9 else -1.0 for i in range(1, len(prompt))],
-                            "top_logprobs": None}
-                payload = json.dumps({"id": "c", "object": "text_completion", "created": 0, "model": body["model"],
-                                      "choices": [{"index": 0, "text": prompt, "finish_reason": "length",
-                                                   "logprobs": logprobs}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-
 def test_an_endpoint_scores_the_candidate_text_only():
-    api = LogprobAPI()
+    api = FakeAPI()  # a hosted base model that returns prompt log-probabilities
     try:
         scorer = EndpointScorer(base_url=api.url, api_key="k", model="base-7b")
         assert scorer("茶韵山房社群消息：\n", ["小茶来啦~", "喝口好茶"], budget_s=5) == [-1.0, -1.0]
-        request = api.requests[0]
+        request = api.requests[0]["body"]
         assert request["echo"] is True and request["logprobs"] == 0 and request["max_tokens"] == 1
         assert request["prompt"] == "茶韵山房社群消息：\n小茶来啦~" and request["model"] == "base-7b"
     finally:
-        api.server.shutdown()
+        api.close()
 
 
 def test_the_bundled_model_reads_ordinary_chinese_as_more_likely_than_a_word_salad():

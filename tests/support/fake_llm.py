@@ -1,7 +1,7 @@
 """Loopback stand-ins for a hosted OpenAI-compatible provider, and the tea brand's prompt inputs.
 
-``FakeAPI`` answers chat (JSON) and completions (JSON or a stream) with scripted texts and records what it
-receives; ``FakeChatAPI`` answers every chat request with a fixed post (a shorter one when asked for
+``FakeAPI`` answers chat (JSON) and completions (JSON or a stream) with scripted texts, and prompt
+log-probabilities when asked to echo, and records what it receives; ``FakeChatAPI`` answers every chat request with a fixed post (a shorter one when asked for
 "短一点").  ``TEA_*`` and ``NEWCOMERS`` are a tea brand's newcomer post about 白牡丹2024.
 """
 from __future__ import annotations
@@ -52,6 +52,16 @@ class FakeAPI:
                                               "finish_reason": "stop" if index == len(pieces) - 1 else None}]}
                         self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
                     self.wfile.write(b"data: [DONE]\n\n")
+                elif body.get("echo") and body.get("logprobs") is not None:
+                    # Prompt log-probabilities, one token per character: -9 for the first 9, -1 after.
+                    prompt = body["prompt"]
+                    logprobs = {"tokens": list(prompt), "text_offset": list(range(len(prompt))),
+                                "token_logprobs": [None] + [-9.0 if i < 9 else -1.0 for i in range(1, len(prompt))],
+                                "top_logprobs": None}
+                    self._send(200, {"id": "cmpl-1", "object": "text_completion", "created": 0,
+                                     "model": body.get("model"),
+                                     "choices": [{"index": 0, "text": prompt, "finish_reason": "length",
+                                                  "logprobs": logprobs}]})
                 else:
                     self._send(200, {"id": "cmpl-1", "object": "text_completion", "created": 0,
                                      "model": body.get("model"),
