@@ -157,6 +157,15 @@ def read_rules(stem: str, overrides_dir: Path | None = None) -> dict:
     return files[-1][1] | {"_name": files[-1][0]}
 
 
+def rules_version(stem: str, overrides_dir: Path | None = None) -> tuple:
+    """When the built-in and the kit's file of that name last changed: a cache key that a re-imported kit
+    invalidates."""
+    paths = [PROMPTS_DIR / SCRIPTS / f"{stem}.yaml"]
+    if overrides_dir is not None:
+        paths.append(Path(overrides_dir) / SCRIPTS / f"{stem}.yaml")
+    return tuple(p.stat().st_mtime_ns if p.is_file() else None for p in paths)
+
+
 def script_texts() -> list[str]:
     """Every built-in script line, for checks that ask whether a sentence came from material people wrote."""
     texts = []

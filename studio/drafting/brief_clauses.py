@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from prompts.loader import PromptTemplateError
-from prompts.scripts_library import read_rules
+from prompts.scripts_library import read_rules, rules_version
 
 _CLAUSES = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
 _ENDS = "，,。；;！!？?"
@@ -47,8 +47,13 @@ def _compile(pattern, where: str) -> re.Pattern:
         raise PromptTemplateError(f"{where}: bad regular expression: {exc}") from None
 
 
-@lru_cache(maxsize=32)
 def brief_rules(overrides_dir: Path | None = None) -> BriefRules:
+    """The brief rules of the built-in file or the kit's, read again when either changes."""
+    return _brief_rules(overrides_dir, rules_version("brief", overrides_dir))
+
+
+@lru_cache(maxsize=32)
+def _brief_rules(overrides_dir: Path | None, version: tuple) -> BriefRules:
     data = read_rules("brief", overrides_dir)
     name = data["_name"]
     rewrite = []

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from prompts import PersonaProfile
-from prompts.scripts_library import ScriptLine, StageScripts
+from prompts.scripts_library import StageScripts
 from studio.drafting.editor_checks import loops
 from studio.drafting.fact_sentences import FactSentence
 

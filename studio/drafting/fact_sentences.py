@@ -15,7 +15,7 @@ from pathlib import Path
 
 from prompts import Fact
 from prompts.loader import PromptTemplateError, render_text
-from prompts.scripts_library import read_rules
+from prompts.scripts_library import read_rules, rules_version
 from studio.drafting.record_checks import ProductRecord
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -71,8 +71,13 @@ class FieldSaying:
     stages: tuple[str, ...]
 
 
-@lru_cache(maxsize=32)
 def product_sayings(overrides_dir: Path | None = None) -> tuple[FieldSaying, ...]:
+    """How product rows are said, from the built-in file or the kit's, read again when either changes."""
+    return _product_sayings(overrides_dir, rules_version("products", overrides_dir))
+
+
+@lru_cache(maxsize=32)
+def _product_sayings(overrides_dir: Path | None, version: tuple) -> tuple[FieldSaying, ...]:
     data = read_rules("products", overrides_dir)
     sayings = []
     for number, item in enumerate(data.get("fields") or [], 1):

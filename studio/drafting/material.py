@@ -55,13 +55,12 @@ def max_chars(channel_type: str, overrides_dir: Path | None) -> int:
     return template.meta_int("max_chars", 300)
 
 
-def subject_products(text: str, records: list[record_checks.ProductRecord]) -> list[record_checks.ProductRecord]:
+def subject_products(text: str, records: list[record_checks.ProductRecord],
+                     aliases: dict[str, set[str]]) -> list[record_checks.ProductRecord]:
     """The products a brief names, by any name no other product shares."""
     plain = _PLAIN.sub("", text)
-    aliases = record_checks.product_aliases(records)
-    named = [r for r in records if any(_PLAIN.sub("", alias) in plain for alias in aliases[r.key] if alias)]
     # "白牡丹2024" names one row; a bare "白牡丹" that two rows share names neither.
-    return named
+    return [r for r in records if any(_PLAIN.sub("", alias) in plain for alias in aliases[r.key] if alias)]
 
 
 def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
@@ -74,8 +73,8 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
         content.topics.append(brief.goal)
     records = kit_products(brand.kit_path)
     subject_text = " ".join([brief.text, *brief.products])
-    subjects = subject_products(subject_text, records)
     aliases = record_checks.product_aliases(records)
+    subjects = subject_products(subject_text, records, aliases)
     # A product is named by any name no other product shares ("正山小种" for 正山小种·2025).
     subject_names = [*brief.products, *content.topics, *(alias for r in subjects for alias in aliases[r.key])]
     others = [r.name for r in records if r not in subjects]

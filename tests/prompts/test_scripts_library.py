@@ -58,3 +58,17 @@ def test_a_bad_kit_file_is_named_with_the_place(tmp_path, content, named):
 def test_script_texts_lists_every_built_in_line():
     texts = script_texts()
     assert any("接个龙" in text for text in texts) and len(texts) >= 40
+
+
+def test_a_changed_kit_file_is_read_again(tmp_path):
+    import os
+
+    from studio.drafting.brief_clauses import brief_content, brief_rules
+
+    (tmp_path / "scripts").mkdir()
+    own = tmp_path / "scripts" / "brief.yaml"
+    own.write_text('drop: ["语气"]\n', encoding="utf-8")
+    assert brief_content("提醒带杯子，语气温柔。", brief_rules(tmp_path)).message == "提醒带杯子。"
+    own.write_text('drop: ["语气"]\nrewrite:\n  - {match: "提醒", replace: "记得"}\n', encoding="utf-8")
+    os.utime(own, ns=(own.stat().st_atime_ns, own.stat().st_mtime_ns + 10**9))
+    assert brief_content("提醒带杯子，语气温柔。", brief_rules(tmp_path)).message == "记得带杯子。"
