@@ -20,7 +20,7 @@ from .loader import PROMPTS_DIR, PromptTemplateError, placeholders, render_text
 
 SCRIPTS = "scripts"
 SHARED = "通用"
-SLOTS = ("openers", "intro", "hooks", "fact_leads", "message_leads", "ctas", "closers")
+SLOTS = ("openers", "intro", "hooks", "fact_leads", "ctas", "closers")
 LAYOUT_PARTS = {"opener", "intro", "hook", "message", "fact", "cta", "closer"}
 VALUES = {"persona", "brand", "address", "catchphrase"}
 _STAGE_KEYS = {*SLOTS, "stage_words", "address", "layout", "channels", "replace"}

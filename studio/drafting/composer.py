@@ -37,7 +37,6 @@ class Material:
     facts: list[FactSentence]  # ranked, best first
     product_lines: list[FactSentence]  # the subject products' rows said as sentences
     product_rows: list[dict] = field(default_factory=list)  # those rows as facts: {"doc_id", "title", "text"}
-    introduce_persona: bool = False  # the brief asks to introduce the persona
     max_chars: int = 300
     taboo: tuple[str, ...] = ()
     seed: str = ""  # different segments of one brief get different wordings
@@ -71,12 +70,6 @@ class Composition:
     @property
     def text(self) -> str:
         return "\n\n".join("".join(part.text for part in paragraph) for paragraph in self.paragraphs if paragraph)
-
-    @property
-    def wording(self) -> str:
-        """The text without the brief's own words: what differs between candidates, and what ranking reads."""
-        return "\n\n".join("".join(part.text for part in paragraph if part.source != "brief")
-                           for paragraph in self.paragraphs if paragraph)
 
     @property
     def citations(self) -> list[str]:
@@ -120,7 +113,7 @@ class _Picker:
                 text = line.render({**self.values, "catchphrase": phrase})
                 if text is not None and not any(word in text for word in self.material.taboo):
                     source = "persona:catchphrase" if line.text.strip() == "${catchphrase}" else f"script:{line.source}"
-                    rendered.append((_ending(text) if slot not in ("fact_leads", "message_leads") else text, source))
+                    rendered.append((_ending(text) if slot != "fact_leads" else text, source))
         return rendered
 
     def pick(self, slot: str, plan: int, avoid: str = "") -> Part | None:
@@ -161,7 +154,7 @@ def compose(material: Material, count: int = CANDIDATES) -> list[Composition]:
         closer = picker.pick("closers", plan, avoid=opener.text if opener else "")
         chosen = {
             "opener": opener,
-            "intro": picker.pick("intro", plan) if material.introduce_persona or material.scripts.lines("intro") else None,
+            "intro": picker.pick("intro", plan),  # only stages that introduce the persona have intro lines
             "hook": picker.pick("hooks", plan) if material.message or facts else None,
             "message": Part(_ending(material.message), "brief") if material.message else None,
             "cta": picker.pick("ctas", plan),

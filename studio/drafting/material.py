@@ -100,7 +100,6 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     return Material(scripts=scripts, persona=persona, brand_name=brand.name, message=content.message,
                     facts=ranked, product_lines=product_lines,
                     product_rows=[_row_fact(r, sayings) for r in subjects],
-                    introduce_persona=bool(persona.name) and persona.name in " ".join(content.topics),
                     max_chars=max_chars(channel_type, overrides), taboo=taboo,
                     seed=f"{brief.text}/{segment.slug}", rotation=_stage_index(stage))
 
