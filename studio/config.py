@@ -22,6 +22,16 @@ def _env_float(environ, name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def env_flag(environ, name: str) -> bool:
+    """A yes/no setting: 1, true, yes or on (any case) mean yes; unset or empty means no."""
+    raw = (environ.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}")
+
+
 def local_llm_url(environ) -> str:
     """The bundled model server's address: the port `make run` starts it on (STUDIO_LLM_PORT, 8080)."""
     raw = environ.get("STUDIO_LLM_PORT") or "8080"
@@ -101,6 +111,9 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # A claim whose send task never ran (its worker died) goes back to the queue after this long.
         "STUDIO_CLAIM_LEASE": _env_float(environ, "STUDIO_CLAIM_LEASE", 10.0),
         "STUDIO_RETRIEVAL_K": 5,
+        # Channels may post to loopback and private addresses: for bots on this machine or the office
+        # network (the demo webhook, the tests' fake bots). Off, only public addresses are reached.
+        "STUDIO_ALLOW_PRIVATE_TARGETS": env_flag(environ, "STUDIO_ALLOW_PRIVATE_TARGETS"),
         # Where people open the studio; alerts link back to posts with it.
         "STUDIO_BASE_URL": environ.get("STUDIO_BASE_URL") or "http://127.0.0.1:5000",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -17,6 +17,9 @@ from tests.support.fake_llm import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 # The studio must never reach a model hub: fail loudly instead of downloading.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The fake bots and receivers listen on loopback: channels may post there (worker processes inherit it).
+# Tests of the public-address guard turn it off for their own app.
+os.environ["STUDIO_ALLOW_PRIVATE_TARGETS"] = "1"
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studio.channels.mentions import defused
+from studio.channels.outbound import target_problem
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,20 @@ class ChannelAdapter:
     def declared_settings(cls) -> dict[str, Setting]:
         """Every settings key a channel of this type uses, by key: the shared ones and the adapter's own."""
         return {setting.key: setting for setting in (*SHARED_SETTINGS, *cls.settings_read)}
+
+    def endpoint(self, target: str, settings: dict) -> str | None:
+        """The URL this channel posts to ("" when its target makes none), or None when it posts inside the studio."""
+        return None
+
+    def setup_problems(self, target: str, settings: dict, channel_id: int | None = None) -> list[str]:
+        """What in a channel's target and settings stops it sending, found without sending anything."""
+        url = self.endpoint(target, settings)
+        if url is None:
+            return []
+        if not url:
+            return [f"{self.label}渠道的地址无效"]
+        problem = target_problem(url)
+        return [problem] if problem else []
 
     def render(self, markdown: str, settings: dict) -> Rendering:
         """The post (mass mentions already defused) as this adapter will send it with these settings."""

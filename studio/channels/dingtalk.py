@@ -80,6 +80,9 @@ class DingTalkAdapter(ChannelAdapter):
             problem = ""
         return Rendering(fmt, text, (document,), size, BODY_LIMIT_BYTES, "字节", problem)
 
+    def endpoint(self, target: str, settings: dict) -> str:
+        return resolve_target(target, API_URL) or ""
+
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
         url = resolve_target(message.target, API_URL)

@@ -76,6 +76,9 @@ class FeishuAdapter(ChannelAdapter):
             problem = ""
         return Rendering(fmt, text, (document,), size, BODY_LIMIT_BYTES, "字节", problem)
 
+    def endpoint(self, target: str, settings: dict) -> str:
+        return resolve_target(target, HOOK_URL) or ""
+
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
         document = rendering.documents[0]

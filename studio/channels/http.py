@@ -2,6 +2,8 @@
 
 Before the request left (refused, DNS, connect timeout): transient, safe to resend.
 After it left (read timeout, connection dropped, half-read answer): unknown, never resent automatically.
+A target that is not a public http(s) address is refused before anything leaves (see outbound.py), and a
+redirect is never followed: it ends the send as a permanent failure.
 """
 from __future__ import annotations
 
@@ -13,12 +15,21 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from studio.channels.base import SendResult
+from studio.channels.outbound import Destination, TargetRefused, TargetUnresolved, check_destination
 
 CONNECT_TIMEOUT_S = 5
 READ_TIMEOUT_S = 15
 USER_AGENT = "community-content-studio"
+EXCERPT_CHARS = 200  # of an answer's body quoted in a result: enough to read an error, never a whole page
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of an answer's text on one line, cut to the limit."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,7 @@ class Reply:
 
     @property
     def summary(self) -> str:
-        return f"HTTP {self.status} {self.text[:300]}"
+        return f"HTTP {self.status} {excerpt(self.text)}"
 
     @property
     def retry_after(self) -> float | None:
@@ -69,14 +80,43 @@ def resolve_target(target: str, prefix: str) -> str | None:
     return prefix + quote(target, safe="")
 
 
+class PinnedAdapter(HTTPAdapter):
+    """Connects to the checked address while TLS still verifies the certificate of the name as written."""
+
+    def __init__(self, hostname: str):
+        self.hostname = hostname
+        super().__init__(max_retries=0)
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = self.hostname
+            pool_kwargs["assert_hostname"] = self.hostname
+        return host_params, pool_kwargs
+
+
+def _post_pinned(destination: Destination, body: bytes, headers: dict) -> requests.Response:
+    with requests.Session() as session:
+        adapter = PinnedAdapter(destination.hostname)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session.post(destination.pinned_url, data=body, headers={**headers, "Host": destination.host_header},
+                            timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), allow_redirects=False)
+
+
 def post_json(url: str, document: dict | bytes, headers: dict | None = None) -> Reply | SendResult:
-    """Send once. A Reply when the platform answered; a SendResult when no answer came."""
+    """Send once. A Reply when the platform answered; a SendResult when no answer came or it redirected."""
+    try:
+        destination = check_destination(url)
+    except TargetRefused as exc:
+        return SendResult("permanent", str(exc))
+    except TargetUnresolved as exc:
+        return SendResult("transient", str(exc))
     body = document if isinstance(document, bytes) else encode_json(document)
     all_headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
                    **(headers or {})}
     try:
-        response = requests.post(url, data=body, headers=all_headers,
-                                 timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), allow_redirects=False)
+        response = _post_pinned(destination, body, all_headers)
     except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
             requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader):
         return SendResult("permanent", "渠道地址无效，请检查 webhook 地址")
@@ -95,6 +135,10 @@ def post_json(url: str, document: dict | bytes, headers: dict | None = None) -> 
         return SendResult("unknown", "等待回应超时：对方可能已收到")
     except requests.exceptions.RequestException as exc:  # e.g. a half-read chunked answer
         return SendResult("unknown", f"回应读取失败（{type(exc).__name__}）：对方可能已收到")
+    if response.is_redirect or 300 <= response.status_code < 400:
+        # A platform does not redirect its webhook; following could lead anywhere, so it is reported instead.
+        return SendResult("permanent", f"HTTP {response.status_code}：渠道地址发生跳转，未跟随，"
+                                       f"请检查 webhook 地址")
     try:
         data = response.json()
     except ValueError:

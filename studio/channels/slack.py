@@ -39,6 +39,9 @@ class SlackAdapter(ChannelAdapter):
             problem = ""
         return Rendering("mrkdwn", text, ({"text": text},), len(text), TEXT_LIMIT_CHARS, "字", problem)
 
+    def endpoint(self, target: str, settings: dict) -> str:
+        return (target or "").strip()
+
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         reply = post_json(message.target, rendering.documents[0])
         if isinstance(reply, SendResult):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.blocks import parse_blocks
 from studio.channels.dialects import TelegramMarkdownV2, TelegramVisible, render_blocks
-from studio.channels.http import Reply, classify_http, post_json
+from studio.channels.http import Reply, classify_http, excerpt, post_json
 from studio.channels.sizes import utf16_len
 
 DEFAULT_API_BASE = "https://api.telegram.org"
@@ -46,16 +46,19 @@ class TelegramAdapter(ChannelAdapter):
             problem = f"Telegram 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {visible}）"
         return Rendering("MarkdownV2", text, (document,), visible, TEXT_LIMIT_CHARS, "字（UTF-16）", problem)
 
+    def endpoint(self, target: str, settings: dict) -> str:
+        # The token sits in the path; api_base (a local Bot API server, a proxy) is the part a person types.
+        base = str(settings.get("api_base") or DEFAULT_API_BASE).strip().rstrip("/")
+        return f"{base}/bot{settings.get('bot_token') or ''}/sendMessage"
+
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
-        token = str(settings.get("bot_token") or "")
-        if not token:
+        if not str(settings.get("bot_token") or ""):
             return SendResult("permanent", "Telegram 渠道缺少 bot_token 设置")
         if not (message.target or "").strip():
             return SendResult("permanent", "Telegram 渠道缺少 chat_id")
-        base = str(settings.get("api_base") or DEFAULT_API_BASE).rstrip("/")
         document = {"chat_id": message.target.strip(), **rendering.documents[0]}
-        reply = post_json(f"{base}/bot{token}/sendMessage", document)
+        reply = post_json(self.endpoint(message.target, settings), document)
         if isinstance(reply, SendResult):
             return reply
         return classify(reply)
@@ -72,7 +75,7 @@ def classify(reply: Reply) -> SendResult:
         return SendResult("sent", reply.summary)
     code = data.get("error_code") or reply.status
     parameters = data.get("parameters") or {}
-    description = str(data.get("description") or "")
+    description = excerpt(str(data.get("description") or ""))
     if code == 429:
         retry = parameters.get("retry_after")
         retry = float(retry) if isinstance(retry, (int, float)) else reply.retry_after

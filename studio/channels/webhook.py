@@ -30,6 +30,9 @@ class WebhookAdapter(ChannelAdapter):
                             "channel": message.channel_slug, "due_at": message.due_at.isoformat() + "Z",
                             **document})
 
+    def endpoint(self, target: str, settings: dict) -> str:
+        return (target or "").strip()
+
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
         body = self.payload(message, rendering.documents[0])

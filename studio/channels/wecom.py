@@ -3,7 +3,8 @@
 POST {"msgtype": ..., ...} to https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY; the key in the URL is
 the only credential. Formats (channel setting "format"): markdown (default, content ≤ 4096 UTF-8 bytes),
 text (≤ 2048 bytes), news (one article card: needs setting "url"; optional "picurl") and image (the picture
-at setting "image_path", JPG/PNG ≤ 2 MB, sent as base64 + md5). With "image_path" set and another format,
+at setting "image_path", JPG/PNG ≤ 2 MB, sent as base64 + md5; only a file inside the brand kit's folder,
+a path relative to it or absolute). With "image_path" set and another format,
 the picture follows the text as a second message.
 
 Answers are {"errcode": 0, "errmsg": "ok"}; 45009 (over 20 messages a minute) and -1 (busy) are transient,
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import replace
 from pathlib import Path
 
+from studio.channels.assets import image_roots, locate_inside
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.blocks import first_line, parse_blocks, split_title
 from studio.channels.dialects import Dialect, WeComMarkdown, render_blocks, to_plain_text
@@ -39,15 +42,22 @@ PERMANENT = {93000: "webhook 地址无效（key 错误或机器人已被移出�
              40009: "图片大小或格式不合法"}
 
 
-def read_image(path: str) -> tuple[bytes, str]:
-    """A local JPG/PNG file's bytes, or why WeCom would refuse it."""
-    file = Path(path)
+def read_image(path: str, roots: list[Path]) -> tuple[bytes, str]:
+    """A JPG/PNG file's bytes from inside the brand kit's folder, or why it cannot be sent."""
+    name = Path(path).name
+    file = locate_inside(path, roots)
+    if file is None:
+        return b"", f"企业微信图片 {name} 不在品牌资料包目录内（或不存在），已拒绝读取：image_path 只能指向资料包中的图片"
     try:
-        data = file.read_bytes()
+        # The checked path itself, not a link swapped in since: O_NOFOLLOW refuses a symlink there.
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            data = handle.read(IMAGE_LIMIT_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
     except OSError:
-        return b"", f"企业微信图片文件无法读取：{file.name}"
-    if len(data) > IMAGE_LIMIT_BYTES:
-        return b"", f"企业微信图片超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）"
+        return b"", f"企业微信图片文件无法读取：{name}"
+    if size > IMAGE_LIMIT_BYTES:
+        return b"", f"企业微信图片超过 2 MB（当前 {size / 1024 / 1024:.1f} MB）"
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         return b"", "企业微信图片只支持 JPG 或 PNG"
     return data, ""
@@ -63,17 +73,41 @@ class WeComAdapter(ChannelAdapter):
     label = "企业微信"
     settings_read = (Setting("format"), Setting("url"), Setting("picurl"), Setting("image_path"))
 
+    def __init__(self, image_roots: list[Path] | None = None):
+        self.image_roots = image_roots  # None: the brand kit folders the studio knows
+
+    def _roots(self) -> list[Path]:
+        return image_roots() if self.image_roots is None else self.image_roots
+
+    def endpoint(self, target: str, settings: dict) -> str:
+        return resolve_target(target, API_URL) or ""
+
+    def setup_problems(self, target: str, settings: dict, channel_id: int | None = None) -> list[str]:
+        problems = super().setup_problems(target, settings, channel_id)
+        if settings.get("image_path"):
+            roots = self.image_roots if self.image_roots is not None else image_roots(channel_id)
+            _, problem = read_image(str(settings["image_path"]), roots)
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def send(self, message: OutgoingMessage) -> SendResult:
+        if self.image_roots is None and (message.settings or {}).get("image_path"):
+            # A picture that is sent must come from this channel's own brand kit.
+            return WeComAdapter(image_roots(message.channel_id)).send(message)
+        return super().send(message)
+
     def render(self, markdown: str, settings: dict) -> Rendering:
         fmt = str(settings.get("format") or "markdown")
         if fmt not in FORMATS:
             return Rendering(fmt, "", problem=f"企业微信不支持消息格式 {fmt!r}（可用：{'、'.join(FORMATS)}）")
         if fmt == "image":
-            return _image(settings)
+            return _image(settings, self._roots())
         rendering = {"markdown": _markdown, "text": _text, "news": _news}[fmt](markdown, settings)
         if rendering.problem or not settings.get("image_path"):
             return rendering
         # A picture set alongside another format follows the text as a second message.
-        data, problem = read_image(str(settings["image_path"]))
+        data, problem = read_image(str(settings["image_path"]), self._roots())
         if problem:
             return replace(rendering, problem=problem)
         return replace(rendering, documents=(*rendering.documents, image_document(data)))
@@ -138,13 +172,13 @@ def _news(markdown: str, settings: dict) -> Rendering:
                      utf8_len(article["description"]), NEWS_DESCRIPTION_BYTES, BYTES, problem)
 
 
-def _image(settings: dict) -> Rendering:
+def _image(settings: dict, roots: list[Path]) -> Rendering:
     """The picture at image_path alone; the post's text is not sent."""
     path = str(settings.get("image_path") or "")
     if not path:
         return Rendering("image", "", limit=IMAGE_LIMIT_BYTES, unit=BYTES,
                          problem="企业微信图片消息需要在渠道设置中提供 image_path")
-    data, problem = read_image(path)
+    data, problem = read_image(path, roots)
     documents = (image_document(data),) if data else ()
     return Rendering("image", f"[图片：{Path(path).name}]", documents, len(data), IMAGE_LIMIT_BYTES, BYTES,
                      problem)

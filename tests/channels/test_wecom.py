@@ -108,7 +108,7 @@ def test_wecom_image_is_sent_as_base64_with_its_md5(fake, tmp_path):
     picture = tmp_path / "poster.png"
     Image.new("RGB", (8, 8), "green").save(picture)
 
-    result = WeComAdapter().send(message(fake.url, POST, format="image", image_path=str(picture)))
+    result = WeComAdapter([tmp_path]).send(message(fake.url, POST, format="image", image_path=str(picture)))
 
     assert result.outcome == "sent", result.detail
     document = fake.last.json
@@ -122,7 +122,7 @@ def test_wecom_markdown_with_an_image_sends_text_then_picture(fake, tmp_path):
     picture = tmp_path / "poster.jpg"
     Image.new("RGB", (8, 8), "red").save(picture, "JPEG")
 
-    result = WeComAdapter().send(message(fake.url, POST, image_path=str(picture)))
+    result = WeComAdapter([tmp_path]).send(message(fake.url, POST, image_path=str(picture)))
 
     assert result.outcome == "sent", result.detail
     assert [r.json["msgtype"] for r in fake.requests] == ["markdown", "image"]
@@ -133,7 +133,7 @@ def test_wecom_failed_picture_after_delivered_text_is_not_retried(fake, tmp_path
     Image.new("RGB", (8, 8), "blue").save(picture)
     fake.answer(FakeWeCom.error(0, "ok"), FakeWeCom.error(45009, "api freq out of limit"))
 
-    result = WeComAdapter().send(message(fake.url, POST, image_path=str(picture)))
+    result = WeComAdapter([tmp_path]).send(message(fake.url, POST, image_path=str(picture)))
 
     # Retrying would post the text twice: the delivery counts as sent and says what is missing.
     assert result.outcome == "sent"
@@ -143,13 +143,53 @@ def test_wecom_failed_picture_after_delivered_text_is_not_retried(fake, tmp_path
 def test_wecom_unusable_image_is_refused_before_anything_is_sent(fake, tmp_path):
     not_a_picture = tmp_path / "poster.gif"
     not_a_picture.write_bytes(b"GIF89a" + b"\0" * 10)
-    adapter = WeComAdapter()
+    adapter = WeComAdapter([tmp_path])
 
     assert "JPG 或 PNG" in adapter.check(POST, {"image_path": str(not_a_picture)})
     result = adapter.send(message(fake.url, POST, image_path=str(not_a_picture)))
     assert result.outcome == "permanent"
     assert fake.requests == []
     assert "image_path" in adapter.check(POST, {"format": "image"})
+
+
+def test_wecom_image_path_relative_to_the_kit_folder_is_sent(fake, tmp_path):
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (8, 8), "green").save(tmp_path / "images" / "poster.png")
+
+    result = WeComAdapter([tmp_path]).send(message(fake.url, POST, format="image", image_path="images/poster.png"))
+
+    assert result.outcome == "sent", result.detail
+    assert base64.b64decode(fake.last.json["image"]["base64"]) == (tmp_path / "images" / "poster.png").read_bytes()
+
+
+@pytest.mark.parametrize("escape", ["outside", "dotdot", "symlink", "missing"])
+def test_wecom_image_outside_the_kit_folder_is_never_read_or_sent(fake, tmp_path, escape):
+    kit, elsewhere = tmp_path / "kit", tmp_path / "elsewhere"
+    kit.mkdir()
+    elsewhere.mkdir()
+    secret = elsewhere / "private.png"
+    Image.new("RGB", (8, 8), "black").save(secret)
+    (kit / "link.png").symlink_to(secret)
+    path = {"outside": str(secret), "dotdot": "../elsewhere/private.png", "symlink": "link.png",
+            "missing": str(kit / "nowhere.png")}[escape]
+    adapter = WeComAdapter([kit])
+
+    assert "不在品牌资料包目录内" in adapter.check(POST, {"image_path": path})
+    assert "不在品牌资料包目录内" in adapter.setup_problems(fake.url, {"image_path": path})[0]
+    for fmt in ("image", "markdown"):
+        result = adapter.send(message(fake.url, POST, format=fmt, image_path=path))
+        assert result.outcome == "permanent" and "不在品牌资料包目录内" in result.detail
+    assert fake.requests == []
+
+
+def test_wecom_image_outside_an_app_has_no_folder_to_come_from(fake, tmp_path):
+    picture = tmp_path / "poster.png"
+    Image.new("RGB", (8, 8), "green").save(picture)
+
+    result = WeComAdapter().send(message(fake.url, POST, format="image", image_path=str(picture)))
+
+    assert result.outcome == "permanent"
+    assert fake.requests == []
 
 
 def test_wecom_news_is_one_article_with_title_and_truncated_description(fake):
