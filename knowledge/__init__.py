@@ -15,10 +15,11 @@ from .kit import (
     load_brand_kit,
 )
 from .rerank import Candidate, LexicalOverlapReranker, Reranker
+from .sharing import SharedChromaFolder
 
 __all__ = [
     "BrandKit", "Candidate", "ChannelSpec", "DOC_TYPES", "Document", "Embedder", "EmbedderMismatch",
     "HashingEmbedder", "Hit", "KitError", "KnowledgeError", "KnowledgeIndex", "LIFECYCLE_STAGES",
-    "LexicalOverlapReranker", "OpenAIEmbedder", "Persona", "Reranker", "Segment", "chunk_document",
-    "collection_name", "load_brand_kit", "make_embedder", "open_persistent_client", "split_into_chunks",
+    "LexicalOverlapReranker", "OpenAIEmbedder", "Persona", "Reranker", "Segment", "SharedChromaFolder",
+    "chunk_document", "collection_name", "load_brand_kit", "make_embedder", "open_persistent_client", "split_into_chunks",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +19,7 @@ from .embeddings import Embedder, feature_document_frequencies
 from .errors import EmbedderMismatch
 from .loaders import Document
 from .rerank import Candidate, LexicalCorpus, LexicalOverlapReranker, Reranker
+from .sharing import SharedChromaFolder, open_persistent_client  # noqa: F401  part of this module's API
 
 RRF_K = 60
 # Relative weights of the stages in a document's hybrid score: vector and BM25 scores (normalized per
@@ -58,25 +61,54 @@ def collection_name(brand_slug: str) -> str:
     return "brand_" + brand_slug.replace("-", "_")
 
 
-def open_persistent_client(path: str | Path):
-    """A Chroma PersistentClient at path with telemetry off."""
-    import chromadb
-
-    return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
-
-
 def day_number(day: date | None, default: int) -> int:
     """A date as an int like 20240601, because Chroma compares only numbers."""
     return day.year * 10000 + day.month * 100 + day.day if day else default
 
 
+class _OneClient:
+    """A client nobody else writes behind this process's back (a Chroma server, a test's own folder)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    @contextmanager
+    def reading(self):
+        yield self.client
+
+    @contextmanager
+    def writing(self):
+        yield self.client
+
+
+def _reads(method):
+    """Run the method on a current view of the index, with no write in between."""
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        with self.folder.reading():
+            return method(self, *args, **kwargs)
+    return reading
+
+
+def _writes(method):
+    """Run the method as the index's only writer, on a current view of it."""
+    @functools.wraps(method)
+    def writing(self, *args, **kwargs):
+        with self.folder.writing():
+            return method(self, *args, **kwargs)
+    return writing
+
+
 class KnowledgeIndex:
-    """Syncs brand documents into Chroma + BM25 and answers hybrid searches."""
+    """Syncs brand documents into Chroma + BM25 and answers hybrid searches.
+
+    `client` is a Chroma client, or a SharedChromaFolder when other processes use the same local folder.
+    """
 
     def __init__(self, client, embedder: Embedder, data_dir: str | Path, *,
                  chunk_chars: int = 320, overlap_chars: int = 40, reranker: Reranker | None = _DEFAULT,
                  weights: dict[str, float] | None = None, query_idf: bool = True):
-        self.client = client
+        self.folder = client if isinstance(client, SharedChromaFolder) else _OneClient(client)
         self.embedder = embedder
         self.data_dir = Path(data_dir)
         self.chunk_chars = chunk_chars
@@ -90,8 +122,14 @@ class KnowledgeIndex:
         self._bm25: dict[str, tuple[tuple[int, int], dict]] = {}
         self._lock = threading.Lock()
 
+    @property
+    def client(self):
+        """The Chroma client: the current one while a read or write is under way."""
+        return self.folder.client
+
     # ---- writing -------------------------------------------------------------------------------
 
+    @_writes
     def sync_brand(self, brand_slug: str, documents: Sequence[Document], *, extra_terms: Iterable[str] = (),
                    reindex: bool = False, keep: Iterable[str] = ()) -> dict:
         """Make the brand's index match `documents`, re-embedding only changed ones.
@@ -136,6 +174,7 @@ class KnowledgeIndex:
             "chunks_deleted": len(stale),
         }
 
+    @_writes
     def delete_brand(self, brand_slug: str) -> None:
         """Drop the brand's collection and BM25 file."""
         if self._get_collection(collection_name(brand_slug)) is not None:
@@ -146,6 +185,7 @@ class KnowledgeIndex:
 
     # ---- reading -------------------------------------------------------------------------------
 
+    @_reads
     def search(self, brand_slug: str, query: str, *, k: int = 5, types: Iterable[str] | None = None,
                doc_ids: Iterable[str] | None = None, on_date: date | None = None) -> list[Hit]:
         """Hybrid search: vector and BM25 fused per document, then reranked.
@@ -238,6 +278,7 @@ class KnowledgeIndex:
             active["rerank"] = 0.0
         return active
 
+    @_reads
     def search_vector(self, brand_slug: str, query: str, *, k: int = 5, types: Iterable[str] | None = None,
                       doc_ids: Iterable[str] | None = None, on_date: date | None = None) -> list[Hit]:
         """Dense retrieval only; score is cosine similarity."""
@@ -250,6 +291,7 @@ class KnowledgeIndex:
             hit.vector_rank, hit.score = rank, hit.vector_score
         return hits
 
+    @_reads
     def search_bm25(self, brand_slug: str, query: str, *, k: int = 5, types: Iterable[str] | None = None,
                     doc_ids: Iterable[str] | None = None, on_date: date | None = None) -> list[Hit]:
         """BM25 retrieval only; score is the BM25 score."""
@@ -262,6 +304,7 @@ class KnowledgeIndex:
         self._fill(collection, hits)
         return hits
 
+    @_reads
     def chunks_of(self, brand_slug: str, doc_id: str) -> list[dict]:
         """The indexed chunks of one document in order: chunk_id, text, metadata."""
         collection = self._collection(brand_slug, create=False)
@@ -272,6 +315,7 @@ class KnowledgeIndex:
                   for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
         return sorted(chunks, key=lambda c: c["metadata"]["chunk"])
 
+    @_reads
     def count(self, brand_slug: str) -> int:
         """Number of chunks indexed for the brand (0 when never synced)."""
         collection = self._collection(brand_slug, create=False)

@@ -11,17 +11,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 DOC_TYPES = ("brand_story", "product_fact", "faq", "campaign", "persona", "regional_culture")
 SUPPORTED_SUFFIXES = (".md", ".csv", ".txt", ".json", ".pdf", ".docx")
 BINARY_SUFFIXES = (".pdf", ".docx")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Deeper nesting is no document anyone writes, and Python's parsers recurse once per level.
+MAX_JSON_DEPTH = 64
+# The studio stores document ids in a column this wide.
+MAX_ID_CHARS = 128
 # Keys a sidecar YAML (menu.yaml or menu.pdf.yaml beside menu.pdf) may set for a PDF/DOCX document.
 SIDECAR_KEYS = {"type", "title", "valid_from", "valid_to", "products", "tags"}
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _BAD_ID_CHARS = re.compile(r"[#\s]")
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
 class _KitYamlLoader(yaml.SafeLoader):
@@ -157,6 +163,9 @@ def load_markdown(path: Path, rel: str, raw: bytes, text: str, problems: list[st
     except yaml.YAMLError as exc:
         problems.append(f"{rel}: malformed front matter YAML: {yaml_reason(exc, line_offset=1)}")
         return []
+    except RecursionError:
+        problems.append(f"{rel}: front matter YAML is nested too deeply / 嵌套层数过多")
+        return []
     if not isinstance(meta, dict):
         problems.append(f"{rel}: front matter must be a mapping of keys")
         return []
@@ -192,8 +201,9 @@ def load_csv(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -
         if not sku:
             problems.append(f"{where}: missing sku / 缺少 sku")
             continue
-        if _BAD_ID_CHARS.search(sku):
-            problems.append(f"{where}: sku {sku!r} must not contain spaces or '#'")
+        if _BAD_ID_CHARS.search(sku) or len(sku) > MAX_ID_CHARS:
+            problems.append(f"{where}: sku {sku!r} must not contain spaces or '#' "
+                            f"nor be longer than {MAX_ID_CHARS} characters")
             continue
         lines = [f"{name}：{value}" for name, value in zip(header, cells) if name and value]
         title = cells[title_col] if title_col is not None and cells[title_col] else sku
@@ -210,6 +220,10 @@ def load_text(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) 
     if _BAD_ID_CHARS.search(doc_id):
         problems.append(f"{rel}: file name {doc_id!r} must not contain spaces or '#' (it is the document id)")
         return []
+    if len(doc_id) > MAX_ID_CHARS:
+        problems.append(f"{rel}: file name is {len(doc_id)} characters long, more than {MAX_ID_CHARS} "
+                        f"(it is the document id) / 文件名过长")
+        return []
     return [Document(
         doc_id=doc_id, type="brand_story", title=doc_id, text=text.strip(), valid_from=None,
         valid_to=None, source=rel, products=[], checksum=checksum_of(raw, doc_id),
@@ -218,10 +232,18 @@ def load_text(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) 
 
 def load_json(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -> list[Document]:
     """A JSON object, or list of objects, with id/type/title/text keys."""
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
+        problems.append(f"{rel}: JSON is nested {depth} levels deep, more than the {MAX_JSON_DEPTH} allowed "
+                        f"/ JSON 嵌套层数过多")
+        return []
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         problems.append(f"{rel}: malformed JSON at line {exc.lineno}: {exc.msg}")
+        return []
+    except RecursionError:
+        problems.append(f"{rel}: JSON is nested too deeply / JSON 嵌套层数过多")
         return []
     items = data if isinstance(data, list) else [data]
     documents = []
@@ -240,6 +262,17 @@ def load_json(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) 
     return documents
 
 
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in JSON text, counted without parsing it."""
+    brackets = np.frombuffer(_JSON_STRING.sub(b'""', raw), dtype=np.uint8)
+    steps = (np.isin(brackets, _OPENING).astype(np.int64) - np.isin(brackets, _CLOSING))
+    return int(np.cumsum(steps).max(initial=0))
+
+
+_OPENING = np.frombuffer(b"[{", dtype=np.uint8)
+_CLOSING = np.frombuffer(b"]}", dtype=np.uint8)
+
+
 def _document_from_fields(
     meta: dict, body: str, where: str, raw: bytes, rel: str, problems: list[str]
 ) -> Document | None:
@@ -249,6 +282,8 @@ def _document_from_fields(
     title = _required_text(meta, "title", where, problems)
     if doc_id and _BAD_ID_CHARS.search(doc_id):
         problems.append(f"{where}: id {doc_id!r} must not contain spaces or '#'")
+    if len(doc_id) > MAX_ID_CHARS:
+        problems.append(f"{where}: id is {len(doc_id)} characters long, more than {MAX_ID_CHARS} / 文档 id 过长")
     if doc_type and doc_type not in DOC_TYPES:
         problems.append(f"{where}: type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
     valid_from = _optional_date(meta, "valid_from", where, problems)
@@ -379,6 +414,10 @@ def _binary_document(path: Path, rel: str, raw: bytes, title: str, text: str,
     doc_id = path.stem
     if _BAD_ID_CHARS.search(doc_id):
         problems.append(f"{rel}: file name {doc_id!r} must not contain spaces or '#' (it is the document id)")
+        return []
+    if len(doc_id) > MAX_ID_CHARS:
+        problems.append(f"{rel}: file name is {len(doc_id)} characters long, more than {MAX_ID_CHARS} "
+                        f"(it is the document id) / 文件名过长")
         return []
     meta, sidecar_raw = _sidecar(path, rel, problems)
     if meta is None:

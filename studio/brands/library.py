@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
+from flask import current_app
+
+from knowledge.sharing import FileLock
 from studio.brands.kits import get_brand, import_brand_kit
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
@@ -13,6 +18,21 @@ from studio.models import KnowledgeDocument
 
 UPLOAD_SUFFIXES = (".md", ".csv", ".txt", ".json", ".pdf", ".docx")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# File systems allow 255 bytes a name, and the upload's temporary name is longer; a stem can be a
+# document id, which is stored in 128 characters.
+MAX_NAME_BYTES = 180
+MAX_STEM_CHARS = 100
+
+_locks: dict[str, FileLock] = {}
+
+
+@contextmanager
+def _changing_library():
+    """One change of a knowledge library at a time, in every process of this studio."""
+    path = str(Path(current_app.config["STUDIO_DATA_DIR"]) / "library.lock")
+    lock = _locks.setdefault(path, FileLock(path))
+    with lock.exclusive():
+        yield
 
 
 def _knowledge_dir(slug: str) -> Path:
@@ -24,13 +44,19 @@ def _knowledge_dir(slug: str) -> Path:
 
 
 def _safe_filename(name: str) -> str:
-    """A plain file name (Chinese allowed) with a known suffix; no folders, no hidden files."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not name or name.startswith(".") or any(ord(ch) < 32 for ch in name):
-        raise InvalidInput("文件名无效 / invalid file name")
-    if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise InvalidInput(f"不支持的文件类型：{name}（可上传 {' '.join(UPLOAD_SUFFIXES)}）")
-    return name
+    """The uploaded name as a plain file name with a known suffix, Chinese kept: no folders, no control
+    characters, no leading dots, and shortened (suffix kept) to what every file system takes."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
+    dot = name.rfind(".")
+    if dot < 0 or name[dot:].lower() not in UPLOAD_SUFFIXES:
+        raise InvalidInput(f"不支持的文件类型：{name[:80]}（可上传 {' '.join(UPLOAD_SUFFIXES)}）")
+    stem, suffix = name[:dot].strip().lstrip(". "), name[dot:]
+    if not stem:
+        raise InvalidInput(f"文件名无效 / invalid file name: {name}")
+    while len(stem) > MAX_STEM_CHARS or len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip() + suffix
 
 
 def _replace_and_reimport(slug: str, changes: dict[Path, bytes | None]) -> dict:
@@ -62,12 +88,14 @@ def add_files(slug: str, files: list[tuple[str, bytes]]) -> dict:
     folder = _knowledge_dir(slug)
     changes = {}
     for name, data in files:
+        filename = _safe_filename(name)
         if len(data) > MAX_UPLOAD_BYTES:
-            raise InvalidInput(f"{name}：文件超过 50 MB")
+            raise InvalidInput(f"{filename}：文件超过 50 MB")
         if not data:
-            raise InvalidInput(f"{name}：文件是空的")
-        changes[folder / _safe_filename(name)] = data
-    return _replace_and_reimport(slug, changes)
+            raise InvalidInput(f"{filename}：文件是空的")
+        changes[folder / filename] = data
+    with _changing_library():
+        return _replace_and_reimport(slug, changes)
 
 
 def delete_document(slug: str, doc_id: str) -> dict:
@@ -84,12 +112,14 @@ def delete_document(slug: str, doc_id: str) -> dict:
     path = (Path(brand.kit_path) / row.source).resolve()
     if Path(brand.kit_path).resolve() not in path.parents:
         raise InvalidInput(f"文档来源路径异常：{row.source}")
-    return _replace_and_reimport(slug, {path: None})
+    with _changing_library():
+        return _replace_and_reimport(slug, {path: None})
 
 
 def reindex(slug: str) -> dict:
     """Rebuild the brand's index from its kit, e.g. after changing the embedder."""
-    return import_brand_kit(get_brand(slug).kit_path, reindex=True)
+    with _changing_library():
+        return import_brand_kit(get_brand(slug).kit_path, reindex=True)
 
 
 def document_chunks(slug: str, doc_id: str) -> tuple[KnowledgeDocument, list[dict]]:

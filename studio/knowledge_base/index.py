@@ -11,21 +11,22 @@ from flask import current_app
 from knowledge.embeddings import make_embedder
 from knowledge.errors import EmbedderMismatch
 from knowledge.index import KnowledgeIndex
+from knowledge.sharing import SharedChromaFolder
 from studio.errors import IndexNeedsRebuild
 
 _lock = threading.Lock()
 
 
 def _chroma_client(config):
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False)
+    """A Chroma server's client; else the local folder, which the web and worker processes share."""
     if config["CHROMA_URL"]:
+        import chromadb
+        from chromadb.config import Settings
+
         url = urlparse(config["CHROMA_URL"])
         return chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https",
-                                   settings=settings)
-    return chromadb.PersistentClient(path=str(Path(config["STUDIO_DATA_DIR"]) / "chroma"), settings=settings)
+                                   settings=Settings(anonymized_telemetry=False))
+    return SharedChromaFolder(Path(config["STUDIO_DATA_DIR"]) / "chroma")
 
 
 def get_index() -> KnowledgeIndex:

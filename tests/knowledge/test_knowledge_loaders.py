@@ -79,6 +79,10 @@ def test_docx_without_heading_is_titled_by_its_first_paragraph(make_kit):
     ("gbk.txt", "三坊七巷店每天九点开门".encode("gbk"), "not UTF-8"),
     ("empty.md", b"", "file is empty"),
     ("blank.pdf", b"   \n", "file is empty"),
+    ("deep.json", b"[" * 50_000 + b"]" * 50_000, "JSON is nested 50000 levels deep"),
+    ("deep-md.md", b"---\nid: " + b"[" * 50_000 + b"\n---\ntext", "nested too deeply"),
+    ("long-id.json", b'{"id": "' + b"x" * 129 + b'", "type": "faq", "title": "t", "text": "t"}',
+     "id is 129 characters long"),
 ])
 def test_bad_knowledge_files_are_reported_by_name(make_kit, name, content, reason):
     root = make_kit({name: content, "ok.txt": "三坊七巷店每天九点开门。"})
@@ -89,6 +93,11 @@ def test_bad_knowledge_files_are_reported_by_name(make_kit, name, content, reaso
     kit = load_brand_kit(root, strict=False)
     assert [d.doc_id for d in kit.documents] == ["ok"]
     assert [(file, reason in why) for file, why in kit.skipped] == [(f"knowledge/{name}", True)]
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    assert loaders.json_depth(b'{"a": [[1]], "b": "[[[[\\"[[[", "c": {}}') == 3
+    assert loaders.json_depth(b"") == 0
 
 
 def test_gbk_file_gets_a_hint_to_save_as_utf8(make_kit):
