@@ -91,6 +91,14 @@ def address_kind(address: Address) -> str | None:
     return None
 
 
+def _is_address(hostname: str) -> bool:
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return True
+
+
 def _resolve(hostname: str, port: int) -> list[Address]:
     try:
         return [ipaddress.ip_address(hostname)]
@@ -128,7 +136,7 @@ def check_destination(url: str, *, allow_private: bool | None = None) -> Destina
     for address in addresses:
         kind = address_kind(address)
         if kind and not (allow_private and kind in PRIVATE_KINDS):
-            named = hostname if str(address) == hostname else f"{hostname}（解析为 {address}）"
+            named = hostname if _is_address(hostname) else f"{hostname}（解析为 {address}）"
             raise TargetRefused(f"渠道地址 {named} 是{kind}，已拒绝发送：渠道只能发往公网地址")
     return Destination(url.strip(), hostname, addresses[0])
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 from studio.brands.kits import get_brand
 from studio.channels import ADAPTERS, ChannelAdapter, SendResult, Setting, get_adapter
+from studio.channels.http import excerpt
 from studio.errors import Forbidden, NotFound
 from studio.extensions import db
 from studio.models import Channel, User, utcnow
@@ -12,6 +14,9 @@ from studio.models import Channel, User, utcnow
 MASK = "••••••"
 # Words in a key that no adapter declares which suggest it holds a credential.
 SECRET_WORDS = ("secret", "token", "key", "password")
+# Words in a URL's query or fragment parameter names that mark the value as a credential.
+SECRET_PARAM_WORDS = (*SECRET_WORDS, "sig", "sign", "auth", "pass", "pwd", "credential", "ticket", "code")
+DETAIL_CHARS = 300  # a test result's detail on the page: the platform's verdict and a short excerpt
 TEST_TEXT = "【测试消息】这是来自社群内容工作台的测试消息，用于确认机器人配置无误，请忽略。"
 
 
@@ -38,14 +43,46 @@ def send_test_message(brand_slug: str, channel_slug: str, actor: User) -> SendRe
         delivery_key=f"test-{uuid.uuid4().hex[:12]}", post_id=0, channel_id=channel.id, channel_slug=channel.slug,
         target=channel.target, settings=dict(channel.settings or {}), due_at=utcnow(), markdown=TEST_TEXT,
         sender=actor.username)
-    return adapter.send(message)
+    result = adapter.send(message)
+    return SendResult(result.outcome, excerpt(result.detail, DETAIL_CHARS), result.retry_after)
+
+
+def channel_problems(channel: Channel) -> list[str]:
+    """What in the channel's target and settings stops it sending: a private address, a file outside its kit."""
+    adapter = ADAPTERS.get(channel.type)
+    if adapter is None:
+        return [f"不支持的渠道类型 {channel.type!r}"]
+    return adapter().setup_problems(channel.target, dict(channel.settings or {}), channel.id)
 
 
 def visible_settings(channel: Channel) -> dict:
     """Channel settings with secrets hidden."""
     declared = ADAPTERS.get(channel.type, ChannelAdapter).declared_settings()
-    return {key: (MASK if _is_secret(key, declared) else value)
+    return {key: (MASK if _is_secret(key, declared) else mask_url(value) if isinstance(value, str) else value)
             for key, value in (channel.settings or {}).items()}
+
+
+def mask_url(value: str) -> str:
+    """A URL with the credentials it carries hidden: user:password@ and secret-looking parameters."""
+    if "://" not in value:
+        return value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return MASK
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+    return urlunsplit((parts.scheme, netloc, parts.path, _mask_params(parts.query), _mask_params(parts.fragment)))
+
+
+def _mask_params(text: str) -> str:
+    pairs = []
+    for pair in text.split("&") if text else []:
+        name, sep, _ = pair.partition("=")
+        secret = sep and any(word in name.lower() for word in SECRET_PARAM_WORDS)
+        pairs.append(f"{name}={MASK}" if secret else pair)
+    return "&".join(pairs)
 
 
 def _is_secret(key: str, declared: dict[str, Setting]) -> bool:

@@ -1,4 +1,6 @@
 """Web pages: one blueprint, one module per area."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, request, url_for
 
 from studio.errors import StudioError
@@ -17,14 +19,18 @@ def show_domain_error(exc: StudioError):
 
 @bp.app_template_filter("mask_target")
 def mask_target(target: str) -> str:
-    """Show where a channel posts without its key: webhook URLs carry their credentials."""
+    """Show where a channel posts without its key: webhook URLs carry credentials in the path, the query
+    and before the host (user:password@)."""
     target = target or ""
     if "://" not in target:
         return target if len(target) <= 8 else target[:4] + "…"
-    base = target.split("?", 1)[0]
-    scheme, rest = base.split("://", 1)
-    host, _, path = rest.partition("/")
-    return f"{scheme}://{host}/" + ("…" if path or "?" in target else "")
+    try:
+        parts = urlsplit(target)
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return "…"
+    rest = parts.path.strip("/") or parts.query or parts.fragment
+    return f"{parts.scheme}://{host}/" + ("…" if rest else "")
 
 
 def register_blueprints(app) -> None:

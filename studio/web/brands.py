@@ -56,7 +56,8 @@ def reindex(slug: str):
 def channel(slug: str, channel_slug: str):
     row = probe.get_channel(slug, channel_slug)
     return render_template("channel.html", brand=row.brand, channel=row,
-                           settings=probe.visible_settings(row), result=None)
+                           settings=probe.visible_settings(row), problems=probe.channel_problems(row),
+                           result=None)
 
 
 @bp.post("/brands/<slug>/channels/<channel_slug>/test")
@@ -65,4 +66,5 @@ def channel_test(slug: str, channel_slug: str):
     result = probe.send_test_message(slug, channel_slug, current_user)
     row = probe.get_channel(slug, channel_slug)
     return render_template("channel.html", brand=row.brand, channel=row,
-                           settings=probe.visible_settings(row), result=result)
+                           settings=probe.visible_settings(row), problems=probe.channel_problems(row),
+                           result=result)
