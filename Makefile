@@ -28,7 +28,9 @@ run: demo
 	@echo "  Community Content Studio: http://127.0.0.1:$${STUDIO_PORT:-5000}  (Ctrl-C stops everything)"
 	@echo "  Sandbox group chat:       http://127.0.0.1:$${STUDIO_PORT:-5000}/sandbox"
 	@echo ""
-	$(BIN)/honcho start -f Procfile
+	@# The demo's partner webhook and any bot tried locally listen on this machine, which channels refuse
+	@# by default: allowed here unless the environment says otherwise.
+	STUDIO_ALLOW_PRIVATE_TARGETS=$${STUDIO_ALLOW_PRIVATE_TARGETS:-1} $(BIN)/honcho start -f Procfile
 
 # Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).
 # The import contracts in pyproject.toml run first: a back-edge between layers fails the tests.

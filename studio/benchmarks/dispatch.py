@@ -83,10 +83,14 @@ def arrival_figures(run: _Run) -> dict:
             "within_1s": round(within_1s, 4), "first_arrivals": first}
 
 
-def _stack_env(data_dir: Path) -> dict:
-    """What the run changes in the environment its processes inherit: a data folder, a shorter send lease."""
-    return {"STUDIO_DATA_DIR": str(data_dir),
-            "STUDIO_DELIVERY_LEASE": os.environ.get("STUDIO_DELIVERY_LEASE") or "15"}
+def _stack_env(data_dir: Path, own_receiver: bool) -> dict:
+    """What the run changes in the environment its processes inherit: a data folder, a shorter send lease,
+    and with its own receiver (on loopback) leave to post there."""
+    env = {"STUDIO_DATA_DIR": str(data_dir),
+           "STUDIO_DELIVERY_LEASE": os.environ.get("STUDIO_DELIVERY_LEASE") or "15"}
+    if own_receiver:
+        env["STUDIO_ALLOW_PRIVATE_TARGETS"] = "1"
+    return env
 
 
 class _Receiver:
@@ -118,7 +122,7 @@ def run_dispatch_bench(options: DispatchBenchOptions, progress=lambda message: N
     if options.kill_worker and options.workers < 2:
         raise ValueError("--kill-worker needs at least 2 workers, so one is left to finish the run")
     folder = Path(tempfile.mkdtemp(prefix="studio-bench-"))
-    env = _stack_env(folder)
+    env = _stack_env(folder, own_receiver=not options.target)
     saved_env = {name: os.environ.get(name) for name in env}
     os.environ.update(env)  # the bench's own app and its worker processes see the same settings
     receiver = None if options.target else _Receiver(folder)
