@@ -55,6 +55,9 @@ def test_public_addresses_pass(address):
     ("https://10.0.0.8/hook", "10.0.0.8"),
     ("http://[fe80::1]/hook", "fe80::1"),
     ("http://localhost:9/hook", "localhost"),
+    ("http://2130706433:9/hook", "2130706433（解析为 127.0.0.1）"),
+    ("http://0x7f.1:9/hook", "0x7f.1（解析为 127.0.0.1）"),
+    ("http://[fe80::1%25eth0]/hook", "fe80::1%25eth0 是链路本地地址"),
 ])
 def test_refusal_names_the_target_host(url, named):
     with pytest.raises(TargetRefused) as refused:
