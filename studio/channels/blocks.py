@@ -5,14 +5,15 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import markdown as md
-import nh3
+from studio.channels.mentions import defuse_shown_strings
+from studio.rendering import safe_html
 
 _TAGS = {"p", "br", "strong", "em", "b", "i", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre",
          "h1", "h2", "h3", "h4", "h5", "h6", "a", "hr", "img", "table", "thead", "tbody", "tr", "th", "td"}
 _ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "code": {"class"}, "ol": {"start"}}
 _INLINE = {"strong", "b", "em", "i", "del", "s", "code", "a", "br", "img"}
 _VOID = {"br", "hr", "img"}
+MAX_TREE_DEPTH = 48
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 
 
@@ -44,6 +45,8 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag, attrs):
+        if len(self.stack) > MAX_TREE_DEPTH and tag not in _VOID:
+            return  # the walks below recurse per level; deeper markup is kept as its text
         node = Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
         if tag not in _VOID:
@@ -63,15 +66,38 @@ class _TreeBuilder(HTMLParser):
 
 
 def _tree(markdown_text: str) -> Node:
-    html = md.markdown(markdown_text or "", extensions=["extra", "sane_lists", "nl2br"], output_format="html")
-    html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel=None)
+    html = safe_html(markdown_text, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None)
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
     _strikethrough(builder.root)
     _merge_adjacent(builder.root)
+    _defuse_mentions(builder.root)
     return builder.root
+
+
+def _defuse_mentions(root: Node) -> None:
+    """Mass mentions in the text as shown (references decoded, split by formatting) notify nobody."""
+    leaves = _text_leaves(root)
+    strings = [parent.children[index] for parent, index in leaves]
+    for (parent, index), text in zip(leaves, defuse_shown_strings(strings)):
+        parent.children[index] = text
+
+
+def _text_leaves(root: Node) -> list[tuple[Node, int]]:
+    """Where each piece of text sits, in document order."""
+    leaves, stack = [], [(root, 0)]
+    while stack:
+        node, index = stack.pop()
+        if index >= len(node.children):
+            continue
+        stack.append((node, index + 1))
+        child = node.children[index]
+        if isinstance(child, Node):
+            stack.append((child, 0))
+        else:
+            leaves.append((node, index))
+    return leaves
 
 
 def _strikethrough(node: Node) -> None:

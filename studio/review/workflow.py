@@ -12,9 +12,10 @@ from studio.errors import (
 from studio.extensions import db
 from studio.models import Post, PostStatus, Revision, User
 from studio.posts import get_post
+from studio.rendering import MAX_RENDER_CHARS, render_problems
 from studio.review import post_lint
 
-MAX_BODY_CHARS = 20000
+MAX_BODY_CHARS = MAX_RENDER_CHARS
 
 
 def save_revision(post_id: int, body: str, author: User, note: str = "", citations: list[str] | None = None,
@@ -31,6 +32,9 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
         raise InvalidInput("正文不能为空 / the post body is empty")
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(f"正文过长（最多{MAX_BODY_CHARS}字）")
+    unrenderable = render_problems(body)
+    if unrenderable:  # stored as written, it would show differently from what the editor wrote
+        raise InvalidInput("正文无法按原样排版：" + "；".join(map(str, unrenderable[:3])))
     if post.status == PostStatus.GENERATING:
         raise InvalidTransition("初稿还在生成中，请稍候")
     current = post.current_revision

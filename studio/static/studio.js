@@ -62,9 +62,19 @@
       form.append("body", body.value);
       if (body.dataset.postId) form.append("post_id", body.dataset.postId);
       const response = await fetch(body.dataset.previewUrl, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
-      if (!response.ok) return;
-      const result = await response.json();
+      const result = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        if (result.error) { preview.textContent = result.error; preview.classList.add("preview-refused"); }
+        return;
+      }
+      preview.classList.remove("preview-refused");
       preview.innerHTML = result.html;  // sanitized on the server
+      if (result.problems && result.problems.length) {
+        const notice = document.createElement("p");
+        notice.className = "preview-problems";
+        notice.textContent = "保存时会被拒绝：" + result.problems.join("；");
+        preview.prepend(notice);
+      }
       if (result.channels && tabs) renderChannels(result.channels);
     };
     let timer = null;

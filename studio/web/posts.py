@@ -10,7 +10,7 @@ from studio.distribution import deliveries, scheduling
 from studio.distribution.deliveries import NEEDS_ATTENTION
 from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
-from studio.rendering import markdown_to_safe_html
+from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
 from studio.review import post_lint, workflow
 from studio.routing import int_arg
 from studio.web import bp
@@ -86,7 +86,10 @@ def schedule(post_id: int):
 def preview():
     """Sanitized HTML of the editor's text and, for a post, the text as each of its brand's channels renders it."""
     body = request.form.get("body", "")
-    result = {"html": markdown_to_safe_html(body)}
+    if len(body) > MAX_RENDER_CHARS:
+        return jsonify({"error": f"正文过长（最多{MAX_RENDER_CHARS}字），无法预览 / "
+                                 f"longer than {MAX_RENDER_CHARS} characters"}), 413
+    result = {"html": markdown_to_safe_html(body), "problems": [str(p) for p in render_problems(body)]}
     post_id = int_arg(request.form, "post_id", None)
     if post_id:
         result["channels"] = channel_preview.channel_previews(post_id, body)
