@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from studio.compliance.shown import shown_text
+
 _MENTION_TAGS = re.compile(r"<(?=\s*(?:at\b|@|!))", re.IGNORECASE)
 
 
@@ -22,6 +24,40 @@ _MASS_MENTIONS = re.compile(r"@(all|所有人|全体成员|everyone|channel|here
 
 
 def defuse_mass_mentions(text: str) -> str:
-    """Turn @all-style mentions into look-alikes that notify nobody."""
-    return _MASS_MENTIONS.sub(lambda m: "＠" + m.group(0)[1:] if m.group(0).startswith("@")
-                              else m.group(0).replace("<", "&lt;"), text or "")
+    """Turn @all-style mentions into look-alikes that notify nobody, found in the text as a reader sees it
+    (character references decoded, invisible characters and emphasis dropped)."""
+    text = text or ""
+    shown = shown_text(text)
+    pieces, position = [], 0
+    for match in _MASS_MENTIONS.finditer(shown.text):
+        start, end = shown.source_span(*match.span())
+        if start < position:
+            continue
+        replacements = _LOOK_ALIKE_AT if match.group(0).startswith("@") else _ESCAPED_TAG
+        pieces.append(text[position:start])
+        pieces.append(shown.rewritten(text, *match.span(), replacements))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_LOOK_ALIKE_AT = {"@": "＠"}
+_ESCAPED_TAG = {"<": "&lt;"}
+
+
+def defuse_shown_strings(strings: list[str]) -> list[str]:
+    """Defuse mentions in text shown as consecutive pieces (a mention may be split by formatting)."""
+    joined = "".join(strings)
+    shown = shown_text(joined)
+    at_positions = set()
+    for match in _MASS_MENTIONS.finditer(shown.text):
+        if match.group(0).startswith("@"):
+            at_positions.add(shown.starts[match.start()])
+    if not at_positions:
+        return strings
+    result, offset = [], 0
+    for piece in strings:
+        result.append("".join("＠" if offset + index in at_positions and char == "@" else char
+                              for index, char in enumerate(piece)))
+        offset += len(piece)
+    return result

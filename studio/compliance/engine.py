@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import structure
 from .rules import Entry, Group, RuleSet, fold, load_rules
+from .shown import shown_text
 from .tagging import tokenizer
 
 _WINDOW = 16  # characters looked at before a match for allow_before and negation
@@ -305,14 +306,15 @@ class _Scan:
     # -- channel rules --------------------------------------------------------------------
     def mention_findings(self) -> list[Finding]:
         findings = []
+        shown = shown_text(self.text)  # as read on screen: "&#64;所有人" pings; "＠所有人" is the safe form
         for group in self.rules.group("mass_mention"):
             for entry, escape in zip(group.entries, group.escapes):
-                for m in entry.regex.finditer(self.text):  # the original text: "＠所有人" is the safe form
-                    start, end = m.span()
-                    if end <= start:
+                for m in entry.regex.finditer(shown.text):
+                    if m.end() <= m.start():
                         continue
+                    start, end = shown.source_span(*m.span())
                     span = self.text[start:end]
-                    suggestion = (span.translate(str.maketrans(escape)) if escape
+                    suggestion = (shown.rewritten(self.text, *m.span(), escape) if escape
                                   else _fill(entry.suggestion, span))
                     findings.append(Finding(start, end, span, group.id, group.severity,
                                             _fill(group.message, span), suggestion))

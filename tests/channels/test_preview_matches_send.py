@@ -1,6 +1,9 @@
 """What the editor's preview shows for a channel is what a real send through its adapter delivers."""
 from __future__ import annotations
 
+import html
+import json
+import re
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
@@ -157,3 +160,25 @@ def test_the_preview_shows_what_a_send_delivers(kind, settings, send, request):
     assert list(rendering.documents) == arrival.documents
     assert "@所有人" not in arrival.text and "＠所有人" in arrival.text
     assert "白牡丹2024" in arrival.text and LINK in arrival.text
+
+
+HIDDEN_MENTIONS = "今晚8点品鉴 &#64;所有人 &#x40;all &commat;全体成员 @\u200b所有人 @**所有人** @ａｌｌ 不见不散"
+_SHOWN_MENTION = re.compile(r"@\s*(?:所有人|全体成员|all)", re.IGNORECASE)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def as_read(received: str) -> str:
+    """A platform's text as its reader sees it: references decoded, invisible characters gone, full-width
+    letters read as ASCII (the full-width ＠ stays: it pings nobody)."""
+    text = html.unescape(received).translate(_INVISIBLE).replace("**", "")
+    return "".join(chr(ord(c) - 0xFEE0) if "ａ" <= c <= "ｚ" or "Ａ" <= c <= "Ｚ" else c for c in text)
+
+
+@pytest.mark.parametrize("kind, settings, send", CASES,
+                         ids=[f"{kind}-{settings.get('format', 'default')}" for kind, settings, _ in CASES])
+def test_mentions_hidden_in_references_or_look_alikes_ping_nobody(kind, settings, send, request):
+    arrival = send(defuse_mass_mentions(HIDDEN_MENTIONS), settings, request)
+
+    received = json.dumps(arrival.documents, ensure_ascii=False) + arrival.text
+    assert not _SHOWN_MENTION.search(as_read(received)), received
+    assert "品鉴" in arrival.text and "＠" in arrival.text

@@ -127,6 +127,23 @@ def test_mass_mention_is_flagged_unless_announcement():
     assert lint_text("＠所有人 已转义；邮件 tea@allmail.com") == []
 
 
+def test_mass_mentions_are_found_as_the_reader_sees_them():
+    """Character references, invisible characters, emphasis and full-width letters do not hide a mention."""
+    text = "今晚8点 &#64;所有人 &#x40;all &commat;全体成员 @\u200b所有人 @**所有人** @ａｌｌ 见"
+    findings = lint_text(text)
+    assert spans(findings) == ["&#64;所有人", "&#x40;all", "&commat;全体成员", "@\u200b所有人", "@**所有人",
+                               "@ａｌｌ"]
+    assert all(f.rule == "channel.mass_mention" and f.severity == "block" for f in findings)
+    # each fix replaces only the character that pings, keeping what was written around it
+    assert [f.suggestion for f in findings] == ["＠所有人", "＠all", "＠全体成员", "＠\u200b所有人", "＠**所有人",
+                                                "＠ａｌｌ"]
+    fixed = text
+    for finding in sorted(findings, key=lambda f: -f.start):
+        fixed = fixed[:finding.start] + finding.suggestion + fixed[finding.end:]
+    assert lint_text(fixed) == [] and "今晚8点" in fixed
+    assert lint_text("邮件 tea&#64;allmail.com，代码 a&amp;b") == []
+
+
 def test_length_limit_flags_the_overflow():
     text = "一二三四五\n六七八九十" + "多出来"
     findings = lint_text(text, max_chars=10)
