@@ -1,6 +1,7 @@
 """Users, roles, passwords and API tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -43,10 +44,18 @@ def ensure_user(username: str, password: str, role: str) -> User:
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The user these credentials name, or None; an unknown name costs the same hash as a wrong password,
+    so answer times do not tell which usernames exist."""
     user = db.session.scalar(db.select(User).where(User.username == username))
-    if user and check_password_hash(user.password_hash, password or ""):
+    password_hash = user.password_hash if user else _unknown_user_hash()
+    if check_password_hash(password_hash, password or "") and user:
         return user
     return None
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def issue_api_token(username: str) -> str:
