@@ -11,6 +11,8 @@ from studio.extensions import db
 from studio.models import KnowledgeDocument
 from tests.support.app import PASSWORDS
 
+pytestmark = pytest.mark.hostile  # the hostile-input suite: pytest -m hostile
+
 
 @pytest.fixture
 def kit(app, tmp_path):

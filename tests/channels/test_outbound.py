@@ -18,6 +18,8 @@ from studio.channels.wecom import WeComAdapter
 from tests.channels.fakes import (Canned, FakeDingTalk, FakeFeishu, FakeSlack, FakeTelegram, FakeWebhook,
                                   FakeWeCom, message)
 
+pytestmark = pytest.mark.hostile  # the hostile-input suite: pytest -m hostile
+
 POST = "# 春茶上新\n\n今年的**明前龙井**到了。"
 
 

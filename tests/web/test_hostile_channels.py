@@ -17,6 +17,8 @@ from studio.models import Brand, Channel
 from tests.channels.fakes import Canned, FakeWebhook, FakeWeCom
 from tests.support.app import AuthActions, add_users, make_app
 
+pytestmark = pytest.mark.hostile  # the hostile-input suite: pytest -m hostile
+
 SECRET = "demo-webhook-secret"
 
 

@@ -11,6 +11,8 @@ from studio.extensions import db
 from studio.models import AuditEvent, Brief, Delivery, Post, SandboxMessage
 from tests.support.posts import approved_post, user
 
+pytestmark = pytest.mark.hostile  # the hostile-input suite: pytest -m hostile
+
 HUGE = "99999999999999999999"
 BRIEF = {"brand": "chayun", "persona": "xiaocha", "channel": "sandbox-main", "segments": ["newcomer"],
          "key_message": "冬日品鉴会，白牡丹2024上新"}

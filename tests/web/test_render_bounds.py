@@ -18,6 +18,8 @@ from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_pro
 from studio.review import workflow
 from tests.support.posts import drafted_post, user
 
+pytestmark = pytest.mark.hostile  # the hostile-input suite: pytest -m hostile
+
 NORMAL_UNIT = ("## 周五品鉴会\n\n各位茶友晚上好！今晚8点我们一起品**凤凰单丛**，[报名链接](https://example.com/a)。\n\n"
                "- 第一泡：闻香\n- 第二泡：*回甘*\n  - 小贴士：水温95℃\n\n> 小茶说：慢慢喝，才有味道。\n\n")
 NORMAL = (NORMAL_UNIT * 200)[:MAX_RENDER_CHARS]
