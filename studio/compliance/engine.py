@@ -24,7 +24,7 @@ this module only knows how to apply them:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import structure
@@ -81,10 +81,22 @@ def lint_text(text: str, *, persona_taboo=(), brand_allow=(), brand_deny=(), max
         findings += scan.mention_findings()
     if max_chars is not None:
         findings += scan.length_findings(max_chars)
-    unique: dict[tuple, Finding] = {}
+    return sorted(_one_per_span(findings), key=lambda f: (f.start, -f.end, f.rule))
+
+
+def _one_per_span(findings: list[Finding]) -> list[Finding]:
+    """One finding per span: a word that breaks two rules (最好 is absolute and the persona's taboo) is listed
+    once, under the stricter rule, with both reasons."""
+    by_span: dict[tuple[int, int], Finding] = {}
     for f in findings:
-        unique.setdefault((f.start, f.end, f.rule), f)
-    return sorted(unique.values(), key=lambda f: (f.start, -f.end, f.rule))
+        kept = by_span.get((f.start, f.end))
+        if kept is None:
+            by_span[(f.start, f.end)] = f
+            continue
+        first, second = (f, kept) if f.severity == "block" and kept.severity != "block" else (kept, f)
+        message = first.message if second.message in first.message else f"{first.message}；{second.message}"
+        by_span[(f.start, f.end)] = replace(first, message=message, suggestion=first.suggestion or second.suggestion)
+    return list(by_span.values())
 
 
 def _words(values) -> list[str]:

@@ -242,3 +242,9 @@ def test_a_labeled_span_missing_from_its_text_is_named(tmp_path):
                               ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ValueError, match="x1.*最好"):
         load_cases(bad)
+
+
+def test_a_word_that_breaks_two_rules_is_listed_once_with_both_reasons():
+    findings = lint_text("这是最好的白茶。", persona_taboo=["最好", "亲"])
+    assert spans(findings) == ["最好"]
+    assert findings[0].severity == "block" and "广告法" in findings[0].message and "人设" in findings[0].message

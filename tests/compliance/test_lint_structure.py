@@ -67,7 +67,9 @@ def test_an_enumeration_of_ordinals_is_not_a_ranking():
 
 def test_a_persona_taboo_word_follows_the_ordinal_judgment():
     assert found("第一批新茶到了。", persona_taboo=["第一"]) == []
-    assert ("第一", "persona.taboo", "block") in found("我们家的茶就是第一。", persona_taboo=["第一"])
+    # listed once, under the advertising-law rule, with the persona's reason added
+    [finding] = [f for f in lint_text("我们家的茶就是第一。", persona_taboo=["第一"]) if f.text == "第一"]
+    assert finding.severity == "block" and "人设的禁用词" in finding.message
 
 
 # -- sentences that claim nothing ---------------------------------------------------------------
