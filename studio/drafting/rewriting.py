@@ -55,4 +55,4 @@ def rewrite_passage(post_id: int, actor, passage: str, instruction: str = "") ->
                  detail=f"{prompt.instruction}（{rewrite.tries} 次生成）")
     db.session.commit()
     return {"text": rewrite.text, "instruction": prompt.instruction, "tries": rewrite.tries,
-            "findings": post_lint.finding_dicts(rewrite.findings)}
+            "findings": post_lint.finding_dicts(rewrite.findings, rewrite.text)}

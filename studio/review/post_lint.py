@@ -1,6 +1,7 @@
 """The advertising-law check as the studio applies it: brand lists, persona taboo, channel limits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from studio.compliance import Finding, lint_text
@@ -112,16 +113,64 @@ def replacement_for(finding: Finding) -> str | None:
     return None
 
 
-def finding_dicts(findings: list[Finding]) -> list[dict]:
-    return [{"start": f.start, "end": f.end, "text": f.text, "rule": f.rule, "severity": f.severity,
-             "message": f.message, "suggestion": f.suggestion, "replacement": replacement_for(f)}
-            for f in findings]
+_CLAUSE_ENDS = "，,；;、"
+_SENTENCE_ENDS = "。！!？?~～…\n"
+
+
+@dataclass(frozen=True)
+class OneClickFix:
+    start: int
+    end: int
+    text: str  # what the fix replaces, as it stands in the body
+    replacement: str
+    label: str
+
+
+def one_click_fix(body: str, finding: Finding) -> OneClickFix | None:
+    """What a one-click fix changes. A deleted health claim takes its clause with it, so no fragment such as
+    "喝了还能哦~" is left; a deleted absolute word takes the "的" that hung on it."""
+    replacement = replacement_for(finding)
+    if replacement is None or body[finding.start:finding.end] != finding.text:
+        return None
+    if replacement or not finding.rule.startswith("health."):
+        end = finding.end + 1 if not replacement and body[finding.end:finding.end + 1] == "的" else finding.end
+        label = f"改为“{replacement}”" if replacement else "删去"
+        return OneClickFix(finding.start, end, body[finding.start:end], replacement, label)
+    start = max(body.rfind(mark, 0, finding.start) for mark in _CLAUSE_ENDS + _SENTENCE_ENDS) + 1
+    ends = [index for index in (body.find(mark, finding.end) for mark in _CLAUSE_ENDS + _SENTENCE_ENDS)
+            if index != -1]
+    end = min(ends) if ends else len(body)
+    stop = end  # past the marks that end the clause: "，", "。", "~~", "！？"
+    while stop < len(body) and body[stop] in _CLAUSE_ENDS + _SENTENCE_ENDS and body[stop] != "\n":
+        stop += 1
+    if end < len(body) and body[end] in _CLAUSE_ENDS:
+        span, label = (start, stop), "删去这一分句"
+    elif start > 0 and body[start - 1] in _CLAUSE_ENDS:
+        span, label = (start - 1, end), "删去这一分句"  # the sentence keeps its own end
+    else:
+        span, label = (start, stop), "删去这一句"
+    return OneClickFix(span[0], span[1], body[span[0]:span[1]], "", label)
+
+
+def finding_dicts(findings: list[Finding], body: str = "") -> list[dict]:
+    dicts = []
+    for f in findings:
+        fix = one_click_fix(body, f) if body else None
+        dicts.append({"start": f.start, "end": f.end, "text": f.text, "rule": f.rule, "severity": f.severity,
+                      "message": f.message, "suggestion": f.suggestion,
+                      "replacement": fix.replacement if fix else None,
+                      "fix": {"start": fix.start, "end": fix.end, "text": fix.text, "label": fix.label}
+                      if fix else None})
+    return dicts
 
 
 def apply_replacements(text: str, findings: list[Finding]) -> str:
-    """Apply every one-click fix, right to left so earlier offsets stay valid."""
-    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
-        replacement = replacement_for(finding)
-        if replacement is not None and text[finding.start:finding.end] == finding.text:
-            text = text[:finding.start] + replacement + text[finding.end:]
+    """Apply every one-click fix, right to left so earlier offsets stay valid; fixes that overlap one
+    already applied are left for the next check."""
+    fixes = [fix for fix in (one_click_fix(text, f) for f in findings) if fix]
+    applied_from = len(text) + 1
+    for fix in sorted(fixes, key=lambda fix: fix.start, reverse=True):
+        if fix.end <= applied_from:
+            text = text[:fix.start] + fix.replacement + text[fix.end:]
+            applied_from = fix.start
     return text

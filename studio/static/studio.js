@@ -101,8 +101,8 @@
         marked.append(mark);
         cursor = finding.end;
       }
-      marked.append(document.createTextNode(text.slice(cursor)));
-      marked.hidden = findings.length === 0;
+      marked.append(document.createTextNode(text.slice(cursor) + "\u200b"));  // a last empty line keeps its height
+      marked.scrollTop = body.scrollTop;
       if (!findings.length) {
         const ok = document.createElement("li");
         ok.className = "muted";
@@ -115,14 +115,16 @@
         const head = document.createElement("strong");
         head.textContent = "[" + (severityLabel[finding.severity] || finding.severity) + "] “" + finding.text + "” ";
         item.append(head, document.createTextNode(finding.message + "。建议：" + finding.suggestion + " "));
-        if (finding.replacement !== null && !body.readOnly) {
+        const change = finding.fix;  // the span the fix replaces: a deleted claim takes its clause along
+        if (change && finding.replacement !== null && !body.readOnly) {
           const fix = document.createElement("button");
           fix.type = "button";
           fix.className = "fix";
-          fix.textContent = finding.replacement === "" ? "删去" : "改为“" + finding.replacement + "”";
+          fix.textContent = change.label;
+          fix.title = change.text;
           fix.addEventListener("click", () => {
-            if (body.value.slice(finding.start, finding.end) !== finding.text) return lintNow();
-            body.value = body.value.slice(0, finding.start) + finding.replacement + body.value.slice(finding.end);
+            if (body.value.slice(change.start, change.end) !== change.text) return lintNow();
+            body.value = body.value.slice(0, change.start) + finding.replacement + body.value.slice(change.end);
             body.dispatchEvent(new Event("input"));
           });
           item.append(fix);
@@ -139,7 +141,12 @@
     };
     render(JSON.parse(findingsList.dataset.initial || "[]"), body.value);
     let lintTimer = null;
-    body.addEventListener("input", () => { clearTimeout(lintTimer); lintTimer = setTimeout(lintNow, 300); });
+    body.addEventListener("input", () => {
+      marked.replaceChildren(document.createTextNode(body.value + "\u200b"));  // old marks would sit on the wrong words
+      clearTimeout(lintTimer);
+      lintTimer = setTimeout(lintNow, 300);
+    });
+    body.addEventListener("scroll", () => { marked.scrollTop = body.scrollTop; });
   }
 
   // Rewrite the selected passage with the model; the result replaces the selection, saving makes a revision.

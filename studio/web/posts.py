@@ -26,7 +26,8 @@ def post(post_id: int):
         preview=markdown_to_safe_html(post.current_revision.body if post.current_revision else ""),
         facts=(post.generation or {}).get("facts", []), events=audit.events_for_post(post_id),
         deliveries=deliveries, needs_attention=NEEDS_ATTENTION, approved=posts.is_approved(post),
-        findings=post_lint.finding_dicts(post_lint.lint_post(post_id)) if post.current_revision else [],
+        findings=post_lint.finding_dicts(post_lint.lint_post(post_id), post.current_revision.body)
+        if post.current_revision else [],
         local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
 
 
@@ -99,7 +100,8 @@ def preview():
 @bp.post("/posts/<int:post_id>/lint")
 def lint(post_id: int):
     """Findings for the text in the editor, as the editor types."""
-    return jsonify(post_lint.finding_dicts(post_lint.lint_post(post_id, request.form.get("body", ""))))
+    body = request.form.get("body", "")
+    return jsonify(post_lint.finding_dicts(post_lint.lint_post(post_id, body), body))
 
 
 @bp.post("/deliveries/<int:delivery_id>/mark-sent")

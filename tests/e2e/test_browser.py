@@ -195,3 +195,33 @@ def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channe
     with app.app_context():
         from studio.posts import get_post
         assert get_post(post_id).current_revision.body.startswith("小茶来啦~\n白牡丹2024用90℃左右的水泡就好")
+
+
+def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_its_clause(app, live_server, browser):
+    with app.app_context():
+        post_id = drafted_post(body="小茶来啦~ 每天一杯，帮助改善睡眠，大家试试。\n这是最好的白牡丹2024。").id
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "editor")
+    page.goto(f"{live_server}/posts/{post_id}")
+    page.wait_for_selector("#marked mark.block")
+    # The marks lie under the textarea's own text: same box, same font and padding, inside the textarea.
+    area, backdrop = page.locator("#body").bounding_box(), page.locator("#marked").bounding_box()
+    assert all(abs(area[key] - backdrop[key]) < 1 for key in ("x", "y", "width", "height"))
+    same = page.evaluate("""() => ['font', 'paddingLeft', 'paddingTop', 'lineHeight', 'letterSpacing'].every(
+        key => getComputedStyle(body)[key] === getComputedStyle(marked)[key])""")
+    assert same
+    for mark in page.locator("#marked mark").all():
+        box = mark.bounding_box()
+        assert area["y"] <= box["y"] and box["y"] + box["height"] <= area["y"] + area["height"]
+    assert page.locator("#marked mark").all_inner_texts() == ["改善睡眠", "最好"]
+    shot(page, "lint-in-place")
+
+    page.click("#findings button.fix:has-text('删去这一分句')")
+    page.wait_for_function("document.querySelector('#body').value.indexOf('改善睡眠') === -1")
+    assert page.input_value("#body").startswith("小茶来啦~ 每天一杯，大家试试。\n")
+    page.wait_for_function("document.querySelectorAll('#marked mark').length === 1")
+    shot(page, "lint-fixed")
+
+    login(page, live_server, "reviewer")
+    page.goto(f"{live_server}/posts/{post_id}")
+    assert page.locator("input[name=note]").count() == 0, "a reviewer cannot save, so is not asked for a note"

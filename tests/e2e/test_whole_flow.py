@@ -68,8 +68,12 @@ def _fix_blocking_findings(client, post_id: int, body: str) -> str:
                     if f["severity"] == "block"]
         if not blocking:
             return body
-        for finding in sorted(blocking, key=lambda f: f["start"], reverse=True):
-            body = body[:finding["start"]] + (finding["replacement"] or "") + body[finding["end"]:]
+        applied_from = len(body) + 1
+        for finding in sorted(blocking, key=lambda f: (f["fix"] or f)["start"], reverse=True):
+            change = finding["fix"] or finding  # no one-click fix: cut the flagged words
+            if change["end"] <= applied_from:
+                body = body[:change["start"]] + (finding["replacement"] or "") + body[change["end"]:]
+                applied_from = change["start"]
     return body
 
 
