@@ -15,7 +15,7 @@ ENGLISH: dict[str, str] = {
     "初稿说明": "About this draft", "生成记录：每句话的来源": "Generation record: where each sentence comes from",
     "话术库": "script library", "资料": "document", "产品表": "product table", "人设口头禅": "persona catchphrase",
     "排序模型": "Ranking model",
-    "提交审核": "Submit for review", "预览": "Preview", "引用": "Citations", "已引用": "cited", "无": "None",
+    "提交审核": "Submit for review", "预览": "Preview", "引用": "Citations", "已引用": "cited", "用于": "used in", "无": "None",
     "审核": "Review", "批准修订": "Approve revision", "退回修改的意见": "What should change",
     "退回修改": "Send back", "排期": "Schedule", "发送时间": "Send at", "排期发送": "Schedule",
     "发送": "Deliveries", "计划时间": "Due", "渠道回应": "Channel answer", "修订历史": "Revisions",

@@ -11,7 +11,7 @@ from studio.distribution.deliveries import NEEDS_ATTENTION
 from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
 from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
-from studio.review import post_lint, workflow
+from studio.review import citations, post_lint, workflow
 from studio.routing import int_arg
 from studio.web import bp
 
@@ -28,6 +28,8 @@ def post(post_id: int):
         deliveries=deliveries, needs_attention=NEEDS_ATTENTION, approved=posts.is_approved(post),
         findings=post_lint.finding_dicts(post_lint.lint_post(post_id), post.current_revision.body)
         if post.current_revision else [],
+        fact_uses=citations.fact_uses(post.current_revision.body, (post.generation or {}).get("facts", []),
+                                      (post.generation or {}).get("sentences")) if post.current_revision else {},
         local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
 
 
