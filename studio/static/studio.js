@@ -193,14 +193,35 @@
       const response = await fetch(progress.dataset.progressUrl);
       if (!response.ok) return;
       const state = await response.json();
-      progress.querySelector(".bar").style.width = (state.total ? 100 * state.done / state.total : 0) + "%";
-      progress.querySelector(".label").textContent = state.done + " / " + state.total;
-      for (const post of state.posts || []) {  // the text each variant's worker has written so far
-        const partial = document.querySelector('.variant[data-post-id="' + post.id + '"] .partial');
-        if (partial && post.partial) { partial.textContent = post.partial; partial.hidden = false; }
+      const finished = state.done - (state.failed || 0);
+      const [finishedBar, failedBar] = progress.querySelectorAll(".bar");
+      finishedBar.style.width = (state.total ? 100 * finished / state.total : 0) + "%";
+      failedBar.style.width = (state.total ? 100 * (state.failed || 0) / state.total : 0) + "%";
+      progress.querySelector(".label").textContent = state.failed
+        ? finished + " " + progress.dataset.finishedLabel + " · " + state.failed + " " + progress.dataset.failedLabel + " / " + state.total
+        : state.done + " / " + state.total;
+      let ended = false;
+      for (const post of state.posts || []) {
+        const card = document.querySelector('.variant[data-post-id="' + post.id + '"]');
+        if (!card) continue;
+        if (post.status !== "generating" && card.querySelector(".s-generating")) ended = true;
+        const partial = card.querySelector(".partial");  // the text the variant's worker has written so far
+        if (partial && post.partial && post.status === "generating") { partial.textContent = post.partial; partial.hidden = false; }
       }
+      if (ended) await refreshEndedVariants(state.posts);
       if (state.done < state.total) setTimeout(poll, 1500);
-      else if (progress.dataset.reloaded !== "1" && document.querySelector(".s-generating")) location.reload();
+    };
+    // A variant that finished or failed shows as the page would now render it: its badge, its draft or its reason.
+    const refreshEndedVariants = async (posts) => {
+      const response = await fetch(location.href);
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const post of posts) {
+        if (post.status === "generating") continue;
+        const card = document.querySelector('.variant[data-post-id="' + post.id + '"]');
+        const replacement = fresh.querySelector('.variant[data-post-id="' + post.id + '"]');
+        if (card && replacement && card.querySelector(".s-generating")) card.replaceWith(document.importNode(replacement, true));
+      }
     };
     poll();
   }

@@ -225,3 +225,34 @@ def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_it
     login(page, live_server, "reviewer")
     page.goto(f"{live_server}/posts/{post_id}")
     assert page.locator("input[name=note]").count() == 0, "a reviewer cannot save, so is not asked for a note"
+
+
+def test_brief_progress_shows_failures_in_red_and_ended_variants_without_a_reload(app, live_server, browser):
+    from studio.extensions import db
+    from studio.models import Post
+
+    with app.app_context():
+        first = drafted_post(segments=("newcomer", "active", "vip"))
+        brief_id = first.brief_id
+        second, third = [p.id for p in db.session.get(Post, first.id).brief.posts if p.id != first.id]
+        for post_id in (second, third):
+            db.session.get(Post, post_id).status = "generating"
+        db.session.get(Post, second).generation = {"partial": "小茶来啦~"}
+        db.session.commit()
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "editor")
+    page.goto(f"{live_server}/briefs/{brief_id}")
+    assert page.inner_text(".progress .label") == "1 / 3"
+    with app.app_context():  # one variant fails, the other finishes, while the page is open
+        failed = db.session.get(Post, second)
+        failed.status, failed.error = "error", "模型服务没有回应：请稍后点“重新生成”，或直接编辑这条变体"
+        db.session.get(Post, third).status = "draft"
+        db.session.commit()
+    page.wait_for_function("document.querySelector('.progress .label').textContent.includes('失败')")
+    assert page.inner_text(".progress .label") == "2 完成 · 1 失败 / 3"
+    assert page.locator(".progress .bar.failed").bounding_box()["width"] > 0
+    page.wait_for_function(f"!document.querySelector('.variant[data-post-id=\"{second}\"] .s-generating')")
+    failed_card = page.locator(f".variant[data-post-id='{second}']")
+    assert "重新生成" in failed_card.inner_text() and failed_card.locator(".partial").count() == 0
+    assert page.locator(".variant .s-generating").count() == 0
+    shot(page, "brief-progress-failed")
