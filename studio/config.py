@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from studio.localmodel import MODEL_ALIAS as LOCAL_MODEL_NAME
-from studio.task_names import DISPATCH_DUE_DELIVERIES, QUEUES
+from studio.task_names import DISPATCH_DUE_DELIVERIES, QUEUES, SWEEP_STALLED_GENERATIONS
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -82,6 +82,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
     llm_url = environ.get("OPENAI_BASE_URL") or local_llm_url(environ)
     broker_url = environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
     dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 0.25)
+    sweep_every = _env_float(environ, "STUDIO_GENERATION_SWEEP_INTERVAL", 15.0)
 
     config = {
         "STUDIO_DATA_DIR": str(data_dir),
@@ -110,6 +111,16 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         "STUDIO_DELIVERY_LEASE": _env_float(environ, "STUDIO_DELIVERY_LEASE", 60.0),
         # A claim whose send task never ran (its worker died) goes back to the queue after this long.
         "STUDIO_CLAIM_LEASE": _env_float(environ, "STUDIO_CLAIM_LEASE", 10.0),
+        # A drafting job reports every quarter of this; one silent for longer is queued again by the sweep,
+        # which looks every STUDIO_GENERATION_SWEEP_INTERVAL seconds.
+        "STUDIO_GENERATION_LEASE": _env_float(environ, "STUDIO_GENERATION_LEASE", 90.0),
+        "STUDIO_GENERATION_SWEEP_INTERVAL": sweep_every,
+        # Tries a variant gets (the first included) before it is marked failed with the reason.
+        "STUDIO_GENERATION_ATTEMPTS": int(_env_float(environ, "STUDIO_GENERATION_ATTEMPTS", 3)),
+        # Seconds a request waits for another writer of the SQLite database before it answers 503.
+        "STUDIO_DB_BUSY_TIMEOUT": _env_float(environ, "STUDIO_DB_BUSY_TIMEOUT", 30.0),
+        # What a 503 (database busy, queue down) tells clients to wait before trying again.
+        "STUDIO_RETRY_AFTER": int(_env_float(environ, "STUDIO_RETRY_AFTER", 5)),
         "STUDIO_RETRIEVAL_K": 5,
         # Channels may post to loopback and private addresses: for bots on this machine or the office
         # network (the demo webhook, the tests' fake bots). Off, only public addresses are reached.
@@ -133,6 +144,11 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                     "schedule": dispatch_every,
                     "options": {"expires": max(dispatch_every * 4, 2.0)},
                 },
+                "sweep-stalled-generations": {
+                    "task": SWEEP_STALLED_GENERATIONS,
+                    "schedule": sweep_every,
+                    "options": {"expires": max(sweep_every * 2, 2.0)},
+                },
             },
             "task_routes": {name: {"queue": queue} for name, queue in QUEUES.items()},
         },
@@ -150,7 +166,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          {"connect_args": {"timeout": float(config["STUDIO_DB_BUSY_TIMEOUT"])}})
     else:
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return config

@@ -47,3 +47,15 @@ class GenerationError(StudioError):
     """The model gave nothing usable (or could not be reached); the message says why."""
 
     status = 502
+
+
+class QueueUnavailable(StudioError):
+    """The message queue could not take a job; what was asked is kept and tried again later."""
+
+    status = 503
+
+
+class DatabaseBusy(StudioError):
+    """The database stayed locked by another writer, or could not be reached, past the wait allowed."""
+
+    status = 503

@@ -152,6 +152,15 @@ class Post(db.Model):
     approved_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     generation: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The drafting or regeneration job under way, if any: only the job holding this token may store its
+    # result; an edit or a newer job replaces it. A job the workers stop reporting on past its lease is
+    # queued again by the sweep, up to a limit of attempts.
+    job_token: Mapped[str | None] = mapped_column(String(32))
+    job_kind: Mapped[str] = mapped_column(String(16), default="")
+    job_request: Mapped[dict | None] = mapped_column(JSON)
+    job_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    job_seen_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    job_attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

@@ -2,6 +2,7 @@
 
 DRAFT_VARIANT = "drafting.draft_variant"
 REGENERATE_VARIANT = "drafting.regenerate_variant"
+SWEEP_STALLED_GENERATIONS = "drafting.sweep_stalled_generations"
 DISPATCH_DUE_DELIVERIES = "distribution.dispatch_due_deliveries"
 SEND_DELIVERIES = "distribution.send_deliveries"
 SEND_DELIVERY = "distribution.send_delivery"
@@ -9,4 +10,5 @@ ALERT_DELIVERY_PROBLEM = "distribution.alert_delivery_problem"
 POST_AT_ETA = "bench.post_at_eta"  # the plain-ETA baseline that `studio bench dispatch` measures against
 
 QUEUES = {DRAFT_VARIANT: "drafts", REGENERATE_VARIANT: "drafts", DISPATCH_DUE_DELIVERIES: "dispatch",
+          SWEEP_STALLED_GENERATIONS: "dispatch",
           SEND_DELIVERIES: "send", SEND_DELIVERY: "send", ALERT_DELIVERY_PROBLEM: "send"}

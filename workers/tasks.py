@@ -1,8 +1,9 @@
 """Celery tasks: an id in, one service call; the services decide what is safe to retry."""
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from studio.distribution import alerts, deliveries, sending
-from studio.drafting import generation
+from studio.drafting import generation, jobs
 from studio.task_names import (
     ALERT_DELIVERY_PROBLEM,
     DISPATCH_DUE_DELIVERIES,
@@ -10,17 +11,29 @@ from studio.task_names import (
     REGENERATE_VARIANT,
     SEND_DELIVERIES,
     SEND_DELIVERY,
+    SWEEP_STALLED_GENERATIONS,
 )
 
+# A database that stays locked or unreachable: back off (1, 2, 4 ... 60 s, jittered) and try again; the
+# job's token keeps a retry that comes too late from storing anything.
+DATABASE_BACKOFF = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_backoff_max": 60,
+                    "max_retries": 6}
 
-@shared_task(name=DRAFT_VARIANT, acks_late=True)
-def draft_variant(post_id: int) -> None:
-    generation.draft_post(post_id)
+
+@shared_task(name=DRAFT_VARIANT, acks_late=True, **DATABASE_BACKOFF)
+def draft_variant(post_id: int, token: str | None = None) -> None:
+    generation.draft_post(post_id, token)
 
 
-@shared_task(name=REGENERATE_VARIANT, acks_late=True)
-def regenerate_variant(post_id: int, actor_id: int, instruction: str = "") -> None:
-    generation.regenerate(post_id, actor_id, instruction)
+@shared_task(name=REGENERATE_VARIANT, acks_late=True, **DATABASE_BACKOFF)
+def regenerate_variant(post_id: int, actor_id: int, instruction: str = "", token: str | None = None) -> None:
+    generation.regenerate(post_id, actor_id, instruction, token)
+
+
+@shared_task(name=SWEEP_STALLED_GENERATIONS, ignore_result=True)
+def sweep_stalled_generations() -> dict:
+    # One beat: a busy database only delays the sweep to the next tick.
+    return jobs.sweep_stalled_jobs()
 
 
 @shared_task(name=DISPATCH_DUE_DELIVERIES, ignore_result=True)

@@ -60,7 +60,9 @@ def create_brief():
         brand=text_field(data, "brand"), persona=text_field(data, "persona"), channel=text_field(data, "channel"),
         segments=briefs.parse_list(list_field(data, "segments")), key_message=text_field(data, "key_message"),
         goal=text_field(data, "goal"), products=briefs.parse_list(list_field(data, "products"))), g.api_user.id)
-    briefs.start_drafting(brief.id)
+    warning = briefs.start_drafting(brief.id)
+    if warning:  # stored, not yet queued: the sweep queues it when the broker is back; 202, not an error to resend
+        return jsonify({"id": brief.id, **briefs.brief_progress(brief.id), "warning": warning}), 202
     return jsonify({"id": brief.id, **briefs.brief_progress(brief.id)}), 201
 
 

@@ -8,12 +8,11 @@ from datetime import date
 
 from studio import audit
 from studio.brands.kits import get_brand
+from studio.drafting import jobs
 from studio.drafting.subjects import unknown_products
-from studio.errors import Forbidden, InvalidInput, NotFound
+from studio.errors import Forbidden, InvalidInput, NotFound, QueueUnavailable
 from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, PostStatus, Segment
-from studio.task_names import DRAFT_VARIANT, REGENERATE_VARIANT
-from studio.task_queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +104,7 @@ def create_brief(data: BriefInput, author_id: int) -> Brief:
     db.session.flush()
     for segment in segments:
         post = Post(brief_id=brief.id, segment_id=segment.id, status=PostStatus.GENERATING)
+        jobs.open_job(post, jobs.DRAFT)
         db.session.add(post)
         db.session.flush()
         audit.record("created", post_id=post.id, actor_id=author_id, detail=f"人群 {segment.name}")
@@ -112,17 +112,23 @@ def create_brief(data: BriefInput, author_id: int) -> Brief:
     return brief
 
 
-def start_drafting(brief_id: int) -> None:
-    """Queue one drafting task per variant; they run concurrently on the workers."""
+def start_drafting(brief_id: int) -> str:
+    """Queue one drafting task per variant; they run concurrently on the workers.
+
+    Returns what the editor should know: '' when all were queued, else that the queue is unavailable and
+    the variants will be queued by the sweep once it is back (they stay generating meanwhile)."""
     posts = [post for post in get_brief(brief_id).posts if post.status == PostStatus.GENERATING]
-    try:
-        for post in posts:
-            enqueue(DRAFT_VARIANT, post.id)
-    except Exception as exc:
-        log.exception("could not queue drafting of brief %s", brief_id)
-        for post in posts:
-            post.status, post.error = PostStatus.ERROR, f"生成任务未能排队（{type(exc).__name__}）：请检查消息队列后重试"
-        db.session.commit()
+    jobs_to_queue = [(post.id, post.job_token, post.job_kind, post.job_request) for post in posts]
+    db.session.commit()
+    for position, (post_id, token, kind, request) in enumerate(jobs_to_queue):
+        try:
+            jobs.queue_job(post_id, token, kind, request)
+        except QueueUnavailable as exc:
+            log.warning("could not queue drafting of brief %s", brief_id)
+            for later_id, later_token, _, _ in jobs_to_queue[position:]:
+                jobs.not_queued(later_id, later_token)
+            return str(exc)
+    return ""
 
 
 def get_brief(brief_id: int) -> Brief:
@@ -165,17 +171,27 @@ def post_progress(post_id: int) -> dict:
 
 
 def request_regeneration(post_id: int, actor, instruction: str = "") -> None:
-    """Queue a new model version of one variant, optionally with an instruction (更口语一点, 短一点)."""
+    """Queue a new model version of one variant, optionally with an instruction (更口语一点, 短一点).
+
+    A variant still generating its first draft is not asked twice; a regeneration already under way is
+    replaced by this one. When the queue is unavailable the job is kept for the sweep and QueueUnavailable
+    says so."""
     post = db.session.get(Post, post_id)
     if post is None:
         raise NotFound(f"没有帖子 #{post_id}")
     if not actor.can("editor"):
         raise Forbidden("只有编辑可以重新生成")
     if post.status == PostStatus.GENERATING:
-        raise InvalidInput("初稿还在生成中，请稍候")
+        raise InvalidInput("初稿还在生成中，请稍候；也可以直接编辑正文，编辑后将不再等待生成结果")
     instruction = (instruction or "").strip()
     if len(instruction) > 200:
         raise InvalidInput("修改要求最多200字")
+    request = {"actor_id": actor.id, "instruction": instruction}
+    token = jobs.open_job(post, jobs.REGENERATE, request)
     audit.record("regenerate_requested", post_id=post_id, actor_id=actor.id, detail=instruction or "（无要求）")
     db.session.commit()
-    enqueue(REGENERATE_VARIANT, post_id, actor.id, instruction)
+    try:
+        jobs.queue_job(post_id, token, jobs.REGENERATE, request)
+    except QueueUnavailable:
+        jobs.not_queued(post_id, token)
+        raise

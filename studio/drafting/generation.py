@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from prompts import DraftBrief, PersonaProfile, SegmentProfile
 from studio import audit
@@ -24,6 +24,7 @@ from studio.drafting.context import (
     segment_for_prompt,
     written_brief,
 )
+from studio.drafting import jobs
 from studio.drafting.editor_checks import gate_problems
 from studio.drafting.material import kit_products
 from studio.drafting.rankers import fluency_scorer, score_cache
@@ -62,8 +63,9 @@ class PartialTextRecorder:
     """Stores the text a drafting worker is writing in the post's generation record, so the editor's page
     can show it growing. Writes at most every ``every_s`` seconds: each write is a database commit."""
 
-    def __init__(self, post_id: int, every_s: float = PARTIAL_TEXT_EVERY_S, clock=time.monotonic):
-        self.post_id, self.every_s, self.clock = post_id, every_s, clock
+    def __init__(self, post_id: int, every_s: float = PARTIAL_TEXT_EVERY_S, clock=time.monotonic,
+                 token: str | None = None):
+        self.post_id, self.every_s, self.clock, self.token = post_id, every_s, clock, token
         self.last_write = float("-inf")
         self.last_text = ""
 
@@ -74,7 +76,8 @@ class PartialTextRecorder:
         self.last_write, self.last_text = now, text
         try:
             db.session.execute(
-                update(Post).where(Post.id == self.post_id, Post.status == PostStatus.GENERATING)
+                update(Post).where(Post.id == self.post_id, Post.status == PostStatus.GENERATING,
+                                   jobs.holds(self.token))
                 .values(generation={"partial": text[:PARTIAL_TEXT_MAX_CHARS]}),
                 execution_options={"synchronize_session": False})
             db.session.commit()
@@ -152,30 +155,35 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
                            meta=meta, note=note)
 
 
-def draft_post(post_id: int) -> None:
-    """Write the first revision of a post that is waiting for its draft."""
+def draft_post(post_id: int, token: str | None = None) -> None:
+    """Write the first revision of a post that is waiting for its draft, if this job is still the post's."""
     post = db.session.get(Post, post_id)
-    if post is None or post.status != PostStatus.GENERATING:
+    if post is None or post.status != PostStatus.GENERATING or not jobs.begin(post_id, token):
         return
     brief = post.brief
     try:
-        composed = compose_variant(brief_for_prompt(brief), brand_context(brief.brand),
-                                   persona_for_prompt(brief.persona), segment_for_prompt(post.segment),
-                                   brief.channel.type, on_text=PartialTextRecorder(post_id))
+        with jobs.heartbeat(post_id, token):
+            composed = compose_variant(brief_for_prompt(brief), brand_context(brief.brand),
+                                       persona_for_prompt(brief.persona), segment_for_prompt(post.segment),
+                                       brief.channel.type, on_text=PartialTextRecorder(post_id, token=token))
+    except OperationalError:
+        raise  # a busy or unreachable database: the task backs off and tries again
     except Exception as exc:  # the progress bar must finish whatever went wrong
         log.exception("drafting post %s failed", post_id)
         db.session.rollback()
         post = db.session.get(Post, post_id)
         reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
         composed = ComposedVariant(segment=post.segment.slug, error=f"生成失败：{reason}")
-    # Only the first task to finish writes: a redelivered duplicate finds the post no longer generating.
+    # Only the job holding the token writes: an edit took the post over, or the sweep gave the job to
+    # another worker, or a redelivered duplicate finds the post no longer generating.
     won = db.session.execute(
-        update(Post).where(Post.id == post_id, Post.status == PostStatus.GENERATING)
+        update(Post).where(Post.id == post_id, Post.status == PostStatus.GENERATING, jobs.holds(token))
         .values(status=PostStatus.ERROR if composed.error else PostStatus.DRAFT, error=composed.error,
-                generation=composed.meta or {}, updated_at=utcnow()),
+                generation=composed.meta or {}, updated_at=utcnow(), **jobs.JOB_CLOSED),
         execution_options={"synchronize_session": False}).rowcount
     if won != 1:
         db.session.rollback()
+        log.info("draft of post %s not stored: the job was taken over or replaced", post_id)
         return
     if composed.error:
         audit.record("draft_failed", post_id=post_id, detail=composed.error)
@@ -206,18 +214,36 @@ def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
         return list(pool.map(run, [segment_for_prompt(segment) for segment in segments]))
 
 
-def regenerate(post_id: int, actor_id: int, instruction: str = "") -> None:
-    """Write a fresh variant for the post's segment as a new revision; a failure is recorded, not raised."""
+def regenerate(post_id: int, actor_id: int, instruction: str = "", token: str | None = None) -> None:
+    """Write a fresh variant for the post's segment as a new revision, if this job is still the post's;
+    a failure is recorded, not raised."""
     post = db.session.get(Post, post_id)
     actor = db.session.get(User, actor_id)
-    if post is None or actor is None:
+    if post is None or actor is None or not jobs.begin(post_id, token):
         return
     brief = post.brief
     prompt_brief = brief_for_prompt(brief)
     if instruction:
         prompt_brief = replace(prompt_brief, text=f"{prompt_brief.text}（修改要求：{instruction}）")
-    composed = compose_variant(prompt_brief, brand_context(brief.brand), persona_for_prompt(brief.persona),
-                               segment_for_prompt(post.segment), brief.channel.type)
+    try:
+        with jobs.heartbeat(post_id, token):
+            composed = compose_variant(prompt_brief, brand_context(brief.brand), persona_for_prompt(brief.persona),
+                                       segment_for_prompt(post.segment), brief.channel.type)
+    except OperationalError:
+        raise
+    except Exception as exc:
+        log.exception("regenerating post %s failed", post_id)
+        db.session.rollback()
+        reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
+        composed = ComposedVariant(segment="", error=f"生成失败：{reason}")
+    # The result is the job's to store only while it holds the token: an edit in the meantime wins.
+    won = db.session.execute(update(Post).where(Post.id == post_id, jobs.holds(token)).values(**jobs.JOB_CLOSED),
+                             execution_options={"synchronize_session": False}).rowcount
+    if won != 1:
+        db.session.rollback()
+        log.info("regenerated text of post %s not stored: the job was taken over or replaced", post_id)
+        return
+    db.session.expire_all()
     if composed.error:
         audit.record("draft_failed", post_id=post_id, actor_id=actor_id, detail=f"重新生成：{composed.error}")
         db.session.commit()

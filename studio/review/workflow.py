@@ -1,6 +1,8 @@
 """Editing and review: revisions, submission, approval bound to one revision."""
 from __future__ import annotations
 
+from sqlalchemy import or_, update
+
 from studio import audit
 from studio.errors import (
     ComplianceBlocked,
@@ -23,6 +25,8 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
     """Store an edit as a new revision; an approved or scheduled post goes back to review.
 
     A regenerated revision brings its own citations and generation record; a hand edit keeps the last ones.
+    An edit takes over a variant that is still being drafted or regenerated: the job's result, when it
+    arrives, is not stored over it.
     """
     post = get_post(post_id)
     if not author.can("editor"):
@@ -35,8 +39,8 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
     unrenderable = render_problems(body)
     if unrenderable:  # stored as written, it would show differently from what the editor wrote
         raise InvalidInput("正文无法按原样排版：" + "；".join(map(str, unrenderable[:3])))
-    if post.status == PostStatus.GENERATING:
-        raise InvalidTransition("初稿还在生成中，请稍候")
+    if post.job_token is not None or post.status == PostStatus.GENERATING:
+        _take_over_generation(post, author)
     current = post.current_revision
     if current is not None and current.body == body:
         return current
@@ -58,10 +62,25 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
         post.status = PostStatus.IN_REVIEW
         audit.record("submitted", post_id=post.id, actor_id=author.id,
                      detail=f"批准后修改，自动退回审核（取消 {cancelled} 条待发送）")
-    elif post.status == PostStatus.ERROR:
+    elif post.status in (PostStatus.ERROR, PostStatus.GENERATING):
         post.status, post.error = PostStatus.DRAFT, ""
     db.session.commit()
     return revision
+
+
+def _take_over_generation(post: Post, author: User) -> None:
+    """Cancel the drafting job under way: its token goes, so a late result finds the post no longer its own.
+
+    One conditional update, so that a worker storing its result at this moment either finished first (its
+    draft becomes the revision this edit follows) or finds the job gone."""
+    taken = db.session.execute(
+        update(Post).where(Post.id == post.id, or_(Post.job_token.is_not(None),
+                                                   Post.status == PostStatus.GENERATING))
+        .values(job_token=None, job_seen_at=None), execution_options={"synchronize_session": False}).rowcount
+    db.session.refresh(post)
+    if taken:
+        audit.record("generation_taken_over", post_id=post.id, actor_id=author.id,
+                     detail="编辑修改了正文，不再等待生成结果")
 
 
 def submit_for_review(post_id: int, actor: User) -> Post:

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
@@ -32,7 +32,9 @@ def new_brief():
     if request.method == "POST":
         try:
             brief = briefs.create_brief(_form_to_brief(request.form), author_id=current_user.id)
-            briefs.start_drafting(brief.id)
+            warning = briefs.start_drafting(brief.id)
+            if warning:  # the brief is stored; its drafts are queued once the queue is back
+                flash(warning, "error")
             return redirect(url_for("web.brief", brief_id=brief.id))
         except StudioError as exc:
             error = str(exc)
