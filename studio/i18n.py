@@ -1,12 +1,25 @@
-"""Simplified Chinese by default, English on request: a small phrase book, no build step."""
+"""Simplified Chinese by default, English on request: a small phrase book, no build step.
+
+Everything the user reads goes through here: fixed phrases (`gettext`, `_` in templates), state codes
+(`status_label`), messages the services compose with values in them (`translate_message`) and the
+phrases the page scripts use (`script_phrases`). Times are shown in the brand's zone by `brand_time`.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, session, url_for
+import re
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from studio.i18n_en import CHINESE_LABELS, ENGLISH
+from flask import Blueprint, redirect, request, session, url_for
+from markupsafe import Markup, escape
+
+from studio.i18n_en import CHINESE_LABELS, ENGLISH, ENGLISH_LABELS, MESSAGES, SCRIPT_PHRASES
 
 bp = Blueprint("i18n", __name__)
 LANGUAGES = ("zh", "en")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def current_language() -> str:
@@ -16,11 +29,103 @@ def current_language() -> str:
         return "zh"
 
 
-def gettext(text: str) -> str:
-    """Translate a Chinese UI phrase when the user chose English."""
+def _user_content(value) -> Markup:
+    """A value from the brand's own material, marked as such: it stays in the brand's language."""
+    text = str(value)
+    if CJK.search(text):
+        return Markup('<span class="user-content" lang="zh">{}</span>').format(text)
+    return escape(text)
+
+
+def gettext(text: str, **values) -> str:
+    """Translate a Chinese UI phrase when the user chose English; `values` fill its {placeholders}."""
     if current_language() == "en":
-        return ENGLISH.get(text, text)
-    return CHINESE_LABELS.get(text, text)
+        phrase = ENGLISH_LABELS.get(text) or ENGLISH.get(text, text)
+    else:
+        phrase = CHINESE_LABELS.get(text, text)
+    if not values:
+        return phrase
+    return escape(phrase).format(**{name: _user_content(value) for name, value in values.items()})
+
+
+def status_label(code) -> str:
+    """The words for a state, role or kind code ("error" → "Drafting failed" / "生成失败")."""
+    code = str(getattr(code, "value", code) or "")
+    if current_language() == "en":
+        return ENGLISH_LABELS.get(code) or ENGLISH.get(code, code.replace("_", " "))
+    return CHINESE_LABELS.get(code, code)
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    compiled = []
+    for chinese, english in MESSAGES.items():
+        parts = re.split(r"\{(\w+)\}", chinese)
+        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+        compiled.append((len("".join(parts[::2])), re.compile(regex, re.S), english))
+    # The most specific first: "渠道 {name}：{problem}" before "{channel}：{detail}".
+    return [(pattern, english) for _, pattern, english in sorted(compiled, key=lambda row: -row[0])]
+
+
+def _english_message(text: str) -> Markup | None:
+    """The English for one composed message, or None when the phrase book does not know it."""
+    text = text.strip()
+    if text in ENGLISH_LABELS or text in ENGLISH:
+        return escape(ENGLISH_LABELS.get(text) or ENGLISH[text])
+    chinese, sep, english = text.rpartition(" / ")
+    if sep and CJK.search(chinese) and not CJK.search(english):  # the services' own "中文 / English" pairs
+        return escape(english)
+    for pattern, template in _patterns():
+        match = pattern.fullmatch(text)
+        if match:
+            return escape(template).format(
+                **{name: _translated_value(value) for name, value in match.groupdict().items()})
+    return None
+
+
+def _translated_value(value) -> Markup:
+    if current_language() != "en":
+        return escape(CHINESE_LABELS.get(str(value), str(value)))
+    known = _english_message(str(value))
+    return known if known is not None else _user_content(value)
+
+
+def translate_message(text, user_content: bool = False) -> Markup:
+    """A message a service composed (an error, a flash, an audit detail) in the user's language.
+
+    Values inside a known message that are brand material (a channel or segment name) keep their
+    language and are marked as user content. An unknown message is shown as it is; with
+    `user_content` it is text people wrote (a review comment, a group's answer) and marked so.
+    """
+    if isinstance(text, Markup):  # already in the user's language (a flash made with gettext)
+        return text
+    text = "" if text is None else str(text)
+    if current_language() != "en" or not CJK.search(text):
+        return escape(text)
+    known = _english_message(text)
+    if known is not None:
+        return known
+    return _user_content(text) if user_content else escape(text)
+
+
+def brand_time(moment: datetime | None, zone, seconds: bool = False) -> str:
+    """A stored UTC time as wall-clock time in the brand's zone, named: "2026-12-02 20:00 (Asia/Shanghai)".
+
+    `zone` is a brand (anything with `.timezone`) or a zone name.
+    """
+    if moment is None:
+        return ""
+    name = getattr(zone, "timezone", zone) or "UTC"
+    if moment.tzinfo is None:  # the database keeps naive UTC
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(ZoneInfo(name))
+    return f"{local.strftime(TIME_FORMAT + (':%S' if seconds else ''))} ({name})"
+
+
+def script_phrases() -> dict[str, str]:
+    """The phrases the page scripts show, in the user's language, keyed by their Chinese originals."""
+    english = current_language() == "en"
+    return {phrase: (translation if english else phrase) for phrase, translation in SCRIPT_PHRASES.items()}
 
 
 @bp.get("/lang/<code>")
@@ -33,4 +138,6 @@ def set_language(code: str):
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(_=gettext, current_language=current_language)
+    app.jinja_env.globals.update(_=gettext, current_language=current_language, status_label=status_label,
+                                 script_phrases=script_phrases)
+    app.jinja_env.filters.update(brand_time=brand_time, translate_message=translate_message)

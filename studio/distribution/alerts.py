@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from studio.channels import OutgoingMessage, SendResult, get_adapter
 from studio.extensions import db
+from studio.i18n import brand_time
 from studio.models import Channel, Delivery, DeliveryStatus, utcnow
 from studio.task_names import ALERT_DELIVERY_PROBLEM
 from studio.task_queue import enqueue
@@ -58,8 +59,9 @@ def send_alert(delivery_id: int, status: str) -> SendResult | None:
         log.error("brand %s names alert channel %r, which does not exist", brand.slug, slug)
         return None
     link = f"{current_app.config['STUDIO_BASE_URL'].rstrip('/')}/posts/{delivery.post_id}"
-    text = (f"【发送异常】{brand.name} 帖子 #{delivery.post_id} → {delivery.channel.name}："
-            f"{STATUS_WORDS.get(status, status)}。{delivery.response or ''}\n处理：{link}")
+    text = (f"【发送异常】{brand.name} 帖子 #{delivery.post_id} → {delivery.channel.name}"
+            f"（计划 {brand_time(delivery.due_at, brand)}）：{STATUS_WORDS.get(status, status)}。"
+            f"{delivery.response or ''}\n处理：{link}")
     message = OutgoingMessage(
         delivery_key=f"alert-{delivery.key}-{status}-{uuid.uuid4().hex[:6]}", post_id=delivery.post_id,
         channel_id=channel.id, channel_slug=channel.slug, target=channel.target,

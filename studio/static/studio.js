@@ -259,7 +259,7 @@
           bubble.className = "bubble";
           const meta = document.createElement("div");
           meta.className = "meta";
-          meta.textContent = message.sender + " · " + new Date(message.received_at).toLocaleString();
+          meta.textContent = message.sender + " · " + message.time;  // the brand's clock, as on every page
           const text = document.createElement("div");
           text.innerHTML = message.html;  // sanitized on the server
           bubble.append(meta, text);

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, request, url_for
 
 from studio.errors import StudioError
+from studio.i18n import translate_message
 from studio.models import DeliveryStatus, PostStatus
 
 bp = Blueprint("web", __name__)
@@ -12,7 +13,7 @@ bp = Blueprint("web", __name__)
 @bp.errorhandler(StudioError)
 def show_domain_error(exc: StudioError):
     """Expected failures go back to the page the user came from, with the reason."""
-    flash(str(exc), "error")
+    flash(translate_message(str(exc)), "error")
     back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
     return redirect(back or url_for("web.dashboard"))
 
@@ -34,7 +35,7 @@ def mask_target(target: str) -> str:
 
 
 def register_blueprints(app) -> None:
-    from studio.web import brands, briefs, dashboard, posts, sandbox  # noqa: F401  routes attach to bp
+    from studio.web import brands, briefs, dashboard, posts, sandbox, triage  # noqa: F401  routes attach to bp
 
     app.register_blueprint(bp)
     # Pages compare states by member, the same names the services use.

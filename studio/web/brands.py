@@ -5,6 +5,7 @@ from studio.auth import role_required
 from studio.brands import kits, library
 from studio.channels import probe
 from studio.errors import StudioError
+from studio.i18n import gettext as _
 from studio.web import bp
 
 
@@ -32,7 +33,8 @@ def document(slug: str, doc_id: str):
 def upload_documents(slug: str):
     files = [(f.filename or "", f.read()) for f in request.files.getlist("files") if f and f.filename]
     result = library.add_files(slug, files)
-    flash(f"已导入：{result['documents']} 篇文档，{result['chunks']} 个片段", "ok")
+    flash(_("已导入：{documents} 篇文档，{chunks} 个片段", documents=result["documents"], chunks=result["chunks"]),
+          "ok")
     return redirect(url_for("web.brand", slug=slug))
 
 
@@ -40,7 +42,7 @@ def upload_documents(slug: str):
 @role_required("editor")
 def delete_document(slug: str, doc_id: str):
     library.delete_document(slug, doc_id)
-    flash(f"已删除 {doc_id}", "ok")
+    flash(_("已删除 {doc_id}", doc_id=doc_id), "ok")
     return redirect(url_for("web.brand", slug=slug))
 
 
@@ -48,7 +50,7 @@ def delete_document(slug: str, doc_id: str):
 @role_required("admin")
 def reindex(slug: str):
     result = library.reindex(slug)
-    flash(f"已重建索引：{result['chunks']} 个片段", "ok")
+    flash(_("已重建索引：{chunks} 个片段", chunks=result["chunks"]), "ok")
     return redirect(url_for("web.brand", slug=slug))
 
 

@@ -10,6 +10,7 @@ from studio.distribution import deliveries, scheduling
 from studio.distribution.deliveries import NEEDS_ATTENTION
 from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
+from studio.i18n import gettext as _
 from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
 from studio.review import citations, post_lint, workflow
 from studio.routing import int_arg
@@ -29,8 +30,7 @@ def post(post_id: int):
         findings=post_lint.finding_dicts(post_lint.lint_post(post_id), post.current_revision.body)
         if post.current_revision else [],
         fact_uses=citations.fact_uses(post.current_revision.body, (post.generation or {}).get("facts", []),
-                                      (post.generation or {}).get("sentences")) if post.current_revision else {},
-        local_time=lambda moment: scheduling.utc_to_brand_local(moment, brand.timezone))
+                                      (post.generation or {}).get("sentences")) if post.current_revision else {})
 
 
 @bp.get("/posts/<int:post_id>/progress.json")
@@ -43,7 +43,7 @@ def post_progress(post_id: int):
 @role_required("editor")
 def save_revision(post_id: int):
     workflow.save_revision(post_id, request.form.get("body", ""), current_user, note=request.form.get("note", ""))
-    flash("已保存新修订", "ok")
+    flash(_("已保存新修订"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
 
@@ -51,7 +51,7 @@ def save_revision(post_id: int):
 @role_required("editor")
 def submit(post_id: int):
     workflow.submit_for_review(post_id, current_user)
-    flash("已提交审核", "ok")
+    flash(_("已提交审核"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
 
@@ -60,7 +60,7 @@ def submit(post_id: int):
 def approve(post_id: int):
     workflow.approve(post_id, current_user, int_arg(request.form, "revision_id", None),
                    override_reason=request.form.get("override_reason", ""))
-    flash("已批准", "ok")
+    flash(_("已批准"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
 
@@ -68,7 +68,7 @@ def approve(post_id: int):
 @role_required("reviewer")
 def send_back(post_id: int):
     workflow.send_back(post_id, current_user, request.form.get("comment", ""))
-    flash("已退回修改", "ok")
+    flash(_("已退回修改"), "ok")
     return redirect(url_for("web.review_queue"))
 
 
@@ -81,7 +81,7 @@ def schedule(post_id: int):
     except ValueError:
         raise InvalidInput(f"发送时间格式不正确：{raw!r}") from None
     scheduling.schedule_post(post_id, local_time, request.form.getlist("channels"), current_user)
-    flash("已排期", "ok")
+    flash(_("已排期"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
 
@@ -110,7 +110,7 @@ def lint(post_id: int):
 @role_required("reviewer")
 def mark_delivery_sent(delivery_id: int):
     row = deliveries.mark_sent(delivery_id, current_user)
-    flash("已标记为已发送", "ok")
+    flash(_("已标记为已发送"), "ok")
     return redirect(url_for("web.post", post_id=row.post_id))
 
 
@@ -118,7 +118,7 @@ def mark_delivery_sent(delivery_id: int):
 @role_required("reviewer")
 def send_delivery_again(delivery_id: int):
     row = deliveries.send_again(delivery_id, current_user)
-    flash("已重新排入发送", "ok")
+    flash(_("已重新排入发送"), "ok")
     return redirect(url_for("web.post", post_id=row.post_id))
 
 
@@ -126,7 +126,7 @@ def send_delivery_again(delivery_id: int):
 @role_required("editor")
 def regenerate(post_id: int):
     briefs.request_regeneration(post_id, current_user, request.form.get("instruction", ""))
-    flash("已开始重新生成：完成后会出现新的修订，请稍后刷新", "ok")
+    flash(_("已开始重新生成：完成后会出现新的修订，请稍后刷新"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
 
