@@ -54,6 +54,9 @@ ENGLISH: dict[str, str] = {
     "已重新排入发送": "Queued to send again",
     "已开始重新生成：完成后会出现新的修订，请稍后刷新":
         "Regenerating: a new revision appears when it is done; refresh in a moment",
+    "生成失败": "Drafting failed", "全选": "Select all", "原因": "Reason", "重新生成所选": "Regenerate selected",
+    "归档所选": "Archive selected", "已处理 {count} 条帖子": "{count} posts done", "已恢复": "Restored",
+    "恢复": "Restore", "归档": "Archive", "已归档：不在工作台和队列中显示": "Archived: not listed on the dashboard or in queues",
 }
 
 CHINESE_LABELS: dict[str, str] = {
@@ -67,6 +70,7 @@ CHINESE_LABELS: dict[str, str] = {
     "passage_rewritten": "改写选段", "transient": "暂时失败（可重试）",
     "permanent": "失败", "unknown": "结果未知", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
+    "archived": "已归档", "restored": "恢复",
 }
 
 # State, role, audit-action and document-kind codes in English (the Chinese ones are CHINESE_LABELS).
@@ -81,7 +85,7 @@ ENGLISH_LABELS: dict[str, str] = {
     "regenerate_requested": "Regeneration requested", "passage_rewritten": "Passage rewritten",
     "transient": "Failed for now (will retry)", "permanent": "Failed", "unknown": "Outcome unknown",
     "brand_story": "Brand story", "product_fact": "Product fact", "faq": "FAQ", "campaign": "Campaign",
-    "persona": "Persona", "regional_culture": "Regional culture",
+    "persona": "Persona", "regional_culture": "Regional culture", "archived": "Archived", "restored": "Restored",
 }
 
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.

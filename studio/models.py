@@ -120,7 +120,8 @@ class Brief(db.Model):
 class PostStatus(StrEnum):
     """generating -> draft | error (an edit turns error into draft); draft, changes_requested -> in_review
     -> approved | changes_requested; approved -> scheduled -> published. An edit after approval, scheduling
-    or publishing sends the post back to in_review."""
+    or publishing sends the post back to in_review. A failed or unwanted draft can be archived (out of the
+    lists) and restored."""
 
     GENERATING = "generating"
     ERROR = "error"
@@ -130,6 +131,7 @@ class PostStatus(StrEnum):
     APPROVED = "approved"
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
+    ARCHIVED = "archived"
 
 
 def _status_column(states: type[StrEnum], length: int) -> Enum:

@@ -187,6 +187,12 @@
     instruction.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); rewrite(); } });
   }
 
+  for (const all of document.querySelectorAll("input.select-all")) {  // a table's header box ticks its rows
+    all.addEventListener("change", () => {
+      for (const box of all.closest("table").querySelectorAll("tbody input[type=checkbox]")) box.checked = all.checked;
+    });
+  }
+
   const progress = document.querySelector(".progress[data-progress-url]");
   if (progress) {
     const poll = async () => {

@@ -256,3 +256,27 @@ def test_brief_progress_shows_failures_in_red_and_ended_variants_without_a_reloa
     assert "重新生成" in failed_card.inner_text() and failed_card.locator(".partial").count() == 0
     assert page.locator(".variant .s-generating").count() == 0
     shot(page, "brief-progress-failed")
+
+
+def test_failed_drafts_are_selected_together_and_archived_from_the_dashboard(app, live_server, browser):
+    from studio.extensions import db
+
+    with app.app_context():
+        posts = [drafted_post() for _ in range(3)]
+        for post in posts:
+            post.status, post.error = "error", "模型服务没有回应：请稍后点“重新生成”，或直接编辑这条变体"
+        db.session.commit()
+        ids = [post.id for post in posts]
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "editor")
+    page.goto(live_server + "/")
+    assert page.locator(".failed-posts tbody tr").count() == 3
+    shot(page, "dashboard-failed")
+    page.check(".failed-posts input.select-all")
+    assert page.locator(".failed-posts tbody input:checked").count() == 3
+    page.click(".failed-posts button[value=archive]")
+    assert "已处理 3 条帖子" in page.inner_text(".flash.ok")
+    assert page.locator(".failed-posts").count() == 0
+    page.goto(f"{live_server}/posts/{ids[0]}")
+    page.click("text=恢复")
+    assert "草稿" in page.inner_text("h1")
