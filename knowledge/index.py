@@ -34,6 +34,8 @@ _DEFAULT = object()
 _BATCH = 500
 _NO_START = 0
 _NO_END = 99991231
+# Any text with Hanzi, Latin letters and a number exercises every stage of a search.
+WARM_UP_QUERY = "品牌 产品 介绍 2024 brand"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -277,6 +279,12 @@ class KnowledgeIndex:
         if self.reranker is None:
             active["rerank"] = 0.0
         return active
+
+    def warm_up(self, brand_slug: str) -> bool:
+        """Load what a first search of the brand needs (its BM25 file and brand words, jieba's dictionary,
+        Chroma's vector segment) by running one; False when the brand has no index yet."""
+        self.search(brand_slug, WARM_UP_QUERY, k=1)
+        return self.count(brand_slug) > 0
 
     @_reads
     def search_vector(self, brand_slug: str, query: str, *, k: int = 5, types: Iterable[str] | None = None,

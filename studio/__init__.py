@@ -40,6 +40,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     celery_init_app(app)
 
+    # STUDIO_WARM_UP: a serving process loads the knowledge index and jieba before its first search.
+    from studio.compliance import tagging
+    from studio.knowledge_base import warm_up
+    warm_up.init_app(app, tagging.tokenizer)
+
     @app.get("/health")
     def health():
         return {"status": "ok"}
