@@ -57,25 +57,31 @@ def status_label(code) -> str:
 
 
 @lru_cache(maxsize=None)
-def _patterns() -> list[tuple[re.Pattern, str]]:
+def _patterns() -> list[tuple[re.Pattern, str, bool]]:
     compiled = []
     for chinese, english in MESSAGES.items():
         parts = re.split(r"\{(\w+)\}", chinese)
         regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-        compiled.append((len("".join(parts[::2])), re.compile(regex, re.S), english))
+        compiled.append((len("".join(parts[::2])), re.compile(regex, re.S), english, chinese.startswith("{")))
     # The most specific first: "渠道 {name}：{problem}" before "{channel}：{detail}".
-    return [(pattern, english) for _, pattern, english in sorted(compiled, key=lambda row: -row[0])]
+    return [row[1:] for row in sorted(compiled, key=lambda row: -row[0])]
 
 
-def _english_message(text: str) -> Markup | None:
-    """The English for one composed message, or None when the phrase book does not know it."""
+def _english_message(text: str, nested: bool = False) -> Markup | None:
+    """The English for one composed message, or None when the phrase book does not know it.
+
+    A value inside a message (`nested`) is not read with the patterns that begin with a value
+    ("{channel}：{detail}"): those would take any text with a colon in it, a reviewer's words too.
+    """
     text = text.strip()
     if text in ENGLISH_LABELS or text in ENGLISH:
         return escape(ENGLISH_LABELS.get(text) or ENGLISH[text])
     chinese, sep, english = text.rpartition(" / ")
     if sep and CJK.search(chinese) and not CJK.search(english):  # the services' own "中文 / English" pairs
         return escape(english)
-    for pattern, template in _patterns():
+    for pattern, template, open_start in _patterns():
+        if nested and open_start:
+            continue
         match = pattern.fullmatch(text)
         if match:
             return escape(template).format(
@@ -86,7 +92,7 @@ def _english_message(text: str) -> Markup | None:
 def _translated_value(value) -> Markup:
     if current_language() != "en":
         return escape(CHINESE_LABELS.get(str(value), str(value)))
-    known = _english_message(str(value))
+    known = _english_message(str(value), nested=True)
     return known if known is not None else _user_content(value)
 
 

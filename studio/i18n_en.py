@@ -46,6 +46,11 @@ ENGLISH: dict[str, str] = {
     "删除 {doc_id}？": "Delete {doc_id}?", "白牡丹2024, BM-2024": "e.g. BM-2024",
     "已批准此修订（{user}）": "This revision is approved ({user})",
     "初稿说明：{note}": "About this draft: {note}", "{name}（{type}）": "{name} ({type})",
+    "人设、人群和渠道来自品牌资料包的 brand.yaml，这里只能查看。要修改它们：编辑资料包里的 brand.yaml，再重新导入（studio brand import 资料包目录）。":
+        "Personas, segments and channels come from brand.yaml in the brand kit and can only be viewed here. "
+        "To change them, edit brand.yaml in the kit and import it again (studio brand import KIT_FOLDER).",
+    "只有管理员可以向这个渠道发送测试消息。需要试发时，请联系管理员。":
+        "Only admins can send a test message to this channel. Ask an admin when you need a test send.",
     # flashes
     "已导入：{documents} 篇文档，{chunks} 个片段": "Imported {documents} documents, {chunks} chunks",
     "已删除 {doc_id}": "Deleted {doc_id}", "已重建索引：{chunks} 个片段": "Re-indexed: {chunks} chunks",

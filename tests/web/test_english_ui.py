@@ -1,0 +1,165 @@
+"""English UI: after switching to English no page shows Chinese except the brand's own material."""
+import json
+import re
+from datetime import timedelta
+
+import lxml.html
+import pytest
+
+from studio.brands import kits
+from studio.distribution import deliveries, scheduling, sending
+from studio.extensions import db
+from studio.i18n import CJK
+from studio.models import Brief, Channel, Delivery, Post
+from studio.review import workflow
+from tests.support.posts import approved_post, drafted_post, make_due, shanghai_now, user
+
+# Texts people read that live in attributes rather than between tags.
+READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "onsubmit", "data-finished-label",
+                   "data-failed-label")
+
+
+def stray_chinese(html: str) -> list[str]:
+    """Chinese the page shows outside elements marked as user content (class user-content or lang zh)."""
+    tree = lxml.html.document_fromstring(html)
+    for element in tree.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " user-content ")]'
+                              ' | //*[starts-with(@lang, "zh")] | //script | //style | //textarea'):
+        element.drop_tree()  # keeps the text that follows it, which belongs to the parent
+    found = [text.strip() for text in tree.xpath("//text()") if CJK.search(text)]
+    for element in tree.iter():
+        for name in READ_ATTRIBUTES:
+            value = element.get(name) or ""
+            if CJK.search(value):
+                found.append(f"{element.tag}[{name}]={value}")
+    return found
+
+
+@pytest.fixture
+def studio_in_every_state(ctx):
+    """Posts in each state a page can show, with deliveries, a chat message, flashes and audit details."""
+    draft = drafted_post()
+    in_review = drafted_post(body="小茶来啦~ 白牡丹2024建议90℃冲泡。")
+    workflow.submit_for_review(in_review.id, user("editor"))
+    sent_back = drafted_post(body="小茶来啦~ 冬日品鉴会见。")
+    workflow.submit_for_review(sent_back.id, user("editor"))
+    workflow.send_back(sent_back.id, user("reviewer"), "开头再短一点")
+    failed = drafted_post()
+    failed.status, failed.error = "error", "生成失败：内部错误（RuntimeError）"
+    db.session.commit()
+    approved = approved_post()
+    scheduled = approved_post()
+    scheduling.schedule_post(scheduled.id, shanghai_now() + timedelta(hours=3), ["sandbox-main"],
+                             user("reviewer"))
+    make_due(scheduled.id)
+    for delivery_id in deliveries.claim_due_deliveries():
+        sending.send_delivery(delivery_id)
+    troubled = approved_post()
+    scheduling.schedule_post(troubled.id, shanghai_now() + timedelta(hours=3), ["sandbox-main"],
+                             user("reviewer"))
+    for row in scheduling.deliveries_of(troubled.id):
+        row.status, row.response = "unconfirmed", "等待回应超时：对方可能已收到"
+    db.session.commit()
+    return [draft, in_review, sent_back, failed, approved, scheduled, troubled]
+
+
+def get_routes(app) -> list[str]:
+    """Every page a signed-in user can open, with ids of the data in the database."""
+    brand = kits.get_brand("chayun")
+    values = {
+        "post_id": [p.id for p in db.session.scalars(db.select(Post))],
+        "brief_id": [b.id for b in db.session.scalars(db.select(Brief))],
+        "channel_id": [c.id for c in db.session.scalars(db.select(Channel).where(Channel.type == "sandbox"))],
+        "channel_slug": [c.slug for c in brand.channels],
+        "slug": [brand.slug],
+        "doc_id": [d.doc_id for d in kits.list_documents(brand.id)[:2]],
+    }
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in ("static", "health", "i18n.set_language") \
+                or rule.endpoint.startswith("api.") or rule.rule.endswith(".json"):
+            continue
+        expanded = [rule.rule]
+        for name in rule.arguments:
+            expanded = [re.sub(r"<(?:\w+:)?" + name + ">", str(value), path)
+                        for path in expanded for value in values[name]]
+        paths += expanded
+    return paths
+
+
+def test_every_page_in_english_shows_no_chinese_outside_brand_material(app, client, auth, studio_in_every_state):
+    strays = {}
+    for username in ("admin", "reviewer"):
+        auth.login(username)
+        client.get("/lang/en")
+        paths = get_routes(app)
+        assert len(paths) >= 15
+        for path in paths:
+            response = client.get(path)
+            if response.status_code == 403:  # a page the role may not open (the brief form for reviewers)
+                continue
+            assert response.status_code == 200, path
+            strays.update({f"{username} {path}": found for found in [stray_chinese(response.get_data(as_text=True))]
+                           if found})
+        auth.logout()
+    strays.update({"/login": found for found in [stray_chinese(client.get("/login").get_data(as_text=True))]
+                   if found})
+    assert strays == {}
+
+
+def test_status_badges_read_as_words_not_codes(ctx, client, auth, studio_in_every_state):
+    auth.login("reviewer")
+    client.get("/lang/en")
+    page = client.get("/").get_data(as_text=True)
+    assert '<span class="badge s-error">Drafting failed</span>' in page
+    assert '<span class="badge s-in_review">In review</span>' in page
+    assert '<span class="badge s-changes_requested">Changes requested</span>' in page
+    failed = studio_in_every_state[3]
+    assert "Drafting failed: internal error (RuntimeError)" in client.get(f"/posts/{failed.id}").get_data(as_text=True)
+
+
+def test_flashes_and_domain_errors_follow_the_language(ctx, client, auth, studio_in_every_state):
+    draft, in_review = studio_in_every_state[:2]
+    auth.login("editor")
+    client.get("/lang/en")
+    page = client.post(f"/posts/{draft.id}/revisions", data={"body": "小茶来啦~ 新的一版。"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Saved as a new revision" in page and "已保存新修订" not in page
+    page = client.post(f"/posts/{in_review.id}/submit", follow_redirects=True,
+                       headers={"Referer": f"http://localhost/posts/{in_review.id}"}).get_data(as_text=True)
+    assert "A post that is In review cannot be submitted for review" in page
+    assert stray_chinese(page) == []
+    client.get("/lang/zh")
+    page = client.post(f"/posts/{in_review.id}/submit", follow_redirects=True,
+                       headers={"Referer": f"http://localhost/posts/{in_review.id}"}).get_data(as_text=True)
+    assert "当前状态（in_review）不能提交审核" in page
+
+
+def test_audit_details_are_translated_and_brand_names_in_them_stay_marked(ctx, client, auth, studio_in_every_state):
+    scheduled = studio_in_every_state[5]
+    auth.login("reviewer")
+    client.get("/lang/en")
+    page = client.get(f"/posts/{scheduled.id}").get_data(as_text=True)
+    assert "revision 1" in page
+    channel = scheduling.deliveries_of(scheduled.id)[0].channel.name
+    assert f'→ <span class="user-content" lang="zh">{channel}</span>' in page
+    assert '<span class="user-content" lang="zh">测试：验证发送时转义</span>' in page, "the reviewer's words as written"
+    assert "Delivered to the sandbox group" in page
+    assert stray_chinese(page) == []
+
+
+def test_script_phrases_are_rendered_into_the_page_in_english(ctx, client, auth, studio_in_every_state):
+    auth.login("editor")
+    client.get("/lang/en")
+    page = client.get(f"/posts/{studio_in_every_state[0].id}").get_data(as_text=True)
+    phrases = json.loads(lxml.html.document_fromstring(page).get_element_by_id("ui-phrases").text)
+    assert phrases["未发现问题"] == "No problems found"
+    assert not [text for text in phrases.values() if CJK.search(text)]
+
+
+def test_sandbox_messages_carry_no_chinese_of_the_studio_itself(ctx, client, auth, studio_in_every_state):
+    auth.login("editor")
+    client.get("/lang/en")
+    channel = db.session.scalar(db.select(Delivery).where(Delivery.post_id == studio_in_every_state[5].id)).channel
+    [message] = client.get(f"/sandbox/{channel.id}/messages.json").json
+    assert message["time"].endswith("(Asia/Shanghai)") and not CJK.search(message["time"])
+
