@@ -183,8 +183,8 @@ MESSAGES: dict[str, str] = {
 
 # Phrases the page scripts show; the page carries them in the user's language (`script_phrases`).
 SCRIPT_PHRASES: dict[str, str] = {
-    "未发现问题": "No problems found", "阻断": "block", "提示": "note", "建议：": "Suggestion: ", "删去": "Remove",
-    "改为“{text}”": "Change to “{text}”", "可以发送": "can be sent", "无法在此渠道发送：": "Cannot send on this channel: ",
+    "未发现问题": "No problems found", "阻断": "block", "提示": "note", "。建议：": ". Suggestion: ", "；": "; ",
+    "可以发送": "can be sent", "无法在此渠道发送：": "Cannot send on this channel: ",
     "保存时会被拒绝：": "Saving would be refused: ", "改写中…": "Rewriting…",
     "改写失败，原文未改动，请重试": "The rewrite failed and the text is unchanged; try again",
     "改写期间正文有改动，未替换，请重新选中": "The text changed during the rewrite; nothing replaced, select again",

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+  // The page carries these phrases in the user's language, keyed by the Chinese originals.
+  const phrases = JSON.parse(document.getElementById("ui-phrases")?.textContent || "{}");
+  const t = (text) => phrases[text] || text;
 
   const body = document.getElementById("body");
   const preview = document.getElementById("preview");
@@ -38,12 +41,12 @@
       const meter = document.createElement("p");
       meter.className = "meter small " + (channel.fits ? "ok" : "over");
       meter.textContent = channel.label + " · " + channel.length + " / " + channel.limit + " " + channel.unit
-        + (channel.fits ? " · 可以发送" : "");
+        + (channel.fits ? " · " + t("可以发送") : "");
       panel.append(meter);
       if (!channel.fits) {
         const problem = document.createElement("p");
         problem.className = "flash error small";
-        problem.textContent = "无法在此渠道发送：" + channel.problem;
+        problem.textContent = t("无法在此渠道发送：") + channel.problem;
         panel.append(problem);
       }
       const text = document.createElement("pre");
@@ -72,7 +75,7 @@
       if (result.problems && result.problems.length) {
         const notice = document.createElement("p");
         notice.className = "preview-problems";
-        notice.textContent = "保存时会被拒绝：" + result.problems.join("；");
+        notice.textContent = t("保存时会被拒绝：") + result.problems.join(t("；"));
         preview.prepend(notice);
       }
       if (result.channels && tabs) renderChannels(result.channels);
@@ -86,7 +89,7 @@
   const findingsList = document.getElementById("findings");
   const marked = document.getElementById("marked");
   if (body && findingsList && body.dataset.lintUrl) {
-    const severityLabel = {block: "阻断", warn: "提示"};
+    const severityLabel = {block: t("阻断"), warn: t("提示")};
     const render = (findings, text) => {
       findingsList.replaceChildren();
       marked.replaceChildren();
@@ -106,7 +109,7 @@
       if (!findings.length) {
         const ok = document.createElement("li");
         ok.className = "muted";
-        ok.textContent = "未发现问题";
+        ok.textContent = t("未发现问题");
         findingsList.append(ok);
       }
       for (const finding of findings) {
@@ -114,7 +117,7 @@
         item.className = finding.severity;
         const head = document.createElement("strong");
         head.textContent = "[" + (severityLabel[finding.severity] || finding.severity) + "] “" + finding.text + "” ";
-        item.append(head, document.createTextNode(finding.message + "。建议：" + finding.suggestion + " "));
+        item.append(head, document.createTextNode(finding.message + t("。建议：") + finding.suggestion + " "));
         const change = finding.fix;  // the span the fix replaces: a deleted claim takes its clause along
         if (change && finding.replacement !== null && !body.readOnly) {
           const fix = document.createElement("button");
@@ -159,26 +162,26 @@
     const rewrite = async () => {
       const start = body.selectionStart, end = body.selectionEnd;
       const passage = body.value.slice(start, end);
-      if (!passage.trim()) return show("请先在正文中选中要改写的段落", "error");
+      if (!passage.trim()) return show(t("请先在正文中选中要改写的段落"), "error");
       button.disabled = true;
-      show("改写中…");
+      show(t("改写中…"));
       const form = new FormData();
       form.append("passage", passage);
       form.append("instruction", instruction.value);
       try {
         const response = await fetch(rewriteBox.dataset.rewriteUrl, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
         const result = await response.json().catch(() => ({}));
-        if (!response.ok || !result.text) return show(result.error || "改写失败，原文未改动，请重试", "error");
-        if (body.value.slice(start, end) !== passage) return show("改写期间正文有改动，未替换，请重新选中", "error");
+        if (!response.ok || !result.text) return show(result.error || t("改写失败，原文未改动，请重试"), "error");
+        if (body.value.slice(start, end) !== passage) return show(t("改写期间正文有改动，未替换，请重新选中"), "error");
         body.value = body.value.slice(0, start) + result.text + body.value.slice(end);
         body.focus();
         body.setSelectionRange(start, start + result.text.length);
         body.dispatchEvent(new Event("input"));  // preview and compliance check follow the new text
         const note = document.querySelector('#editor-form input[name="note"]');
-        if (note && !note.value) note.value = "改写选段：" + result.instruction;
-        show("已替换选中段落，保存后成为新修订", "ok");
+        if (note && !note.value) note.value = t("改写选段：") + result.instruction;
+        show(t("已替换选中段落，保存后成为新修订"), "ok");
       } catch (error) {
-        show("改写请求失败，原文未改动", "error");
+        show(t("改写请求失败，原文未改动"), "error");
       } finally {
         button.disabled = false;
       }

@@ -163,3 +163,14 @@ def test_sandbox_messages_carry_no_chinese_of_the_studio_itself(ctx, client, aut
     [message] = client.get(f"/sandbox/{channel.id}/messages.json").json
     assert message["time"].endswith("(Asia/Shanghai)") and not CJK.search(message["time"])
 
+
+
+def test_the_page_script_shows_only_phrases_from_the_phrase_book():
+    from studio.i18n_en import SCRIPT_PHRASES
+    from tests.support import ROOT
+
+    script = (ROOT / "studio" / "static" / "studio.js").read_text(encoding="utf-8")
+    used = re.findall(r'\bt\("([^"]*)"\)', script)
+    assert used and not [phrase for phrase in used if phrase not in SCRIPT_PHRASES]
+    code = "\n".join(line.split("//")[0] for line in re.sub(r'\bt\("[^"]*"\)', "", script).splitlines())
+    assert not CJK.search(code), "a Chinese phrase in studio.js outside t(…)"
