@@ -13,10 +13,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .bm25 import BM25Index, is_specific, load_arrays, save_arrays
+from .bm25 import BM25Index, is_specific, load_arrays, save_arrays, tokenize
 from .chunking import CHUNKER_VERSION, chunk_document
 from .embeddings import Embedder, feature_document_frequencies
 from .errors import EmbedderMismatch
+from .language import QueryLanguage, check_query_language, suggested_terms, text_language, vocabulary_language
 from .loaders import Document
 from .rerank import Candidate, LexicalCorpus, LexicalOverlapReranker, Reranker
 from .sharing import SharedChromaFolder, open_persistent_client  # noqa: F401  part of this module's API
@@ -279,6 +280,26 @@ class KnowledgeIndex:
         if self.reranker is None:
             active["rerank"] = 0.0
         return active
+
+    @_reads
+    def query_language(self, brand_slug: str, query: str) -> QueryLanguage:
+        """Whether the query is written in the language of the brand's knowledge (knowledge.language)."""
+        collection = self._collection(brand_slug, create=False)
+        loaded = self._load_bm25(brand_slug, collection) if collection is not None else None
+        if loaded is None:
+            return QueryLanguage(query=text_language(query), knowledge="")
+        index: BM25Index = loaded["index"]
+        if "language" not in loaded:
+            loaded["language"] = vocabulary_language(index.terms, np.diff(index.starts))
+
+        def is_known(word: str) -> bool:
+            tokens = tokenize(word)
+            return bool(tokens) and all(token in index.term_index for token in tokens)
+
+        result = check_query_language(query, loaded["language"], is_known)
+        if result.mismatch:
+            result.suggestions = suggested_terms(index.extra_terms)
+        return result
 
     def warm_up(self, brand_slug: str) -> bool:
         """Load what a first search of the brand needs (its BM25 file and brand words, jieba's dictionary,

@@ -19,7 +19,12 @@ OPENAPI = {
             "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
                            {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
                            {"name": "k", "in": "query", "schema": {"type": "integer", "default": 5}}],
-            "responses": {"200": {"description": "hits, best first"}}}},
+            "responses": {"200": {
+                "description": "hits, best first; each hit carries query_language and knowledge_language "
+                               "(zh, en or empty) and language_mismatch, true when the query is in Latin letters "
+                               "the brand's Chinese knowledge mostly does not have, whose hits then mean nothing",
+                "headers": {"X-Search-Notice": {"description": "set when the query is not in the knowledge's "
+                                                               "language", "schema": {"type": "string"}}}}}}},
         "/api/v1/briefs": {"post": {
             "summary": "Create a brief and draft one variant per segment on the workers",
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": [
@@ -44,10 +49,22 @@ def list_brands():
     return jsonify([{"slug": b.slug, "name": b.name, "timezone": b.timezone} for b in kits.list_brands()])
 
 
+# Headers are Latin-1: the notice is in English; the hits' "language_mismatch" says the same to any client.
+LANGUAGE_NOTICE = ("The brand's knowledge is in Chinese and most of this query's English words are not "
+                   "in it: these hits are unlikely to mean anything. Search in Chinese.")
+
+
 @bp.get("/brands/<slug>/search")
 @token_required
 def search(slug: str):
-    return jsonify(kits.search_knowledge(slug, request.args.get("q", ""), k=min(max(request.args.get("k", 5, type=int) or 5, 1), 100)))
+    query = request.args.get("q", "")
+    hits = kits.search_knowledge(slug, query, k=min(max(request.args.get("k", 5, type=int) or 5, 1), 100))
+    language = kits.search_language(slug, query)
+    flags = {key: language[key] for key in ("query_language", "knowledge_language", "language_mismatch")}
+    response = jsonify([{**hit, **flags} for hit in hits])
+    if language["language_mismatch"]:
+        response.headers["X-Search-Notice"] = LANGUAGE_NOTICE
+    return response
 
 
 @bp.post("/briefs")

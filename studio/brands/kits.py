@@ -150,3 +150,15 @@ def search_knowledge(slug: str, query: str, k: int = 5) -> list[dict]:
         hits = get_index().search(slug, query, k=k)
     return [{"doc_id": h.doc_id, "chunk_id": h.chunk_id, "title": h.title, "type": h.type,
              "score": round(float(h.score), 6), "text": h.text} for h in hits]
+
+
+def search_language(slug: str, query: str) -> dict:
+    """Whether the query is written in the language of the brand's knowledge.
+
+    "query_language" and "knowledge_language" are "zh", "en" or "" (undecided); "language_mismatch" is true
+    for a query in Latin letters whose words the brand's Chinese knowledge mostly does not have, whose hits
+    then mean nothing; "suggestions" are a few of the brand's own terms to search with instead."""
+    with index_errors():
+        result = get_index().query_language(slug, query)
+    return {"query_language": result.query, "knowledge_language": result.knowledge,
+            "language_mismatch": result.mismatch, "suggestions": result.suggestions}

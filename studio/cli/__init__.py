@@ -78,6 +78,13 @@ def knowledge_search(query: str, brand_slug: str, k: int, as_json: bool):
     if as_json:
         _emit(hits)
         return
+    language = kits.search_language(brand_slug, query)
+    if language["language_mismatch"]:
+        examples = f"，例如：{'、'.join(language['suggestions'])}" if language["suggestions"] else ""
+        click.echo(f"注意：品牌知识库是中文的，查询里的英文词它大多没有，结果多半没有意义；请用中文检索{examples} / "
+                   "the knowledge is in Chinese and most of the query's English words are not in it: "
+                   "search in Chinese",
+                   err=True)
     for rank, hit in enumerate(hits, 1):
         click.echo(f"{rank}. [{hit['doc_id']}] {hit['title']} ({hit['score']:.4f})\n   {hit['text'][:120]}")
 

@@ -13,13 +13,14 @@ from studio.web import bp
 def brand(slug: str):
     brand = kits.get_brand(slug)
     query = request.args.get("q", "").strip()
-    hits, error = [], ""
+    hits, error, language = [], "", None
     try:
         hits = library.search_playground(slug, query)
+        language = kits.search_language(slug, query) if query else None
     except StudioError as exc:
         error = str(exc)
     return render_template("brand.html", brand=brand, documents=kits.list_documents(brand.id), query=query,
-                           hits=hits, error=error)
+                           hits=hits, error=error, language=language)
 
 
 @bp.get("/brands/<slug>/documents/<doc_id>")
