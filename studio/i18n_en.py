@@ -51,6 +51,20 @@ ENGLISH: dict[str, str] = {
         "To change them, edit brand.yaml in the kit and import it again (studio brand import KIT_FOLDER).",
     "只有管理员可以向这个渠道发送测试消息。需要试发时，请联系管理员。":
         "Only admins can send a test message to this channel. Ask an admin when you need a test send.",
+    "演示账号": "Demo logins",
+    "密码见 README 的“两个命令”一节，或 make run 启动后终端里的输出。":
+        "Their passwords are in the README (Two commands) and in the terminal after make run.",
+    "对外开放前请改掉这些密码：studio user create 用户名 --role 角色 --password-stdin":
+        "Change these passwords before others can reach the studio: "
+        "studio user create NAME --role ROLE --password-stdin",
+    "这个品牌的知识库是中文的，这个查询里的英文词它大多没有：下面的结果多半没有意义。请用中文检索，例如：{examples}":
+        "This brand's knowledge is in Chinese and most of this query's English words are not in it: the hits "
+        "below are unlikely to mean anything. Search in Chinese, e.g. {examples}",
+    "这个品牌的知识库是中文的，这个查询里的英文词它大多没有：下面的结果多半没有意义。请用中文检索。":
+        "This brand's knowledge is in Chinese and most of this query's English words are not in it: the hits "
+        "below are unlikely to mean anything. Search in Chinese.",
+    "钉钉": "DingTalk", "飞书": "Feishu", "通用 Webhook": "Generic webhook", "企业微信": "WeCom", "字": "chars",
+    "字节": "bytes",
     # flashes
     "已导入：{documents} 篇文档，{chunks} 个片段": "Imported {documents} documents, {chunks} chunks",
     "已删除 {doc_id}": "Deleted {doc_id}", "已重建索引：{chunks} 个片段": "Re-indexed: {chunks} chunks",

@@ -138,3 +138,19 @@ def test_brand_page_says_personas_segments_and_channels_come_from_the_kit(client
     page = client.get("/brands/chayun").get_data(as_text=True)
     note = page.split('id="kit-note"', 1)[1].split("</p>", 1)[0]
     assert "brand.yaml" in note and "studio brand import" in note
+
+
+def test_the_new_notes_read_in_english_without_stray_chinese(client, demo_users, demo_brand):
+    from tests.web.test_english_ui import stray_chinese
+
+    client.get("/lang/en")
+    assert "Demo logins" in client.get("/login").get_data(as_text=True)
+    assert stray_chinese(client.get("/login").get_data(as_text=True)) == []
+    client.post("/login", data={"username": "editor", "password": "studio-editor"})
+    brand = client.get("/brands/chayun", query_string={"q": "white peony tea water temperature"})
+    page = brand.get_data(as_text=True)
+    assert "Search in Chinese" in page and "edit brand.yaml" in page
+    notes = page.split('id="language-notice"', 1)[1].split("</p>", 1)[0]
+    assert stray_chinese(f"<p>{notes}</p>") == [], "the brand's own terms are marked as its content"
+    channel = client.get("/brands/chayun/channels/sandbox-main").get_data(as_text=True)
+    assert "Only admins can send a test message" in channel
