@@ -265,3 +265,16 @@ class RateBudget(db.Model):
     paused_until: Mapped[float | None] = mapped_column(db.Float)
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ShortLink(db.Model):
+    """A tracked short link `/l/<token>` that sends a reader on to a stored http(s) destination."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"), index=True)
+    destination: Mapped[str] = mapped_column(Text)
+    utm: Mapped[dict] = mapped_column(JSON, default=dict)
+    clicks: Mapped[int] = mapped_column(Integer, default=0)
+    last_clicked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -38,5 +38,7 @@ def register_blueprints(app) -> None:
     from studio.web import brands, briefs, dashboard, posts, sandbox, triage  # noqa: F401  routes attach to bp
 
     app.register_blueprint(bp)
+    from studio.web.links import bp as links_bp
+    app.register_blueprint(links_bp)
     # Pages compare states by member, the same names the services use.
     app.jinja_env.globals.update(PostStatus=PostStatus, DeliveryStatus=DeliveryStatus)
