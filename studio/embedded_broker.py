@@ -7,11 +7,15 @@
   of either race reads what the winner wrote instead of dropping its connection.
 - A broker file deleted or replaced under running processes is noticed within a second: each process opens
   the file now at that path, so a restarted worker and the ones still running share one queue again (the
-  tasks the old file held are gone; the drafting sweep queues their jobs again).
+  tasks the old file held are gone; the drafting sweep queues their jobs again). The deleted file's WAL and
+  shared-memory files are moved aside before a new file is made (replayed into a new file they corrupt it),
+  and the old connections are left open rather than closed: SQLite's last close deletes the WAL by its path,
+  which by then is the new file's.
 - ``python -m studio.embedded_broker check`` (run by `make run`) moves a corrupt broker file aside, with a note.
 
 The transport is registered under the ``sqla`` scheme the default broker URL uses (``sqla+sqlite:///…``).
 """
+import fcntl
 import os
 import sqlite3
 import sys
@@ -26,6 +30,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 POLLING_INTERVAL = 0.1
 CREATE_ATTEMPTS = 5
 IDENTITY_CHECK_EVERY_S = 1.0
+SIDE_FILES = ("-wal", "-shm", "-journal")
+# Engines on a deleted broker file, kept open for the life of the process (see the module's docstring).
+_ABANDONED: list = []
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -45,6 +52,33 @@ def _identity(path: Path | None) -> tuple[int, int] | None:
     return (stat.st_dev, stat.st_ino) if stat else None
 
 
+def _prepare_file(path: Path | None) -> None:
+    """Before a process opens the broker: when the file is missing, move a deleted file's leftovers aside and
+    make the new file, one process at a time."""
+    if path is None or path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists():
+                return
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            for suffix in SIDE_FILES:
+                leftover = path.with_name(path.name + suffix)
+                try:
+                    leftover.rename(path.with_name(f"{path.name}.orphan-{stamp}{suffix}"))
+                except FileNotFoundError:
+                    pass
+            connection = sqlite3.connect(path)
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+            finally:
+                connection.close()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class Channel(kombu_sqlalchemy.Channel):
     _opened_identity = None
     _identity_checked_at = 0.0
@@ -56,6 +90,23 @@ class Channel(kombu_sqlalchemy.Channel):
         if self._opened_identity is None:
             self._opened_identity = _identity(self._path())
         return session
+
+    def _open(self):
+        _prepare_file(self._path())
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                return super()._open()
+            except OperationalError:  # another process created the tables first ("already exists")
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _get_or_create(self, queue):
+        try:
+            return super()._get_or_create(queue)
+        except IntegrityError:  # another process inserted this queue's row first
+            self.session.rollback()
+            return self.session.query(self.queue_cls).filter(self.queue_cls.name == queue).one()
 
     def _path(self) -> Path | None:
         return sqlite_path(self.connection.client.hostname or "")
@@ -71,15 +122,12 @@ class Channel(kombu_sqlalchemy.Channel):
         if path is None or (current is not None and current == self._opened_identity):
             return
         engine = self._session.get_bind()
-        try:
-            self._session.close()
-        finally:
-            self._session, self._opened_identity = None, None
-            host = self.connection.client.hostname
-            cached = self._engines.get(host)
-            if cached is not None and cached[0] is engine:  # not one another channel opened on the new file
-                self._engines.pop(host, None)
-                engine.dispose()
+        _ABANDONED.append((self._session, engine))  # left open: closing would delete the new file's WAL
+        self._session, self._opened_identity = None, None
+        host = self.connection.client.hostname
+        cached = self._engines.get(host)
+        if cached is not None and cached[0] is engine:  # not one another channel opened on the new file
+            self._engines.pop(host, None)
 
 
 class Transport(kombu_sqlalchemy.Transport):
@@ -117,7 +165,7 @@ def set_aside_if_corrupt(path: Path) -> Path | None:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("-wal", "-shm", "-journal"):
+    for suffix in SIDE_FILES:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             companion.rename(target.with_name(target.name + suffix))

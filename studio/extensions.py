@@ -27,6 +27,9 @@ def _tune_sqlite(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # The app's engine waits as long as its settings say (STUDIO_DB_BUSY_TIMEOUT, then 503); a connection
+        # opened without a timeout of its own (Python's default is 5 s) waits 30 s.
+        if cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 5000:
+            cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

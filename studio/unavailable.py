@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, make_response, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from studio.extensions import db
@@ -40,13 +40,14 @@ def unavailable_response(message: str, message_en: str, retry_after: int):
     if wants_json():
         response = jsonify({"error": f"{message} / {message_en}", "retry_after": retry_after})
     else:
-        response = render_template("unavailable.html", message=message, message_en=message_en,
-                                   retry_after=retry_after)
-    if not isinstance(response, str):
-        response.status_code = 503
-        response.headers["Retry-After"] = str(retry_after)
-        return response
-    return response, 503, {"Retry-After": str(retry_after)}
+        # Straight from the template, without the context processors: they would ask the database who is
+        # signed in.
+        page = current_app.jinja_env.get_template("unavailable.html").render(
+            message=message, message_en=message_en, retry_after=retry_after, retry_url=request.url)
+        response = make_response(page)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def init_app(app) -> None:
