@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export STUDIO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test setup demo bench clean
+.PHONY: run test setup fonts demo bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed fonts
+
+# Posters are set in Noto Sans CJK (full GB 2312) from Debian's fonts-noto-cjk; installed when missing (needs root).
+fonts:
+	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)
 
 demo: setup
 	$(BIN)/studio db upgrade

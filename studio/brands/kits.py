@@ -9,6 +9,7 @@ from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.knowledge_base.index import get_index, index_errors
 from studio.models import Brand, Channel, KnowledgeDocument, Persona, Segment, utcnow
+from studio.posters.kit import check_poster_kit
 
 
 def import_brand_kit(path: str | Path, *, reindex: bool = False, strict: bool = False) -> dict:
@@ -21,6 +22,9 @@ def import_brand_kit(path: str | Path, *, reindex: bool = False, strict: bool = 
         kit = load_brand_kit(Path(path), strict=strict)
     except KitError as exc:
         raise InvalidInput(f"品牌资料包有误 / invalid brand kit: {exc}") from exc
+    poster_problems = check_poster_kit(kit.root, kit.extra.get("poster"), [p.slug for p in kit.personas])
+    if poster_problems:
+        raise InvalidInput("品牌资料包有误 / invalid brand kit: " + "; ".join(poster_problems))
     brand = db.session.scalar(db.select(Brand).where(Brand.slug == kit.slug)) or Brand(slug=kit.slug)
     db.session.add(brand)
     brand.name, brand.timezone = kit.name, kit.timezone

@@ -201,6 +201,7 @@ def init_app(app) -> None:
     from studio.cli.bench import bench_cli
     from studio.cli.knowledge_eval import eval_command
     from studio.cli.lint import lint_command
+    from studio.cli.poster import poster_cli
     from studio.cli.ready import ready_command
 
     if "eval" not in knowledge_cli.commands:
@@ -212,6 +213,7 @@ def init_app(app) -> None:
     app.cli.add_command(draft)
     app.cli.add_command(lint_command)
     app.cli.add_command(bench_cli)
+    app.cli.add_command(poster_cli)
 
 
 def _create_app():
