@@ -70,8 +70,9 @@ def _patterns() -> list[tuple[re.Pattern, str, bool]]:
 def _english_message(text: str, nested: bool = False) -> Markup | None:
     """The English for one composed message, or None when the phrase book does not know it.
 
-    A value inside a message (`nested`) is not read with the patterns that begin with a value
-    ("{channel}：{detail}"): those would take any text with a colon in it, a reviewer's words too.
+    The patterns that begin with a value ("{channel}：{detail}") would take any text with a colon in
+    it, a reviewer's words too: they count only when one of their values is known or not Chinese,
+    and never for a value inside another message (`nested`).
     """
     text = text.strip()
     if text in ENGLISH_LABELS or text in ENGLISH:
@@ -83,17 +84,16 @@ def _english_message(text: str, nested: bool = False) -> Markup | None:
         if nested and open_start:
             continue
         match = pattern.fullmatch(text)
-        if match:
-            return escape(template).format(
-                **{name: _translated_value(value) for name, value in match.groupdict().items()})
+        if not match:
+            continue
+        values = match.groupdict()
+        known = {name: _english_message(value, nested=True) or (None if CJK.search(value) else escape(value))
+                 for name, value in values.items()}
+        if open_start and all(value is None for value in known.values()):
+            continue
+        return escape(template).format(**{name: known[name] if known[name] is not None else _user_content(value)
+                                          for name, value in values.items()})
     return None
-
-
-def _translated_value(value) -> Markup:
-    if current_language() != "en":
-        return escape(CHINESE_LABELS.get(str(value), str(value)))
-    known = _english_message(str(value), nested=True)
-    return known if known is not None else _user_content(value)
 
 
 def translate_message(text, user_content: bool = False) -> Markup:
@@ -126,6 +126,14 @@ def brand_time(moment: datetime | None, zone, seconds: bool = False) -> str:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     local = moment.astimezone(ZoneInfo(name))
     return f"{local.strftime(TIME_FORMAT + (':%S' if seconds else ''))} ({name})"
+
+
+def translate_channel_preview(preview: dict) -> dict:
+    """A channel preview's platform, unit and verdict in the user's language (the page shows them as text)."""
+    platform, _, rendering = preview.get("label", "").rpartition(" ")
+    problem = preview.get("problem")
+    return {**preview, "label": f"{gettext(platform)} {rendering}".strip(),
+            "unit": gettext(preview.get("unit", "")), "problem": translate_message(problem).striptags() if problem else problem}
 
 
 def script_phrases() -> dict[str, str]:

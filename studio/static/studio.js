@@ -28,7 +28,7 @@
       const name = "channel-" + channel.channel;
       const tab = document.createElement("button");
       tab.type = "button";
-      tab.className = "tab" + (channel.fits ? "" : " over");
+      tab.className = "tab user-content" + (channel.fits ? "" : " over");  // a channel's name is the brand's
       tab.dataset.panel = name;
       tab.dataset.channel = channel.channel;
       tab.setAttribute("role", "tab");
@@ -50,7 +50,7 @@
         panel.append(problem);
       }
       const text = document.createElement("pre");
-      text.className = "rendered";
+      text.className = "rendered user-content";
       text.textContent = channel.text;  // the platform's markup shown as text, never as HTML
       panel.append(text);
       channelBox.append(panel);
@@ -262,14 +262,18 @@
           const row = document.createElement("div");
           row.className = "msg";
           const avatar = document.createElement("div");
-          avatar.className = "avatar";
+          avatar.className = "avatar user-content";  // the group's own words and names
           avatar.textContent = (message.sender || "?").slice(0, 1);
           const bubble = document.createElement("div");
           bubble.className = "bubble";
           const meta = document.createElement("div");
           meta.className = "meta";
-          meta.textContent = message.sender + " · " + message.time;  // the brand's clock, as on every page
+          const sender = document.createElement("span");
+          sender.className = "user-content";
+          sender.textContent = message.sender;
+          meta.append(sender, " · " + message.time);  // the brand's clock, as on every page
           const text = document.createElement("div");
+          text.className = "user-content";
           text.innerHTML = message.html;  // sanitized on the server
           bubble.append(meta, text);
           row.append(avatar, bubble);

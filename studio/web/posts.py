@@ -10,7 +10,7 @@ from studio.distribution import deliveries, scheduling
 from studio.distribution.deliveries import NEEDS_ATTENTION
 from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
-from studio.i18n import gettext as _
+from studio.i18n import gettext as _, translate_channel_preview
 from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
 from studio.review import citations, post_lint, workflow
 from studio.routing import int_arg
@@ -95,7 +95,8 @@ def preview():
     result = {"html": markdown_to_safe_html(body), "problems": [str(p) for p in render_problems(body)]}
     post_id = int_arg(request.form, "post_id", None)
     if post_id:
-        result["channels"] = channel_preview.channel_previews(post_id, body)
+        result["channels"] = [translate_channel_preview(row)
+                              for row in channel_preview.channel_previews(post_id, body)]
     return jsonify(result)
 
 
