@@ -53,9 +53,3 @@ class QueueUnavailable(StudioError):
     """The message queue could not take a job; what was asked is kept and tried again later."""
 
     status = 503
-
-
-class DatabaseBusy(StudioError):
-    """The database stayed locked by another writer, or could not be reached, past the wait allowed."""
-
-    status = 503

@@ -152,14 +152,15 @@ def sweep_stalled_jobs(now=None) -> dict[str, list[int]]:
         if won != 1:
             db.session.rollback()
             continue
-        audit.record("draft_requeued", post_id=post_id,
-                     detail=f"后台进程没有按时回应，第{(attempts or 0) + 1}次尝试")
         db.session.commit()
         try:
             queue_job(post_id, new_token, kind, request)
-        except QueueUnavailable:
+        except QueueUnavailable:  # told once by the page that asked; each sweep tries again quietly
             not_queued(post_id, new_token)
             continue
+        audit.record("draft_requeued", post_id=post_id,
+                     detail=f"后台进程没有按时回应，第{(attempts or 0) + 1}次尝试")
+        db.session.commit()
         outcome["requeued"].append(post_id)
     return outcome
 

@@ -156,7 +156,13 @@ def _dispose(stack: Stack, database: str) -> None:
 def processes(stack, tmp_path):
     running = StudioProcesses(stack.env, tmp_path)
     yield running
-    running.stop()
+    kill_all(running)
+
+
+def kill_all(processes: StudioProcesses) -> None:
+    """The end of a test: no need to wait for a warm shutdown."""
+    for name in list(processes.procs):
+        processes.kill(name)
 
 
 def start_studio(processes: StudioProcesses, drafter: str = "drafter") -> None:
@@ -305,7 +311,7 @@ def test_a_broken_queue_is_a_message_and_the_kept_jobs_run_once_it_is_back(stack
         wait_until(lambda: len(post_state(stack, drafted_id)["bodies"]) == 2, 60, 0.2, "the kept regeneration ran",
                    details=lambda: f"{post_state(stack, drafted_id)}\n{processes.log('after')[-2000:]}")
     finally:
-        processes.stop()
+        kill_all(processes)
 
 
 def _give_a_draft(post_id: int) -> int:
@@ -332,7 +338,7 @@ def test_a_broker_file_deleted_under_running_processes_loses_no_draft(embedded, 
         state = wait_settled(embedded, post_id, processes, timeout=LEASE_S + SWEEP_S + 40)
         assert state["status"] == "draft" and state["bodies"] == [MODEL_TEXT], state
     finally:
-        processes.stop()
+        kill_all(processes)
 
 
 def test_a_database_locked_past_the_busy_timeout_answers_503_with_retry_after(embedded):
