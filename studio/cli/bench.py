@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from studio.benchmarks.dispatch import DispatchBenchOptions, run_dispatch_bench
 from studio.benchmarks.drafting import BriefBenchOptions, run_brief_bench
+from studio.benchmarks.posters import PosterBenchOptions, run_poster_bench
 from studio.errors import StudioError
 from studio.schema import require_migrated
 
@@ -82,3 +83,25 @@ def brief_command(as_json: bool, **options):
         return
     click.echo(f"{result['segments']} variants of one brief: median {result['median_s']} s, max {result['max_s']} s"
                f" over {result['runs']} runs; failed variants {result['failed_variants']}")
+
+
+@bench_cli.command("poster", help="""Render each poster template N times (after one warm-up) with the demo
+brand kit, reading every QR back, and print render time percentiles and file sizes.""")
+@click.option("--runs", "runs", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--template", "template", default="", help="One template (default: all).")
+@click.option("--kit", "kit", default="", help="A brand kit folder (default: the demo kit).")
+@click.option("--format", "format", type=click.Choice(["jpeg", "webp"]), default="jpeg", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def poster_command(as_json: bool, **options):
+    from studio.cli import DEMO_KIT
+
+    result = _run(lambda progress: run_poster_bench(PosterBenchOptions(**options), demo_kit=DEMO_KIT,
+                                                    progress=progress))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for name, figures in result["templates"].items():
+        click.echo(f"{name:<11} {figures['size']:>9} {figures['format']}  render ms p50 {figures['p50_ms']} "
+                   f"p95 {figures['p95_ms']} max {figures['max_ms']} (first {figures['first_ms']})  "
+                   f"bytes median {figures['bytes_median']} max {figures['bytes_max']} "
+                   f"(budget {figures['budget_bytes']})")

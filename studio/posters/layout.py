@@ -66,36 +66,85 @@ Measure = Callable[[str], float]
 def break_lines(text: str, width: float, measure: Measure) -> list[str]:
     """Fill lines greedily up to `width`; explicit newlines start a new paragraph.
 
-    A piece wider than a whole line (a very long code or URL) is the only thing ever cut mid-run.
+    A line is measured as the sum of its pieces, each measured once. A piece wider than a whole line
+    (a very long code or URL) is the only thing ever cut mid-run.
     """
+    measure = _memo(measure)
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        line = ""
+        line, line_width = "", 0.0
         for piece in clusters(paragraph):
-            candidate = line + piece
-            if measure(candidate.rstrip()) <= width or not line.strip():
-                line = candidate
-                if measure(line.rstrip()) > width:
-                    cut = _cut_to_width(line, width, measure)
-                    lines.extend(cut[:-1])
-                    line = cut[-1]
-                continue
-            lines.append(line.rstrip())
-            line = piece.lstrip()
+            if line and line_width + measure(piece.rstrip()) > width:
+                lines.append(line.rstrip())
+                line, line_width = "", 0.0
+            line += piece
+            line_width += measure(piece)
+            if measure(line.rstrip()) > width and len(clusters(line)) == 1:
+                cut = _cut_to_width(line, width, measure)
+                lines.extend(cut[:-1])
+                line = cut[-1]
+                line_width = measure(line)
         if line.strip():
             lines.append(line.rstrip())
     return lines
 
 
+def _memo(measure: Measure) -> Measure:
+    """Measure each distinct string once; fitting asks for the same pieces many times."""
+    if getattr(measure, "memoized", False):
+        return measure
+    widths: dict[str, float] = {}
+
+    def cached(text: str) -> float:
+        if text not in widths:
+            widths[text] = measure(text)
+        return widths[text]
+
+    cached.memoized = True
+    return cached
+
+
+PHRASE_ENDS = set("，。：；！？、,;:!? ")
+
+
+def phrase_lines(text: str, width: float, measure: Measure) -> list[str] | None:
+    """Whole phrases (ending at a comma, colon, full stop or space) packed into lines, or None when a
+    phrase is wider than a line."""
+    measure = _memo(measure)
+    phrases, current = [], ""
+    for piece in clusters(text.replace("\n", " ")):
+        current += piece
+        if piece[-1] in PHRASE_ENDS:
+            phrases.append(current)
+            current = ""
+    if current:
+        phrases.append(current)
+    lines, line = [], ""
+    for phrase in phrases:
+        if measure(phrase.strip()) > width:
+            return None
+        if line and measure((line + phrase).strip()) > width:
+            lines.append(line.strip())
+            line = ""
+        line += phrase
+    if line.strip():
+        lines.append(line.strip())
+    return lines
+
+
 def balanced_lines(text: str, width: float, measure: Measure) -> list[str]:
-    """Lines as even as the breaks allow, in as few lines as greedy filling needs: for titles and
-    calls to action, where a last line of one or two characters looks like a mistake."""
+    """Lines broken at phrase ends when that takes no more lines, else as even as the breaks allow, in
+    as few lines as greedy filling needs: for titles and calls to action, where a last line of one or
+    two characters, or a word cut in two, looks like a mistake."""
     lines = break_lines(text, width, measure)
     if len(lines) < 2:
         return lines
+    by_phrase = phrase_lines(text, width, measure)
+    if by_phrase and len(by_phrase) <= len(lines):
+        return by_phrase
     low, high = width / 2, width
     best = lines
     for _ in range(12):
@@ -162,9 +211,16 @@ def fit_text(text: str, width: float, height: float, measure_at: Callable[[int],
     """The largest size from max_size down to min_size whose lines fit the box; at the floor, the lines
     that fit and an ellipsis. `balance` evens the lines out; otherwise only a one-piece last line is
     avoided."""
+    if balance:
+        # A title set a little smaller but broken at its phrases reads better than one cut mid-word.
+        for size in range(max_size, max(min_size, round(max_size * 0.75)) - 1, -2):
+            room = max(1, int((height + 0.01) // (size * leading)))
+            lines = phrase_lines(text, width, _memo(measure_at(size)))
+            if lines and len(lines) <= min(room, max_lines or room):
+                return FittedText(lines, size, size * leading, False)
     size = max_size
     while True:
-        measure = measure_at(size)
+        measure = _memo(measure_at(size))
         line_height = size * leading
         lines = break_lines(text, width, measure)
         room = max(1, int((height + 0.01) // line_height))

@@ -72,6 +72,7 @@ def compose(template: Template, kit: PosterKit, content: PosterContent, width: i
     canvas = Image.new("RGB", (width, height), kit.color("background"))
     draw = ImageDraw.Draw(canvas)
     lines: list[dict] = []
+    bottoms: dict[str, float] = {}  # where each text block's last line ends
     for layer in template.layers:
         kind = layer["type"]
         if kind == "fill":
@@ -84,8 +85,12 @@ def compose(template: Template, kit: PosterKit, content: PosterContent, width: i
             _image(canvas, (x, y, w, h), layer, kit, content, scale)
         elif kind == "text":
             text = _text_for(layer["role"], content)
+            if layer.get("after") in bottoms:
+                # Flow on below a block above (a body under a title of one line or three); the bottom stays.
+                top = min(y, round(bottoms[layer["after"]] + layer.get("gap", 0) * scale))
+                y, h = top, h + (y - top)
             if text:
-                laid = _text(draw, (x, y, w, h), text, layer, kit, scale)
+                laid, bottoms[layer["role"]] = _text(draw, (x, y, w, h), text, layer, kit, scale)
                 if layer["role"] in ("title", "body"):
                     lines.extend({"text": line, "role": layer["role"]} for line in laid)
         elif kind == "price" and content.price:
@@ -140,7 +145,7 @@ def _shape_mask(w: int, h: int, radius: int, circle: bool) -> Image.Image:
         painter.ellipse(box, fill=255)
     else:
         painter.rounded_rectangle(box, radius=radius * _SUPERSAMPLE, fill=255)
-    return big.resize((w, h), Image.Resampling.LANCZOS)
+    return big.reduce(_SUPERSAMPLE)
 
 
 def _block(canvas: Image.Image, box, color: str, layer: dict, scale: float) -> None:
@@ -188,8 +193,9 @@ def _image(canvas: Image.Image, box, layer: dict, kit: PosterKit, content: Poste
         canvas.paste(picture, (px, py), picture)
 
 
-def _text(draw: ImageDraw.ImageDraw, box, text: str, layer: dict, kit: PosterKit, scale: float) -> list[str]:
-    """Fit and draw one text block; the lines as drawn."""
+def _text(draw: ImageDraw.ImageDraw, box, text: str, layer: dict, kit: PosterKit,
+          scale: float) -> tuple[list[str], float]:
+    """Fit and draw one text block; the lines as drawn and where the last one ends."""
     x, y, w, h = box
     weight = layer.get("weight", "regular")
     top = max(8, round(layer["size"] * scale))
@@ -210,7 +216,7 @@ def _text(draw: ImageDraw.ImageDraw, box, text: str, layer: dict, kit: PosterKit
         else:
             anchor_x = x + w / 2 if align == "center" else x + w
             draw.text((anchor_x, line_y), line, font=font, fill=fill, anchor="mt" if align == "center" else "rt")
-    return fitted.lines
+    return fitted.lines, top_y + block_height
 
 
 def _price(canvas: Image.Image, box, price: str, layer: dict, kit: PosterKit, scale: float) -> None:

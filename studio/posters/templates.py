@@ -121,6 +121,8 @@ def _check_layer(layer, number: int, size: list[int], problems: list[str]) -> No
         top, floor = layer.get("size"), layer.get("min_size", layer.get("size"))
         if not (isinstance(top, int) and isinstance(floor, int) and 8 <= floor <= top <= 400):
             problems.append(f"{where}: size and min_size must be pixels with 8 <= min_size <= size <= 400")
+        if "after" in layer and layer["after"] not in TEXT_ROLES:
+            problems.append(f"{where}: after must name a text role drawn before it")
         if layer.get("align", "left") not in ("left", "center", "right"):
             problems.append(f"{where}: align must be left, center or right")
 

@@ -82,3 +82,8 @@ def test_balanced_lines_are_even_and_no_more_than_greedy_ones():
 def test_a_body_does_not_end_on_a_single_character_line():
     lines = fit_text("一二三四五六七八九", 4, 10, lambda size: em, max_size=1, min_size=1).lines
     assert lines == ["一二三四", "五六七", "八九"]
+
+
+def test_a_title_breaks_at_its_phrases_when_that_takes_no_more_lines():
+    lines = fit_text("新茶到货：白牡丹，寿眉", 6, 10, lambda size: em, max_size=1, min_size=1, balance=True).lines
+    assert lines == ["新茶到货：", "白牡丹，寿眉"]

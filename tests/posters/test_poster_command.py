@@ -114,3 +114,12 @@ def test_the_brand_kit_can_bring_its_own_template(app, runner, tmp_path):
                         "--json")
     assert "festival" in [row["name"] for row in json.loads(listed.stdout)]
     assert result.exit_code == 0, result.output
+
+
+def test_the_poster_bench_prints_times_and_sizes_per_template(runner):
+    result = runner.invoke(args=["bench", "poster", "--runs", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["templates"]
+    assert set(figures) == {"poster", "share-card", "square"}
+    for row in figures.values():
+        assert row["p95_ms"] >= row["p50_ms"] > 0 and 0 < row["bytes_max"] <= row["budget_bytes"]
