@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, redirect, request, session, url_for
 from markupsafe import Markup, escape
 
-from studio.i18n_en import CHINESE_LABELS, ENGLISH, ENGLISH_LABELS, MESSAGES, SCRIPT_PHRASES
+from studio.i18n_en import CHINESE_LABELS, ENGLISH, ENGLISH_LABELS, FINDINGS, MESSAGES, SCRIPT_PHRASES
 
 bp = Blueprint("i18n", __name__)
 LANGUAGES = ("zh", "en")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+# A {text} in a message is a quoted word, so it holds no quotes: "“最好”是…；“最好”是…" is two findings' reasons.
+VALUE_PATTERNS = {"text": "[^“”]+?"}
 
 
 def current_language() -> str:
@@ -56,18 +58,22 @@ def status_label(code) -> str:
     return CHINESE_LABELS.get(code, code)
 
 
+PHRASE_TABLES = {"messages": MESSAGES, "findings": FINDINGS}
+
+
 @lru_cache(maxsize=None)
-def _patterns() -> list[tuple[re.Pattern, str, bool]]:
+def _patterns(table: str) -> list[tuple[re.Pattern, str, bool]]:
     compiled = []
-    for chinese, english in MESSAGES.items():
+    for chinese, english in PHRASE_TABLES[table].items():
         parts = re.split(r"\{(\w+)\}", chinese)
-        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>{VALUE_PATTERNS.get(part, '.+?')})"
+                        for i, part in enumerate(parts))
         compiled.append((len("".join(parts[::2])), re.compile(regex, re.S), english, chinese.startswith("{")))
     # The most specific first: "渠道 {name}：{problem}" before "{channel}：{detail}".
     return [row[1:] for row in sorted(compiled, key=lambda row: -row[0])]
 
 
-def _english_message(text: str, nested: bool = False) -> Markup | None:
+def _english_message(text: str, nested: bool = False, table: str = "messages") -> Markup | None:
     """The English for one composed message, or None when the phrase book does not know it.
 
     The patterns that begin with a value ("{channel}：{detail}") would take any text with a colon in
@@ -77,21 +83,23 @@ def _english_message(text: str, nested: bool = False) -> Markup | None:
     text = text.strip()
     if text in ENGLISH_LABELS or text in ENGLISH:
         return escape(ENGLISH_LABELS.get(text) or ENGLISH[text])
+    if text in PHRASE_TABLES[table]:
+        return escape(PHRASE_TABLES[table][text])
     chinese, sep, english = text.rpartition(" / ")
     if sep and CJK.search(chinese) and not CJK.search(english):  # the services' own "中文 / English" pairs
         return escape(english)
-    for pattern, template, open_start in _patterns():
+    for pattern, template, open_start in _patterns(table):
         if nested and open_start:
             continue
         match = pattern.fullmatch(text)
         if not match:
             continue
         values = match.groupdict()
-        known = {name: _english_message(value, nested=True) or (None if CJK.search(value) else escape(value))
+        known = {name: _english_message(value, True, table) or (None if CJK.search(value) else escape(value))
                  for name, value in values.items()}
         if open_start and all(value is None for value in known.values()):
             continue
-        return escape(template).format(**{name: known[name] if known[name] is not None else _user_content(value)
+        return escape(template).format(**{name: _user_content(value) if known[name] is None else known[name]
                                           for name, value in values.items()})
     return None
 
@@ -133,7 +141,28 @@ def translate_channel_preview(preview: dict) -> dict:
     platform, _, rendering = preview.get("label", "").rpartition(" ")
     problem = preview.get("problem")
     return {**preview, "label": f"{gettext(platform)} {rendering}".strip(),
-            "unit": gettext(preview.get("unit", "")), "problem": translate_message(problem).striptags() if problem else problem}
+            "unit": gettext(preview.get("unit", "")),
+            "problem": translate_message(problem).striptags() if problem else problem}
+
+
+def translate_findings(findings: list[dict]) -> list[dict]:
+    """The compliance check's findings with their reasons, advice and fix labels in the user's language.
+
+    The editor shows them as plain text; the flagged words themselves stay as the post has them.
+    """
+    if current_language() != "en":
+        return findings
+
+    def words(text):
+        if not text or not CJK.search(text):
+            return text
+        known = _english_message(text, table="findings")
+        return known.striptags() if known is not None else text
+
+    return [{**finding, "message": words(finding.get("message")),
+             "suggestion": words(finding.get("suggestion")),
+             "fix": finding.get("fix") and {**finding["fix"], "label": words(finding["fix"]["label"])}}
+            for finding in findings]
 
 
 def script_phrases() -> dict[str, str]:

@@ -207,3 +207,125 @@ SCRIPT_PHRASES: dict[str, str] = {
     "改写请求失败，原文未改动": "The rewrite request failed and the text is unchanged",
     "请先在正文中选中要改写的段落": "Select the passage to rewrite first",
 }
+
+# The compliance check's own words (studio/compliance/rules/*.yaml, grounding), for the English editor.
+FINDINGS: dict[str, str] = {
+    "“{text}”是最高级/绝对化用语，违反《广告法》第九条第（三）项":
+        "“{text}” is a superlative, an absolute term banned by the Advertising Law, art. 9(3)",
+    "“{text}”是排名/第一类绝对化用语，违反《广告法》第九条第（三）项":
+        "“{text}” claims a rank or first place, an absolute term banned by the Advertising Law, art. 9(3)",
+    "“{text}”是“国家级/顶级/极品”类绝对化用语，违反《广告法》第九条第（三）项":
+        "“{text}” is a “national-grade / top / finest” absolute term, banned by the Advertising Law, art. "
+        "9(3)",
+    "“{text}”是“独家/唯一/首个”类绝对化用语，违反《广告法》第九条":
+        "“{text}” is an “exclusive / only / first” absolute term, banned by the Advertising Law, art. 9",
+    "“{text}”夸大其词、无法证明，属于绝对化用语（《广告法》第九条）":
+        "“{text}” exaggerates beyond proof, an absolute term (Advertising Law, art. 9)",
+    "“{text}”是夸大或绝对化承诺（《广告法》第九条、第二十八条）":
+        "“{text}” is an exaggerated or absolute promise (Advertising Law, arts. 9 and 28)",
+    "“{text}”借用国家机关、领导人或权威名义，违反《广告法》第九条第（二）项":
+        "“{text}” borrows the name of a state body, a leader or an authority, banned by the Advertising Law, "
+        "art. 9(2)",
+    "“{text}”制造虚假紧迫感或诱导消费，存在虚假宣传风险":
+        "“{text}” makes up urgency or pushes people to buy: a false-advertising risk",
+    "“{text}”承诺效果或收益，属于保证性承诺（《广告法》第二十五条、第二十八条）":
+        "“{text}” promises an effect or a return, a guarantee (Advertising Law, arts. 25 and 28)",
+    "“{text}”会提醒群里所有人，只有公告帖可以使用（非公告请去掉或转义）":
+        "“{text}” notifies everyone in the group; only announcements may use it (remove or escape it "
+        "otherwise)",
+    "超出渠道字数上限：上限 {max_chars} 字，全文 {length} 字，多出 {overflow} 字（不计空白）":
+        "Over the channel's limit: at most {max_chars} characters, the text has {length}, {overflow} too "
+        "many "
+        "(spaces not counted)",
+    "“{text}”是当前人设的禁用词": "“{text}” is a taboo word of this persona",
+    "“{text}”在品牌禁用词表中": "“{text}” is on the brand's list of banned words",
+    "“{text}”宣称对身体的功效（调理、预防、改善某种身体状况），普通食品/用品不得宣传（《广告法》第十七条、第十八条）":
+        "“{text}” claims an effect on the body (regulating, preventing or improving a condition), which "
+        "ordinary "
+        "food and goods may not claim (Advertising Law, arts. 17 and 18)",
+    "“{text}”暗示用了就不生病、不再有某种症状，属于疾病预防宣称（《广告法》第十七条）":
+        "“{text}” suggests that using it keeps illness or a symptom away, a disease-prevention claim "
+        "(Advertising Law, art. 17)",
+    "“{text}”暗示用了以后症状不再出现，属于疾病预防宣称（《广告法》第十七条）":
+        "“{text}” suggests a symptom will not come back after use, a disease-prevention claim "
+        "(Advertising Law, art. 17)",
+    "“{text}”承诺彻底、一次性解决问题，属于绝对化的效果保证（《广告法》第九条、第二十八条）":
+        "“{text}” promises to solve a problem completely or at once, an absolute guarantee of effect "
+        "(Advertising Law, arts. 9 and 28)",
+    "“{text}”承诺一次、一剂就好，属于绝对化的效果保证（《广告法》第二十八条）":
+        "“{text}” promises a cure in one go or one dose, an absolute guarantee of effect (Advertising "
+        "Law, art. 28)",
+    "“{text}”宣称治疗或预防疾病，普通食品/化妆品不得宣传医疗作用（《广告法》第十七条）":
+        "“{text}” claims to treat or prevent disease; ordinary food and cosmetics may not claim medical "
+        "effects "
+        "(Advertising Law, art. 17)",
+    "“{text}”是保健功能宣称，普通食品不得宣传（《广告法》第十八条、《食品安全法》第七十三条）":
+        "“{text}” is a health-function claim, which ordinary food may not make (Advertising Law, art. 18; "
+        "Food Safety Law, art. 73)",
+    "“{text}”是减肥瘦身功效宣称，普通食品不得宣传（《广告法》第十八条、第二十八条）":
+        "“{text}” is a weight-loss claim, which ordinary food may not make (Advertising Law, arts. 18 and "
+        "28)",
+    "“{text}”是对功效、安全性的保证或医学背书，违反《广告法》第十六条、第十七条、第二十八条":
+        "“{text}” guarantees effect or safety or claims medical endorsement, banned by the Advertising Law, "
+        "arts. 16, 17 and 28",
+    "“{text}”宣称作用于细胞、基因等人体生理结构，属于医疗功效宣称（《广告法》第十七条、《化妆品监督管理条例》）":
+        "“{text}” claims to act on cells, genes or other body structures, a medical claim (Advertising Law, "
+        "art. 17; Cosmetics Regulation)",
+    "“{text}”涉及母婴产品的禁止宣称（《广告法》第二十条等）":
+        "“{text}” is a banned claim for mother-and-baby products (Advertising Law, art. 20 and others)",
+    "“{text}”是化妆品特殊功效或医疗化宣称，需有注册/备案与功效评价，否则违规（《化妆品监督管理条例》）":
+        "“{text}” is a special-effect or medical claim for cosmetics, allowed only with registration and an "
+        "efficacy evaluation (Cosmetics Regulation)",
+    "价格“{text}”与引用资料中的价格（{prices}）不符": "The price “{text}” does not match the cited material ({prices})",
+    "“{text}”在引用的资料中找不到出处：{sentence}": "“{text}” has no source in the cited material: {sentence}",
+    "{first}；{second}": "{first}; {second}",
+    # suggestions
+    "删减约 {overflow} 字，或拆成两条发送": "Cut about {overflow} characters, or send it as two posts",
+    "删去“{text}”，或换成品牌认可的说法": "Remove “{text}” or use wording the brand approves",
+    "删去“一次搞定”这类保证，写清用法和可以核实的事实":
+        "Remove guarantees such as “一次搞定”; state how to use it and facts that can be checked",
+    "删去“彻底”“一次搞定”这类保证，写清用法和可以核实的事实":
+        "Remove guarantees such as “彻底” or “一次搞定”; state how to use it and facts that can be checked",
+    "删去保证与背书，写清产品信息和“请遵医嘱”等提示":
+        "Remove the guarantee and endorsement; give product facts and notes such as “请遵医嘱” (follow "
+        "medical advice)",
+    "删去减肥说法，可写“低卡”“轻负担”等有营养标签依据的描述":
+        "Remove the weight-loss claim; “低卡” or “轻负担” are fine when the nutrition label backs them",
+    "删去功效宣称，只写成分、口感、工艺、用法等可以核实的信息":
+        "Remove the effect claim; write only what can be checked: ingredients, taste, craft, use",
+    "删去功能宣称，改写口感、原料、工艺等客观信息": "Remove the function claim; write about taste, ingredients and craft",
+    "删去对症状、疾病的承诺，只写产品本身的信息": "Remove the promise about symptoms or disease; write about the product",
+    "删去对症状的承诺，只写产品本身的信息": "Remove the promise about symptoms; write about the product",
+    "删去对细胞、基因的作用描述，只写成分、质地、用法等可以核实的信息":
+        "Remove what it does to cells or genes; write only what can be checked: ingredients, texture, use",
+    "删去承诺，写清可以核实的条件与事实；涉及投资回报的，须如实提示风险":
+        "Remove the promise; state conditions and facts that can be checked, and any investment risk "
+        "honestly",
+    "删去排名说法；如有真实奖项或榜单，写明名称、年份与出处":
+        "Remove the ranking; for a real award or list, name it with its year and source",
+    "删去疾病与疗效描述，只写口感、产地、工艺等；可加“本品不能代替药物”":
+        "Remove disease and cure claims; write about taste, origin and craft; you may add “本品不能代替药物”",
+    "删去绝对化承诺，改为可核实的事实描述": "Remove the absolute promise; describe facts that can be checked",
+    "删去，不得借用国家机关或领导人名义宣传": "Remove it: state bodies and leaders may not be used in advertising",
+    "删去，或写明可以证明的事实（如“自有茶园”“2012年起做白茶”）":
+        "Remove it, or state a fact that can be proven (e.g. “自有茶园”, “2012年起做白茶”)",
+    "删去，或换成已备案的功效表述并保留证据": "Remove it, or use a registered effect claim and keep the evidence",
+    "删去，改为具体、可核实的描述": "Remove it; describe something specific that can be checked",
+    "删去；婴儿食品不得宣称替代母乳，孕产相关功效不得宣传":
+        "Remove it: baby food may not claim to replace breast milk, and pregnancy effects may not be "
+        "advertised",
+    "去掉“{text}”，或写成不会触发提醒的形式": "Remove “{text}”, or write it so it does not notify everyone",
+    "去掉“最”字，改成可以核实的具体描述（如产地、工艺、口感、数据）":
+        "Drop “最” and say something specific that can be checked (origin, craft, taste, figures)",
+    "按人设口吻换一种说法，或删去“{text}”": "Say it another way in the persona's voice, or remove “{text}”",
+    "改为“精选”“上好”或写明真实等级（如“特级”“一级”按国标）":
+        "Use “精选” or “上好”, or name the real grade (such as “特级” or “一级” under the national standard)",
+    "改成真实的活动时间与数量，如“活动到11月30日24点”“限量200份”":
+        "Give the real dates and quantities, e.g. “活动到11月30日24点”, “限量200份”",
+    "删除或换一种说法": "Remove it or say it another way",
+    "改成资料中的数字，或删去这一说法": "Use the figure from the material, or remove the claim",
+    "核对后改成资料中的说法，或删去": "Check it and use the material's wording, or remove it",
+    # one-click fixes
+    "删去": "Remove", "改为“{text}”": "Change to “{text}”", "删去这一分句": "Remove this clause",
+    "删去这一句": "Remove this sentence",
+}

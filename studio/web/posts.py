@@ -10,7 +10,7 @@ from studio.distribution import deliveries, scheduling
 from studio.distribution.deliveries import NEEDS_ATTENTION
 from studio.drafting import briefs, rewriting
 from studio.errors import InvalidInput, StudioError
-from studio.i18n import gettext as _, translate_channel_preview
+from studio.i18n import gettext as _, translate_channel_preview, translate_findings
 from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
 from studio.review import citations, post_lint, workflow
 from studio.routing import int_arg
@@ -27,8 +27,8 @@ def post(post_id: int):
         preview=markdown_to_safe_html(post.current_revision.body if post.current_revision else ""),
         facts=(post.generation or {}).get("facts", []), events=audit.events_for_post(post_id),
         deliveries=deliveries, needs_attention=NEEDS_ATTENTION, approved=posts.is_approved(post),
-        findings=post_lint.finding_dicts(post_lint.lint_post(post_id), post.current_revision.body)
-        if post.current_revision else [],
+        findings=translate_findings(post_lint.finding_dicts(post_lint.lint_post(post_id), post.current_revision.body)
+                                    if post.current_revision else []),
         fact_uses=citations.fact_uses(post.current_revision.body, (post.generation or {}).get("facts", []),
                                       (post.generation or {}).get("sentences")) if post.current_revision else {})
 
@@ -104,7 +104,7 @@ def preview():
 def lint(post_id: int):
     """Findings for the text in the editor, as the editor types."""
     body = request.form.get("body", "")
-    return jsonify(post_lint.finding_dicts(post_lint.lint_post(post_id, body), body))
+    return jsonify(translate_findings(post_lint.finding_dicts(post_lint.lint_post(post_id, body), body)))
 
 
 @bp.post("/deliveries/<int:delivery_id>/mark-sent")

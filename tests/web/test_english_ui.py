@@ -226,3 +226,18 @@ def test_in_a_real_browser_both_languages_show_the_brand_clock(app, studio_in_ev
             browser.close()
     finally:
         server.shutdown()
+
+
+def test_compliance_findings_give_their_reasons_in_english(ctx, client, auth, studio_in_every_state):
+    auth.login("editor")
+    client.get("/lang/en")
+    draft = studio_in_every_state[0]
+    findings = client.post(f"/posts/{draft.id}/lint", data={"body": "小茶来啦~ 这是最好的白茶。@all 快来"}).json
+    reasons = " ".join(finding["message"] for finding in findings)
+    assert "“最好” is a superlative" in reasons and "“@all” notifies everyone in the group" in reasons
+    assert not CJK.search(reasons.replace("最好", "")), reasons
+    labels = [finding["fix"]["label"] for finding in findings if finding["fix"]]
+    assert labels and all(label.startswith(("Remove", "Change to")) for label in labels)
+    client.get("/lang/zh")
+    findings = client.post(f"/posts/{draft.id}/lint", data={"body": "小茶来啦~ 这是最好的白茶。"}).json
+    assert "最高级" in findings[0]["message"]
