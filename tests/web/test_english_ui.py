@@ -216,12 +216,14 @@ def test_in_a_real_browser_both_languages_show_the_brand_clock(app, studio_in_ev
                         assert page.inner_text(".chat .meta").endswith("(Asia/Shanghai)")
                     if name in ("post", "draft"):
                         page.wait_for_selector("#findings li")
+                    if name == "post" and language == "en":
+                        assert "notifies everyone in the group" in page.inner_text("#findings")
                     if name != "draft":
                         page.screenshot(path=str(ARTIFACTS / f"one-clock-{name}-{language}.png"), full_page=True)
                     if name in ("dashboard", "deliveries", "post"):
                         assert "(Asia/Shanghai)" in page.inner_text("main"), (language, name)
                         assert " UTC" not in page.inner_text("main"), (language, name)
-                    if language == "en" and name != "post":  # the post's @all finding is a rule's own words
+                    if language == "en" and name != "post":  # a finding's advice quotes wording to use (＠all)
                         assert stray_chinese(page.content()) == [], (name, stray_chinese(page.content()))
             browser.close()
     finally:
