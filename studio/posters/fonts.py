@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,3 +56,28 @@ def load_font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     """The font at this pixel size, cached: fitting tries several sizes per box."""
     path = str(font_path(weight))
     return ImageFont.truetype(path, size, index=_simplified_chinese_index(path))
+
+
+_NO_GLYPH_PROBE = "\u0378"  # a code point Unicode never assigned: every font draws its .notdef box for it
+
+
+@lru_cache(maxsize=8192)
+def has_glyph(weight: str, char: str) -> bool:
+    """Whether the font draws this character itself rather than its empty-box .notdef glyph."""
+    font = load_font(weight, 16)
+
+    def shape(text: str):
+        mask = font.getmask(text)
+        return mask.size, bytes(mask)
+
+    return char.isspace() or shape(char) != shape(_NO_GLYPH_PROBE)
+
+
+def drawable(text: str, weight: str = "regular") -> str:
+    """The text without control characters and without characters the font has no glyph for (most emoji):
+    a poster shows nothing rather than an empty box."""
+    kept = []
+    for char in text:
+        if char == "\n" or (unicodedata.category(char)[0] != "C" and has_glyph(weight, char)):
+            kept.append(char)
+    return re.sub(r"[ \t]{2,}", " ", "".join(kept)).strip()

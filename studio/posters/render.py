@@ -10,7 +10,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageOps
 
 from studio.errors import InvalidInput
-from studio.posters.fonts import load_font
+from studio.posters.fonts import drawable, load_font
 from studio.posters.kit import PosterKit, load_image
 from studio.posters.layout import fit_text
 from studio.posters.qr import decode_encoded, qr_image
@@ -198,6 +198,7 @@ def _text(draw: ImageDraw.ImageDraw, box, text: str, layer: dict, kit: PosterKit
     """Fit and draw one text block; the lines as drawn and where the last one ends."""
     x, y, w, h = box
     weight = layer.get("weight", "regular")
+    text = drawable(text, weight)
     top = max(8, round(layer["size"] * scale))
     floor = max(8, min(top, round(layer.get("min_size", layer["size"]) * scale)))
     fitted = fit_text(text, w, h, lambda size: load_font(weight, size).getlength, max_size=top, min_size=floor,

@@ -11,6 +11,7 @@ from studio import links
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import Brand, Persona
+from studio.posters.fonts import drawable
 from studio.posters.kit import PosterKit, poster_kit
 from studio.posters.render import FORMATS, PosterContent, RenderedPoster, render_poster
 from studio.posters.templates import (Template, available_templates, check_size, get_template, load_template_file,
@@ -50,8 +51,8 @@ def make_poster(request: PosterRequest) -> MadePoster:
     The short link is committed only when the poster rendered and scanned.
     """
     title = (request.title or "").strip()
-    if not title:
-        raise InvalidInput("标题不能为空 / the title is empty")
+    if not drawable(title, "bold"):
+        raise InvalidInput("标题不能为空 / the title is empty (or has nothing the font can draw)")
     for label, value, limit in (("title", title, MAX_TITLE), ("body", request.body, MAX_BODY),
                                 ("price", request.price, MAX_PRICE)):
         if len(value or "") > limit:

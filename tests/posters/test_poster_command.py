@@ -63,6 +63,7 @@ def test_a_size_picks_the_template_of_that_shape(poster_ctx, runner, tmp_path):
     (["--size", "big"], "must look like 1080x1920"),
     (["--persona", "nobody"], "unknown persona"),
     (["--link", "javascript:alert(1)"], "http(s)"),
+    (["--title", "🍵🍵"], "the title is empty"),
 ])
 def test_mistakes_get_a_clear_message_and_a_non_zero_exit(poster_ctx, runner, tmp_path, args, message):
     out = tmp_path / "x.jpg"

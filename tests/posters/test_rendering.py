@@ -140,3 +140,24 @@ def test_a_missing_font_says_which_package_to_install(monkeypatch):
     monkeypatch.setenv("STUDIO_POSTER_FONT", "/nonexistent/font.ttc")
     with pytest.raises(FontMissing, match="fonts-noto-cjk"):
         font_path()
+
+
+def test_the_font_covers_every_character_of_gb_2312():
+    from studio.posters.fonts import has_glyph
+
+    characters = []
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                characters.append(bytes([high, low]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    assert len(characters) > 7400
+    for weight in ("regular", "bold"):
+        assert [c for c in characters if not has_glyph(weight, c)] == []
+
+
+def test_characters_the_font_cannot_draw_are_left_out_rather_than_boxed():
+    kit = demo_kit()
+    rendered = render_poster(get_template("share-card"), kit, content(kit, title="新茶到货🍵\u200b啦\x07", body=""))
+    assert [line["text"] for line in rendered.lines] == ["新茶到货啦"]
