@@ -139,6 +139,11 @@ def sweep_stalled_jobs(now=None) -> dict[str, list[int]]:
         same_job = Post.job_token == token if token else and_(Post.job_token.is_(None),
                                                               Post.status == PostStatus.GENERATING)
         kind = kind or DRAFT
+        if kind == DRAFT and status != PostStatus.GENERATING:  # drafted already: nothing left to do
+            db.session.execute(update(Post).where(Post.id == post_id, same_job).values(**JOB_CLOSED),
+                               execution_options={"synchronize_session": False})
+            db.session.commit()
+            continue
         if (attempts or 0) >= most_attempts():
             if _give_up(post_id, same_job, kind, attempts, status):
                 outcome["failed"].append(post_id)

@@ -73,12 +73,13 @@ def _take_over_generation(post: Post, author: User) -> None:
 
     One conditional update, so that a worker storing its result at this moment either finished first (its
     draft becomes the revision this edit follows) or finds the job gone."""
+    in_flight = post.status == PostStatus.GENERATING or post.job_kind == "regenerate"
     taken = db.session.execute(
         update(Post).where(Post.id == post.id, or_(Post.job_token.is_not(None),
                                                    Post.status == PostStatus.GENERATING))
         .values(job_token=None, job_seen_at=None), execution_options={"synchronize_session": False}).rowcount
     db.session.refresh(post)
-    if taken:
+    if taken and in_flight:  # a first-draft job left on a drafted post is only tidied away
         audit.record("generation_taken_over", post_id=post.id, actor_id=author.id,
                      detail="编辑修改了正文，不再等待生成结果")
 

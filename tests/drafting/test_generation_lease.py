@@ -160,3 +160,13 @@ def test_a_broken_queue_is_a_message_and_the_job_is_kept(tmp_path, broker):
         assert jobs.sweep_stalled_jobs()["requeued"] == []  # still down: kept for the next look
         assert db.session.get(Post, newest.id).status == PostStatus.GENERATING
         db.engine.dispose()
+
+
+def test_a_first_draft_job_left_on_a_drafted_variant_is_tidied_away_quietly(lease_app):
+    post_id = drafted_post().id  # drafted by hand: its first-draft job was never closed
+    _silent(post_id)
+    assert jobs.sweep_stalled_jobs() == {"requeued": [], "failed": []}
+    post = _post(post_id)
+    assert post.status == PostStatus.DRAFT and post.job_token is None
+    assert [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.post_id == post_id))] \
+        == ["created"]
