@@ -33,6 +33,8 @@ def current_language() -> str:
 
 def _user_content(value) -> Markup:
     """A value from the brand's own material, marked as such: it stays in the brand's language."""
+    if isinstance(value, Markup):  # already translated, its brand material already marked
+        return value
     text = str(value)
     if CJK.search(text):
         return Markup('<span class="user-content" lang="zh">{}</span>').format(text)

@@ -141,6 +141,12 @@ MESSAGES: dict[str, str] = {
     "选中的段落过长（最多{n}字），请分段改写": "The selection is too long (at most {n} characters); rewrite it in parts",
     "改写要求最多{n}字": "The instruction can be at most {n} characters",
     "改写失败，原文未改动：{reason}": "The rewrite failed and the text is unchanged: {reason}",
+    "排序模型不可用（{kind}），按资料相关度选稿":
+        "The ranking model was unavailable ({kind}); the draft was chosen by relevance to the material",
+    "排序模型超时，按资料相关度选稿": "The ranking model timed out; the draft was chosen by relevance to the material",
+    "模型没有写出可用的稿子（{reason}）": "The model wrote no usable draft ({reason})",
+    "模型的稿子没有通过检查（{problem}）": "The model's draft did not pass the checks ({problem})",
+    "重新生成（{note}）": "Regenerated ({note})", "{first}；{second}": "{first}; {second}",
     "模型初稿": "Model draft", "组合初稿": "Composed draft", "模型初稿（{note}）": "Model draft ({note})",
     "组合初稿（{note}）": "Composed draft ({note})", "改写选段：{instruction}": "Passage rewritten: {instruction}",
     # scheduling and deliveries

@@ -243,3 +243,21 @@ def test_compliance_findings_give_their_reasons_in_english(ctx, client, auth, st
     client.get("/lang/zh")
     findings = client.post(f"/posts/{draft.id}/lint", data={"body": "小茶来啦~ 这是最好的白茶。"}).json
     assert "最高级" in findings[0]["message"]
+
+
+def test_drafting_notes_and_form_errors_are_in_english(ctx, client, auth, studio_in_every_state):
+    draft = studio_in_every_state[0]
+    draft.generation = {"note": "模型没有写出可用的稿子（no usable text after 3 tries）；排序模型超时，按资料相关度选稿"}
+    db.session.commit()
+    auth.login("editor")
+    client.get("/lang/en")
+    page = client.get(f"/posts/{draft.id}").get_data(as_text=True)
+    assert "About this draft: The model wrote no usable draft (no usable text after 3 tries); " \
+           "The ranking model timed out" in page
+    assert stray_chinese(page) == []
+    response = client.post("/briefs/new", data={"brand": "chayun", "persona": "xiaocha", "channel": "sandbox-main",
+                                                "segments": ["newcomer"], "key_message": "冬日品鉴会",
+                                                "event_date": "next friday"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "The date is not understood: &#39;next friday&#39; (use YYYY-MM-DD)" in page
+    assert stray_chinese(page) == []
