@@ -66,8 +66,9 @@ Measure = Callable[[str], float]
 def break_lines(text: str, width: float, measure: Measure) -> list[str]:
     """Fill lines greedily up to `width`; explicit newlines start a new paragraph.
 
-    A line is measured as the sum of its pieces, each measured once. A piece wider than a whole line
-    (a very long code or URL) is the only thing ever cut mid-run.
+    A line is measured as the sum of its pieces, each measured once. A piece wider than a whole line only
+    because of its closing mark lets the mark hang; one wider still (a very long code or URL) is the only
+    thing ever cut mid-run.
     """
     measure = _memo(measure)
     lines: list[str] = []
@@ -82,7 +83,7 @@ def break_lines(text: str, width: float, measure: Measure) -> list[str]:
                 line, line_width = "", 0.0
             line += piece
             line_width += measure(piece)
-            if measure(line.rstrip()) > width and len(clusters(line)) == 1:
+            if measure(_without_hanging(line)) > width and len(clusters(line)) == 1:
                 cut = _cut_to_width(line, width, measure)
                 lines.extend(cut[:-1])
                 line = cut[-1]
@@ -90,6 +91,12 @@ def break_lines(text: str, width: float, measure: Measure) -> list[str]:
         if line.strip():
             lines.append(line.rstrip())
     return lines
+
+
+def _without_hanging(line: str) -> str:
+    """The line less the closing marks at its end: a piece that fits only without them keeps them hanging
+    past the edge (标点悬挂), rather than a code cut in two or a mark starting the next line."""
+    return line.rstrip().rstrip("".join(NO_LINE_START))
 
 
 def _memo(measure: Measure) -> Measure:
@@ -175,8 +182,10 @@ def _cut_to_width(text: str, width: float, measure: Measure) -> list[str]:
     out, line = [], ""
     for char in text:
         if line and measure(line + char) > width:
-            out.append(line)
-            line = ""
+            # Even here a closing mark does not start a line: the character before it comes along.
+            carry = line[-1] if char in NO_LINE_START and len(line) > 1 else ""
+            out.append(line[:len(line) - len(carry)])
+            line = carry
         line += char
     out.append(line)
     return out

@@ -235,6 +235,9 @@ def _qr(canvas: Image.Image, box, url: str, layer: dict, kit: PosterKit, scale: 
     with_logo = bool(layer.get("logo")) and "logo" in kit.images
     _block(canvas, (x, y, side, side), "#FFFFFF", {"radius": layer.get("radius", 0)}, scale)
     code = qr_image(url, side, with_logo=with_logo, dark=_rgb(kit.color(layer.get("dark", "text"))))
+    if code.width > side:
+        raise QRUnreadable(f"二维码放不下 / the QR code does not fit: it needs {code.width} px with two pixels a "
+                           f"module and its box is {side} px at this size; choose a larger size")
     canvas.paste(code, (x + (side - code.width) // 2, y + (side - code.height) // 2))
     if with_logo:
         # At most a fifth of the code: level H restores 30 % of the modules, so the logo leaves margin.

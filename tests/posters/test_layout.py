@@ -87,3 +87,25 @@ def test_a_body_does_not_end_on_a_single_character_line():
 def test_a_title_breaks_at_its_phrases_when_that_takes_no_more_lines():
     lines = fit_text("新茶到货：白牡丹，寿眉", 6, 10, lambda size: em, max_size=1, min_size=1, balance=True).lines
     assert lines == ["新茶到货：", "白牡丹，寿眉"]
+
+
+def test_the_rules_hold_with_the_real_font_at_every_width():
+    from studio.posters.fonts import load_font
+
+    text = ("周五晚上8点，冬日品鉴会准时开席！这周陈师傅带大家对比喝2024和2021两个年份的白牡丹（100g装168元），"
+            "新茶清鲜、老茶蜜甜……到底差在哪里？《茶经》说：“水要沸，心要静”。SKU BMD-2024-100g，19:30签到，95折。")
+    measure = load_font("regular", 40).getlength
+    for width in range(330, 900, 37):  # wide enough for the longest code, which is cut only as a last resort
+        lines = break_lines(text, width, measure)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for line in lines:
+            assert line[0] not in NO_LINE_START and line[-1] not in NO_LINE_END, (width, line)
+            assert measure(line.rstrip("，。")) <= width + 0.5, (width, line)  # only a closing mark may hang
+        for run in ("19:30", "BMD-2024-100g", "168", "2024", "95"):
+            assert run in "\n".join(lines), (width, run)
+
+
+def test_a_code_wider_than_the_line_is_cut_but_its_comma_still_does_not_start_a_line():
+    lines = break_lines("SKU-ABCDEFGH，好", 2, em)
+    assert all(line[0] not in NO_LINE_START for line in lines)
+    assert "".join(lines) == "SKU-ABCDEFGH，好"

@@ -161,3 +161,9 @@ def test_characters_the_font_cannot_draw_are_left_out_rather_than_boxed():
     kit = demo_kit()
     rendered = render_poster(get_template("share-card"), kit, content(kit, title="新茶到货🍵\u200b啦\x07", body=""))
     assert [line["text"] for line in rendered.lines] == ["新茶到货啦"]
+
+
+def test_a_size_too_small_for_a_scannable_qr_is_refused_with_the_reason():
+    kit = demo_kit()
+    with pytest.raises(QRUnreadable, match="does not fit"):
+        render_poster(get_template("poster"), kit, content(kit), width=320, height=569)
