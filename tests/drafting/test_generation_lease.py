@@ -170,3 +170,20 @@ def test_a_first_draft_job_left_on_a_drafted_variant_is_tidied_away_quietly(leas
     assert post.status == PostStatus.DRAFT and post.job_token is None
     assert [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.post_id == post_id))] \
         == ["created"]
+
+
+def test_the_sweep_runs_on_beat_at_the_configured_interval_and_drafting_tasks_back_off_on_a_busy_database(
+        tmp_path):
+    from sqlalchemy.exc import OperationalError
+
+    from studio.config import build_config
+    from studio.task_names import QUEUES, SWEEP_STALLED_GENERATIONS
+    from workers import tasks
+
+    config = build_config(environ={"STUDIO_DATA_DIR": str(tmp_path), "STUDIO_GENERATION_SWEEP_INTERVAL": "2",
+                                   "STUDIO_GENERATION_LEASE": "7"})
+    entry = config["CELERY"]["beat_schedule"]["sweep-stalled-generations"]
+    assert entry["task"] == SWEEP_STALLED_GENERATIONS and entry["schedule"] == 2.0
+    assert config["STUDIO_GENERATION_LEASE"] == 7.0 and QUEUES[SWEEP_STALLED_GENERATIONS] == "dispatch"
+    for task in (tasks.draft_variant, tasks.regenerate_variant):
+        assert OperationalError in task.autoretry_for and task.retry_backoff
