@@ -41,6 +41,7 @@ def test_each_visit_is_counted_without_a_login(app, client):
         assert link.clicks == 3 and link.last_clicked_at is not None
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("token", ["nope1234", "a", "abc.def-gh", "x" * 40, "evil.example"])
 def test_an_unknown_token_is_not_found(client, token):
     response = client.get(f"/l/{token}")
@@ -48,6 +49,7 @@ def test_an_unknown_token_is_not_found(client, token):
     assert "Location" not in response.headers
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("destination", ["javascript:alert(1)", "//evil.example/x", "ftp://files.example/a",
                                          "/l/relative", "https://user:pw@evil.example/", "data:text/html,hi",
                                          "https://", "https://a.example/ x"])
@@ -56,6 +58,7 @@ def test_only_absolute_http_destinations_are_stored(app, destination):
         links.create_link(destination)
 
 
+@pytest.mark.hostile
 def test_a_row_changed_behind_the_studios_back_is_not_followed(app, client):
     with app.app_context():
         link = links.create_link("https://chayun.example.com/")
