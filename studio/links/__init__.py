@@ -62,12 +62,14 @@ def destination_with_utm(destination: str, utm: dict) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
-def follow_link(token: str) -> str:
-    """Count a click and return where it goes; only ever a stored http(s) destination."""
+def follow_link(token: str, *, count: bool = True) -> str:
+    """Count a click (unless told not to) and return where it goes; only ever a stored http(s) destination."""
     link = db.session.scalar(db.select(ShortLink).where(ShortLink.token == token)) if _plausible(token) else None
     if link is None:
         raise NotFound("没有这个链接 / no such link")
     target = destination_with_utm(check_destination(link.destination), link.utm or {})
+    if not count:
+        return target
     # One UPDATE, so clicks arriving together are all counted.
     db.session.execute(update(ShortLink).where(ShortLink.id == link.id)
                        .values(clicks=ShortLink.clicks + 1, last_clicked_at=utcnow()))

@@ -1,5 +1,5 @@
 """`/l/<token>`: the public end of tracked short links; no login, redirects only to stored destinations."""
-from flask import Blueprint, abort, redirect
+from flask import Blueprint, abort, redirect, request
 
 from studio import links
 from studio.errors import StudioError
@@ -9,8 +9,10 @@ bp = Blueprint("links", __name__)
 
 @bp.get("/l/<token>")
 def follow(token: str):
+    """Send a reader on to the link's destination, with its UTM tags."""
     try:
-        target = links.follow_link(token)
+        # Link checkers and previews ask with HEAD: they learn where it goes, and no click is counted.
+        target = links.follow_link(token, count=request.method != "HEAD")
     except StudioError:  # unknown, or a stored destination that is no longer a plain http(s) address
         abort(404)
     response = redirect(target, code=302)

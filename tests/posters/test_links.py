@@ -36,6 +36,7 @@ def test_each_visit_is_counted_without_a_login(app, client):
         db.session.commit()
     for _ in range(3):
         assert client.get(f"/l/{token}").status_code == 302
+    assert client.head(f"/l/{token}").status_code == 302  # a link checker, not a reader
     with app.app_context():
         link = db.session.scalar(db.select(ShortLink).where(ShortLink.token == token))
         assert link.clicks == 3 and link.last_clicked_at is not None
