@@ -173,15 +173,16 @@ def post_progress(post_id: int) -> dict:
 def request_regeneration(post_id: int, actor, instruction: str = "") -> None:
     """Queue a new model version of one variant, optionally with an instruction (更口语一点, 短一点).
 
-    A variant still generating its first draft is not asked twice; a regeneration already under way is
-    replaced by this one. When the queue is unavailable the job is kept for the sweep and QueueUnavailable
+    A variant whose first draft is under way is not asked twice (one whose drafting went silent or never
+    reached the queue is); a regeneration already under way is replaced by this one. When the queue is unavailable the job is kept for the sweep and QueueUnavailable
     says so."""
     post = db.session.get(Post, post_id)
     if post is None:
         raise NotFound(f"没有帖子 #{post_id}")
     if not actor.can("editor"):
         raise Forbidden("只有编辑可以重新生成")
-    if post.status == PostStatus.GENERATING:
+    if post.status == PostStatus.GENERATING and jobs.is_live(post):
+        # A first draft that went silent or was never queued may be asked for again; one under way may not.
         raise InvalidInput("初稿还在生成中，请稍候；也可以直接编辑正文，编辑后将不再等待生成结果")
     instruction = (instruction or "").strip()
     if len(instruction) > 200:

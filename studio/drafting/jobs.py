@@ -59,6 +59,12 @@ def queue_job(post_id: int, token: str, kind: str, request: dict | None) -> None
         enqueue(DRAFT_VARIANT, post_id, token)
 
 
+def is_live(post: Post) -> bool:
+    """True while the post's job is queued and its worker (or the queue) has reported within the lease."""
+    return post.job_token is not None and post.job_seen_at is not None and \
+        post.job_seen_at >= utcnow() - timedelta(seconds=lease_seconds())
+
+
 def not_queued(post_id: int, token: str) -> None:
     """The broker refused the job: the sweep queues it at its next look, and no attempt is used up."""
     db.session.execute(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from studio.drafting import briefs, generation, jobs
-from studio.errors import QueueUnavailable
+from studio.errors import InvalidInput, QueueUnavailable
 from studio.extensions import db
 from studio.models import AuditEvent, Post, PostStatus, Revision, utcnow
 from studio.review import workflow
@@ -187,3 +187,16 @@ def test_the_sweep_runs_on_beat_at_the_configured_interval_and_drafting_tasks_ba
     assert config["STUDIO_GENERATION_LEASE"] == 7.0 and QUEUES[SWEEP_STALLED_GENERATIONS] == "dispatch"
     for task in (tasks.draft_variant, tasks.regenerate_variant):
         assert OperationalError in task.autoretry_for and task.retry_backoff
+
+
+def test_regenerate_is_refused_while_a_first_draft_is_under_way_and_taken_when_it_went_silent(lease_app):
+    post_id = _brief().posts[0].id
+    with pytest.raises(InvalidInput, match="初稿还在生成中"):
+        briefs.request_regeneration(post_id, user("editor"), "")
+    _silent(post_id)
+    briefs.request_regeneration(post_id, user("editor"), "短一点")  # queued to this test's broker file
+    post = _post(post_id)
+    assert post.job_kind == "regenerate" and post.job_request["instruction"] == "短一点"
+    generation.regenerate(post_id, user("editor").id, "短一点", post.job_token)  # what the worker runs
+    post = _post(post_id)
+    assert post.status == PostStatus.DRAFT and post.current_revision is not None and post.job_token is None
