@@ -81,6 +81,15 @@ class Channel(db.Model):
     target: Mapped[str] = mapped_column(String(500))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
+    # The group directory: who the group is for, where it is, how many people it reaches.
+    segments: Mapped[list] = mapped_column(JSON, default=list)
+    region: Mapped[str] = mapped_column(String(100), default="")
+    store: Mapped[str] = mapped_column(String(100), default="")
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    owner: Mapped[str] = mapped_column(String(100), default="")
+    origin: Mapped[str] = mapped_column(String(16), default="kit")  # "kit" or "directory" (imported groups)
+    joined_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
     brand: Mapped[Brand] = relationship(back_populates="channels")
 
 

@@ -107,7 +107,8 @@ def _sync_channels(brand: Brand, kit: BrandKit) -> None:
         row.active = True
         db.session.add(row)
     for row in existing.values():
-        row.active = False
+        if row.origin != "directory":  # imported groups are the directory's, not the kit's
+            row.active = False
 
 
 def _sync_documents(brand: Brand, kit: BrandKit) -> list[str]:

@@ -199,6 +199,7 @@ def demo_setup():
 
 def init_app(app) -> None:
     from studio.cli.bench import bench_cli
+    from studio.cli.groups import groups_cli
     from studio.cli.knowledge_eval import eval_command
     from studio.cli.lint import lint_command
     from studio.cli.poster import poster_cli
@@ -214,6 +215,7 @@ def init_app(app) -> None:
     app.cli.add_command(lint_command)
     app.cli.add_command(bench_cli)
     app.cli.add_command(poster_cli)
+    app.cli.add_command(groups_cli)
 
 
 def _create_app():

@@ -1,0 +1,102 @@
+"""The group directory: an all-or-nothing CSV import by slug, and audiences that pick groups."""
+import json
+
+import pytest
+
+from studio.brands import kits
+from studio.cli import DEMO_KIT
+from studio.extensions import db
+from studio.models import Channel
+
+HEADER = "slug,type,target,name,secret,segments,region,store,members,tags\n"
+GROUPS = HEADER + (
+    "sh-jingan-1,wecom,https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1,静安店1群,,newcomer;active,华东,静安店,312,周五品鉴\n"
+    "sh-jingan-2,feishu,https://open.feishu.cn/open-apis/bot/v2/hook/h2,静安店2群,fs-secret,vip,华东,静安店,188,\n"
+    "bj-chaoyang-1,dingtalk,https://oapi.dingtalk.com/robot/send?access_token=t3,朝阳店1群,SECd,active;vip,华北,朝阳店,240,周五品鉴;新群\n"
+    "gz-tianhe-1,webhook,https://partner.example.com/hook,天河店1群,wh-secret,lapsed,华南,天河店,95,\n")
+
+
+@pytest.fixture
+def groups_cli(ctx, runner, tmp_path):
+    def run(*args, csv_text=None):
+        if csv_text is not None:
+            path = tmp_path / "groups.csv"
+            path.write_text(csv_text, encoding="utf-8")
+            args = ("import", str(path), *args)
+        return runner.invoke(args=["groups", *args])
+    return run
+
+
+def directory() -> dict:
+    return {c.slug: (c.type, c.target, c.name, sorted(c.segments or []), c.region, c.store, c.members,
+                     sorted(c.tags or []), c.active)
+            for c in db.session.scalars(db.select(Channel).where(Channel.origin == "directory"))}
+
+
+def test_an_import_creates_groups_and_running_it_again_changes_nothing(groups_cli):
+    result = groups_cli("--brand", "chayun", "--json", csv_text=GROUPS)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"groups": 4, "created": 4, "updated": 0}
+    group = db.session.scalar(db.select(Channel).where(Channel.slug == "sh-jingan-2"))
+    assert (group.type, group.members, group.segments, group.settings["secret"]) == ("feishu", 188, ["vip"],
+                                                                                      "fs-secret")
+    assert directory()["bj-chaoyang-1"][7] == ["周五品鉴", "新群"]
+    before = directory()
+
+    again = groups_cli("--brand", "chayun", "--json", csv_text=GROUPS)
+    assert json.loads(again.output) == {"groups": 4, "created": 0, "updated": 0}
+    assert directory() == before
+
+    moved = GROUPS.replace("天河店1群,wh-secret,lapsed,华南,天河店,95", "天河店1群,wh-secret,lapsed,华南,天河店,120")
+    assert json.loads(groups_cli("--brand", "chayun", "--json", csv_text=moved).output) == \
+        {"groups": 4, "created": 0, "updated": 1}
+    assert directory()["gz-tianhe-1"][6] == 120
+
+
+def test_a_file_with_bad_rows_changes_nothing_and_names_every_bad_line(groups_cli):
+    groups_cli("--brand", "chayun", "--json", csv_text=GROUPS)
+    before = directory()
+    bad = GROUPS.replace("312,", "999,") + (
+        "x-1,carrier-pigeon,https://a.example/h,鸽子群,,newcomer,华东,静安店,10,\n"
+        "x-2,webhook,,没有地址,,newcomer,华东,静安店,10,\n"
+        "x-3,webhook,ftp://files.example/h,错地址,,newcomer,华东,静安店,10,\n"
+        "x-4,wecom,https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k9,人群错,,no-such-segment,华东,静安店,10,\n"
+        "x-5,webhook,https://ok.example/h,人数错,,newcomer,华东,静安店,many,\n")
+    result = groups_cli("--brand", "chayun", "--json", csv_text=bad)
+    assert result.exit_code == 1
+    for line, cause in ((6, "carrier-pigeon"), (7, "target"), (8, "ftp://"), (9, "no-such-segment"),
+                        (10, "members")):
+        assert f"第 {line} 行" in result.output and cause in result.output, (line, result.output)
+    assert directory() == before, "the good rows of a bad file are not applied either"
+
+
+def test_a_file_without_the_required_columns_is_refused(groups_cli):
+    result = groups_cli("--brand", "chayun", csv_text="slug,type\nx,webhook\n")
+    assert result.exit_code == 1 and "缺少列" in result.output and "target" in result.output
+    assert directory() == {}
+
+
+def test_audiences_or_values_within_a_key_and_and_keys(groups_cli):
+    groups_cli("--brand", "chayun", csv_text=GROUPS)
+
+    def match(expression):
+        result = groups_cli("match", "--brand", "chayun", "--audience", expression, "--json")
+        assert result.exit_code == 0, result.output
+        return [row["slug"] for row in json.loads(result.output)]
+
+    assert match("segment:vip") == ["bj-chaoyang-1", "sh-jingan-2"]
+    assert match("segment:vip,lapsed region:华东,华南") == ["gz-tianhe-1", "sh-jingan-2"]
+    assert match("tag:周五品鉴 type:dingtalk") == ["bj-chaoyang-1"]
+    assert match("store:静安店 segment:active") == ["sh-jingan-1"]
+    assert match("region:西北") == []
+    rows = json.loads(groups_cli("match", "--brand", "chayun", "--audience", "store:天河店", "--json").output)
+    assert rows == [{"slug": "gz-tianhe-1", "name": "天河店1群", "segments": ["lapsed"], "region": "华南",
+                     "store": "天河店", "members": 95}]
+    bad = groups_cli("match", "--brand", "chayun", "--audience", "city:上海")
+    assert bad.exit_code == 1 and "city:上海" in bad.output
+
+
+def test_re_importing_the_brand_kit_leaves_imported_groups_active(groups_cli):
+    groups_cli("--brand", "chayun", csv_text=GROUPS)
+    kits.import_brand_kit(DEMO_KIT)
+    assert all(row[8] for row in directory().values())
