@@ -75,6 +75,21 @@ ENGLISH: dict[str, str] = {
         "Regenerating: a new revision appears when it is done; refresh in a moment",
     "生成失败": "Drafting failed", "全选": "Select all", "原因": "Reason", "重新生成所选": "Regenerate selected",
     "归档所选": "Archive selected", "已处理 {count} 条帖子": "{count} posts done", "已恢复": "Restored",
+    "群目录": "Group directory", "受众": "Audience", "筛选": "Filter",
+    "同一个键的多个值是“或”，不同的键是“且”。键：segment、region、store、tag、type。":
+        "Values of one key are OR-ed, different keys AND-ed. Keys: segment, region, store, tag, type.",
+    "{groups} 个群，共 {members} 人": "{groups} groups, {members} members", "群": "Group",
+    "地区": "Region", "门店": "Store", "人数": "Members", "标签": "Tags", "负责人": "Owner",
+    "没有符合条件的群": "No group matches", "批量修改所选的群": "Edit the selected groups", "加标签": "Add tags",
+    "去标签": "Remove tags", "加人群": "Add segments", "去人群": "Remove segments", "应用到所选": "Apply to selected",
+    "从 CSV 导入": "Import from CSV", "导入": "Import",
+    "列：slug,type,target,name,secret,segments,region,store,members，可选 tags,owner；多个值用分号分隔。按 slug 新建或更新；有任何一行不对时整个文件都不导入，并列出每个出错的行号。":
+        "Columns: slug,type,target,name,secret,segments,region,store,members, optional tags,owner; several values "
+        "are separated by semicolons. Groups are created or updated by slug; a file with any bad row imports "
+        "nothing and lists every bad line.",
+    "已导入群目录：{groups} 个群，新建 {created}，更新 {updated}":
+        "Group directory imported: {groups} groups, {created} created, {updated} updated",
+    "已修改 {count} 个群": "{count} groups changed",
     "恢复": "Restore", "归档": "Archive", "已归档：不在工作台和队列中显示": "Archived: not listed on the dashboard or in queues",
 }
 
@@ -89,7 +104,7 @@ CHINESE_LABELS: dict[str, str] = {
     "passage_rewritten": "改写选段", "transient": "暂时失败（可重试）",
     "permanent": "失败", "unknown": "结果未知", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
-    "archived": "已归档", "restored": "恢复",
+    "archived": "已归档", "restored": "恢复", "draft_requeued": "重新排队生成", "generation_taken_over": "编辑接手",
 }
 
 # State, role, audit-action and document-kind codes in English (the Chinese ones are CHINESE_LABELS).
@@ -105,6 +120,7 @@ ENGLISH_LABELS: dict[str, str] = {
     "transient": "Failed for now (will retry)", "permanent": "Failed", "unknown": "Outcome unknown",
     "brand_story": "Brand story", "product_fact": "Product fact", "faq": "FAQ", "campaign": "Campaign",
     "persona": "Persona", "regional_culture": "Regional culture", "archived": "Archived", "restored": "Restored",
+    "draft_requeued": "Drafting queued again", "generation_taken_over": "Taken over by an edit",
 }
 
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.

@@ -100,3 +100,30 @@ def test_re_importing_the_brand_kit_leaves_imported_groups_active(groups_cli):
     groups_cli("--brand", "chayun", csv_text=GROUPS)
     kits.import_brand_kit(DEMO_KIT)
     assert all(row[8] for row in directory().values())
+
+
+def test_the_directory_page_filters_counts_imports_and_edits_tags_in_bulk(ctx, client, auth):
+    import io
+
+    auth.login("editor")
+    response = client.post("/brands/chayun/groups/import", data={
+        "file": (io.BytesIO(GROUPS.encode("utf-8")), "groups.csv")}, content_type="multipart/form-data",
+        follow_redirects=True)
+    assert "新建 4" in response.get_data(as_text=True)
+    page = client.get("/brands/chayun/groups?audience=region:华东").get_data(as_text=True)
+    assert "2 个群，共 500 人" in page and "静安店2群" in page and "天河店1群" not in page
+
+    client.post("/brands/chayun/groups/bulk", data={"groups": ["sh-jingan-1", "sh-jingan-2"], "add_tags": "七夕, 新群",
+                                                    "remove_tags": "周五品鉴", "add_segments": ["loyal"]})
+    tagged = {c.slug: (c.tags, c.segments) for c in db.session.scalars(db.select(Channel))
+              if c.slug.startswith("sh-")}
+    assert tagged == {"sh-jingan-1": (["七夕", "新群"], ["newcomer", "active", "loyal"]),
+                      "sh-jingan-2": (["七夕", "新群"], ["vip", "loyal"])}
+
+    bad = client.post("/brands/chayun/groups/import", data={
+        "file": (io.BytesIO((HEADER + "x,fax,1,传真群,,vip,华东,静安店,1,\n").encode("utf-8")), "bad.csv")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "第 2 行" in bad.get_data(as_text=True) and "fax" in bad.get_data(as_text=True)
+    assert client.get("/brands/chayun/groups?audience=city:x").status_code == 400
+    auth.login("reviewer")
+    assert client.post("/brands/chayun/groups/bulk", data={"groups": ["sh-jingan-1"]}).status_code == 403

@@ -280,3 +280,25 @@ def test_failed_drafts_are_selected_together_and_archived_from_the_dashboard(app
     page.goto(f"{live_server}/posts/{ids[0]}")
     page.click("text=恢复")
     assert "草稿" in page.inner_text("h1")
+
+
+def test_the_group_directory_filters_by_audience_and_tags_in_bulk(app, live_server, browser):
+    from studio.distribution import groups
+    from tests.distribution.test_group_directory import GROUPS
+
+    with app.app_context():
+        groups.import_groups("chayun", GROUPS)
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "editor")
+    page.goto(f"{live_server}/brands/chayun")
+    page.click("text=群目录")
+    page.fill("input[name=audience]", "segment:vip,active region:华东,华北")
+    page.click(".audience-filter button")
+    assert page.inner_text(".audience-size") == "3 个群，共 740 人"
+    shot(page, "group-directory")
+    page.check(".group-table input.select-all")
+    page.fill("input[name=add_tags]", "七夕")
+    page.click("text=应用到所选")
+    assert "已修改 3 个群" in page.inner_text(".flash.ok")
+    assert page.locator(".group-table .tag", has_text="七夕").count() == 3
+    assert page.input_value("input[name=audience]") == "segment:vip,active region:华东,华北"
