@@ -71,8 +71,9 @@ ENGLISH: dict[str, str] = {
     "已保存新修订": "Saved as a new revision", "已提交审核": "Submitted for review", "已批准": "Approved",
     "已退回修改": "Sent back for changes", "已排期": "Scheduled", "已标记为已发送": "Marked as sent",
     "已重新排入发送": "Queued to send again",
-    "已开始重新生成：完成后会出现新的修订，请稍后刷新":
-        "Regenerating: a new revision appears when it is done; refresh in a moment",
+    "已开始重新生成：完成后新的修订会自动出现": "Regenerating: the new revision appears here when it is done",
+    "重新生成中：新的修订完成后会自动出现在这里；现在保存编辑会取消这次重新生成。":
+        "Regenerating: the new revision appears here when it is done; saving an edit now cancels it.",
     "生成失败": "Drafting failed", "全选": "Select all", "原因": "Reason", "重新生成所选": "Regenerate selected",
     "归档所选": "Archive selected", "已处理 {count} 条帖子": "{count} posts done", "已恢复": "Restored",
     "群目录": "Group directory", "受众": "Audience", "筛选": "Filter",
@@ -104,7 +105,7 @@ CHINESE_LABELS: dict[str, str] = {
     "passage_rewritten": "改写选段", "transient": "暂时失败（可重试）",
     "permanent": "失败", "unknown": "结果未知", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
-    "archived": "已归档", "restored": "恢复", "draft_requeued": "重新排队生成", "generation_taken_over": "编辑接手",
+    "archived": "已归档", "restored": "恢复", "draft_requeued": "重新排队生成", "regenerating": "重新生成中", "generation_taken_over": "编辑接手",
 }
 
 # State, role, audit-action and document-kind codes in English (the Chinese ones are CHINESE_LABELS).
@@ -120,7 +121,7 @@ ENGLISH_LABELS: dict[str, str] = {
     "transient": "Failed for now (will retry)", "permanent": "Failed", "unknown": "Outcome unknown",
     "brand_story": "Brand story", "product_fact": "Product fact", "faq": "FAQ", "campaign": "Campaign",
     "persona": "Persona", "regional_culture": "Regional culture", "archived": "Archived", "restored": "Restored",
-    "draft_requeued": "Drafting queued again", "generation_taken_over": "Taken over by an edit",
+    "draft_requeued": "Drafting queued again", "regenerating": "Regenerating…", "generation_taken_over": "Taken over by an edit",
 }
 
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.

@@ -167,7 +167,8 @@ def post_progress(post_id: int) -> dict:
     post = db.session.get(Post, post_id)
     if post is None:
         raise NotFound(f"没有帖子 #{post_id}")
-    return {"id": post.id, "status": post.status, "error": post.error, "partial": _partial(post)}
+    return {"id": post.id, "status": post.status, "error": post.error, "partial": _partial(post),
+            "regenerating": jobs.regenerating(post)}
 
 
 def request_regeneration(post_id: int, actor, instruction: str = "") -> None:

@@ -32,6 +32,11 @@ DRAFT, REGENERATE = "draft", "regenerate"
 JOB_CLOSED = {"job_token": None, "job_seen_at": None}
 
 
+def regenerating(post: Post) -> bool:
+    """A regeneration of the post is queued or running: its result will come as a new revision."""
+    return bool(post.job_token) and post.job_kind == REGENERATE
+
+
 def lease_seconds() -> float:
     """How long a job may go without a report from its worker before the sweep queues it again."""
     return float(current_app.config["STUDIO_GENERATION_LEASE"])

@@ -251,6 +251,17 @@
     setTimeout(poll, 800);
   }
 
+  // A regeneration under way: the page shows the new revision as soon as it is stored.
+  const regenerating = document.getElementById("regenerating");
+  if (regenerating) {
+    const poll = async () => {
+      const response = await fetch(regenerating.dataset.progressUrl);
+      if (response.ok && !(await response.json()).regenerating) return location.reload();
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 1000);
+  }
+
   const chat = document.getElementById("chat");
   if (chat) {
     let lastId = 0;

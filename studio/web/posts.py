@@ -8,7 +8,7 @@ from studio.auth import role_required
 from studio.channels import preview as channel_preview
 from studio.distribution import deliveries, scheduling
 from studio.distribution.deliveries import NEEDS_ATTENTION
-from studio.drafting import briefs, rewriting
+from studio.drafting import briefs, jobs, rewriting
 from studio.errors import InvalidInput, StudioError
 from studio.i18n import gettext as _, translate_channel_preview, translate_findings
 from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
@@ -30,7 +30,8 @@ def post(post_id: int):
         findings=translate_findings(post_lint.finding_dicts(post_lint.lint_post(post_id), post.current_revision.body)
                                     if post.current_revision else []),
         fact_uses=citations.fact_uses(post.current_revision.body, (post.generation or {}).get("facts", []),
-                                      (post.generation or {}).get("sentences")) if post.current_revision else {})
+                                      (post.generation or {}).get("sentences")) if post.current_revision else {},
+        regenerating=jobs.regenerating(post))
 
 
 @bp.get("/posts/<int:post_id>/progress.json")
@@ -127,7 +128,7 @@ def send_delivery_again(delivery_id: int):
 @role_required("editor")
 def regenerate(post_id: int):
     briefs.request_regeneration(post_id, current_user, request.form.get("instruction", ""))
-    flash(_("已开始重新生成：完成后会出现新的修订，请稍后刷新"), "ok")
+    flash(_("已开始重新生成：完成后新的修订会自动出现"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 
 

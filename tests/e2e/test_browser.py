@@ -302,3 +302,31 @@ def test_the_group_directory_filters_by_audience_and_tags_in_bulk(app, live_serv
     assert "已修改 3 个群" in page.inner_text(".flash.ok")
     assert page.locator(".group-table .tag", has_text="七夕").count() == 3
     assert page.input_value("input[name=audience]") == "segment:vip,active region:华东,华北"
+
+
+def test_a_regeneration_shows_its_progress_and_then_the_new_revision(app, live_server, browser):
+    from studio.drafting import jobs
+    from studio.extensions import db
+    from studio.models import Post, User
+    from studio.review import workflow
+
+    with app.app_context():
+        post = drafted_post()
+        post.status, post.error = "error", "模型服务没有回应：请稍后点“重新生成”，或直接编辑这条变体"
+        jobs.open_job(post, jobs.REGENERATE, {"actor_id": 1, "instruction": ""})
+        db.session.commit()
+        post_id = post.id
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "editor")
+    page.goto(f"{live_server}/posts/{post_id}")
+    assert "重新生成中" in page.inner_text("h1") and "生成失败" not in page.inner_text("h1")
+    assert page.locator("#regenerating").is_visible() and page.locator(".flash.error").count() == 0
+    shot(page, "regenerating")
+    with app.app_context():  # the worker stores the new revision and closes the job
+        row = db.session.get(Post, post_id)
+        row.job_token = None
+        db.session.commit()
+        editor = db.session.scalar(db.select(User).where(User.username == "editor"))
+        workflow.save_revision(post_id, "小茶来啦~ 新的一版：白牡丹2024建议90℃冲泡。", editor, note="重新生成")
+    page.wait_for_function("document.querySelector('#body').value.includes('新的一版')")
+    assert page.locator("#regenerating").count() == 0 and "草稿" in page.inner_text("h1")
