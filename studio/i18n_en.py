@@ -76,7 +76,7 @@ ENGLISH: dict[str, str] = {
         "Regenerating: the new revision appears here when it is done; saving an edit now cancels it.",
     "生成失败": "Drafting failed", "全选": "Select all", "原因": "Reason", "重新生成所选": "Regenerate selected",
     "归档所选": "Archive selected", "已处理 {count} 条帖子": "{count} posts done", "已恢复": "Restored",
-    "群目录": "Group directory", "受众": "Audience", "筛选": "Filter",
+    "技术细节": "Technical details", "群目录": "Group directory", "受众": "Audience", "筛选": "Filter",
     "同一个键的多个值是“或”，不同的键是“且”。键：segment、region、store、tag、type。":
         "Values of one key are OR-ed, different keys AND-ed. Keys: segment, region, store, tag, type.",
     "{groups} 个群，共 {members} 人": "{groups} groups, {members} members", "群": "Group",
@@ -162,6 +162,17 @@ MESSAGES: dict[str, str] = {
         "The ranking model was unavailable ({kind}); the draft was chosen by relevance to the material",
     "排序模型超时，按资料相关度选稿": "The ranking model timed out; the draft was chosen by relevance to the material",
     "模型没有写出可用的稿子（{reason}）": "The model wrote no usable draft ({reason})",
+    "写作模型没有在时限内写完": "the writing model did not finish in time",
+    "连不上写作模型服务，它可能没有启动": "the writing model's server cannot be reached; it may not be running",
+    "写作模型服务拒绝了密钥，请管理员检查 OPENAI_API_KEY":
+        "the writing model's server refused the key; an admin should check OPENAI_API_KEY",
+    "写作模型的设置有误，请管理员检查模型名称与地址":
+        "the writing model is set up wrongly; an admin should check the model name and address",
+    "写作模型没有写出可用的文字": "the writing model wrote nothing usable",
+    "调用写作模型失败": "the call to the writing model failed",
+    "出现了意外错误（详情已记入日志）。请点“重新生成”再试，或直接编辑正文":
+        "Something unexpected went wrong (the details are in the log). Click Regenerate to try again, or edit "
+        "the text",
     "模型的稿子没有通过检查（{problem}）": "The model's draft did not pass the checks ({problem})",
     "重新生成（{note}）": "Regenerated ({note})", "{first}；{second}": "{first}; {second}",
     "模型初稿": "Model draft", "组合初稿": "Composed draft", "模型初稿（{note}）": "Model draft ({note})",

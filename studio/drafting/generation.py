@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 # The editor's page polls about once a second; a worker writes what it has at most twice a second.
 PARTIAL_TEXT_EVERY_S = 0.5
+# What an editor reads when drafting broke in an unexpected way; the exception itself goes to the log.
+INTERNAL_ERROR = "出现了意外错误（详情已记入日志）。请点“重新生成”再试，或直接编辑正文"
 PARTIAL_TEXT_MAX_CHARS = 4000
 
 
@@ -86,17 +88,20 @@ class PartialTextRecorder:
             db.session.rollback()
 
 
-def _written(chain_input: dict, retriever, settings: LLMSettings, on_text) -> tuple[ComposedVariant | None, str]:
-    """A capable model's own draft, when it passes the editor's checks; else None and why not."""
+def _written(chain_input: dict, retriever, settings: LLMSettings, on_text
+             ) -> tuple[ComposedVariant | None, str, str]:
+    """A capable model's own draft, when it passes the editor's checks; else None, why not in the editor's
+    words, and the technical detail."""
     try:
         out = drafting_chain(retriever, settings, on_text=on_text).invoke(chain_input)
     except GenerationFailed as exc:
-        return None, f"模型没有写出可用的稿子（{exc}）"
+        log.warning("the writing model failed, the draft is composed: %s", exc)
+        return None, f"模型没有写出可用的稿子（{exc.reason}）", str(exc)
     variant, prompt, facts = out["variant"], out["prompt"], out["facts"]
     records = kit_products(chain_input["brand"].kit_path)
     problems = gate_problems(variant.text, [f.text for f in facts], records)
     if problems:
-        return None, f"模型的稿子没有通过检查（{problems[0]}）"
+        return None, f"模型的稿子没有通过检查（{problems[0]}）", ""
     meta = {"model": settings.model, "mode": settings.mode, "temperature": settings.temperature,
             "max_tokens": settings.max_tokens, "top_p": settings.top_p, "prompt_files": prompt.files,
             "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
@@ -104,7 +109,7 @@ def _written(chain_input: dict, retriever, settings: LLMSettings, on_text) -> tu
     if settings.factory:
         meta["factory"] = settings.factory
     return ComposedVariant(segment=chain_input["segment"].slug, body=variant.text,
-                           citations=list(variant.citations), meta=meta), ""
+                           citations=list(variant.citations), meta=meta), "", ""
 
 
 def _with_rows(facts: list[dict], rows: list[dict]) -> list[dict]:
@@ -131,13 +136,13 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
     config = current_app.config
     chain_input = {"query": " ".join([brief.text, *brief.products]), "brief": brief, "brand": brand,
                    "persona": persona, "segment": segment, "channel_type": channel_type}
-    note = ""
+    note, note_detail = "", ""
     with index_errors():
         retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand.slug, on_date=on_date,
                                             k=config["STUDIO_RETRIEVAL_K"])
         drafting = config["STUDIO_DRAFTING"]
         if drafting == "write" or (drafting == "auto" and settings.mode == "chat"):
-            written, note = _written(chain_input, retriever, settings, on_text)
+            written, note, note_detail = _written(chain_input, retriever, settings, on_text)
             if written is not None:
                 return written
         scorer = fluency_scorer(settings)
@@ -148,7 +153,7 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
     if on_text is not None:
         on_text(variant.text)
     meta = {"model": settings.model, "mode": "composed", "ranker": scorer.name if scorer else None,
-            "note": note, **variant.meta, "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
+            "note": note, "note_detail": note_detail, **variant.meta, "chunks": [d.metadata["chunk_id"] for d in out["documents"]],
             "facts": _with_rows([{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts],
                                 out["material"].product_rows)}
     return ComposedVariant(segment=segment.slug, body=variant.text, citations=list(variant.citations),
@@ -172,7 +177,7 @@ def draft_post(post_id: int, token: str | None = None) -> None:
         log.exception("drafting post %s failed", post_id)
         db.session.rollback()
         post = db.session.get(Post, post_id)
-        reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
+        reason = str(exc) if isinstance(exc, StudioError) else INTERNAL_ERROR
         composed = ComposedVariant(segment=post.segment.slug, error=f"生成失败：{reason}")
     # Only the job holding the token writes: an edit took the post over, or the sweep gave the job to
     # another worker, or a redelivered duplicate finds the post no longer generating.
@@ -234,7 +239,7 @@ def regenerate(post_id: int, actor_id: int, instruction: str = "", token: str | 
     except Exception as exc:
         log.exception("regenerating post %s failed", post_id)
         db.session.rollback()
-        reason = str(exc) if isinstance(exc, StudioError) else f"内部错误（{type(exc).__name__}）"
+        reason = str(exc) if isinstance(exc, StudioError) else INTERNAL_ERROR
         composed = ComposedVariant(segment="", error=f"生成失败：{reason}")
     # The result is the job's to store only while it holds the token: an edit in the meantime wins.
     won = db.session.execute(update(Post).where(Post.id == post_id, jobs.holds(token)).values(**jobs.JOB_CLOSED),

@@ -47,7 +47,25 @@ class LLMSettings:
 
 
 class GenerationFailed(Exception):
-    """The model produced nothing usable, or could not be reached; the message says why."""
+    """The model produced nothing usable, or could not be reached. The message is the technical detail (for
+    the log and a details toggle); ``reason`` says what happened in an editor's words."""
+
+    REASONS = {
+        "timeout": "写作模型没有在时限内写完",
+        "unreachable": "连不上写作模型服务，它可能没有启动",
+        "auth": "写作模型服务拒绝了密钥，请管理员检查 OPENAI_API_KEY",
+        "config": "写作模型的设置有误，请管理员检查模型名称与地址",
+        "unusable": "写作模型没有写出可用的文字",
+        "failed": "调用写作模型失败",
+    }
+
+    def __init__(self, detail: str, kind: str = "failed"):
+        super().__init__(detail)
+        self.kind = kind if kind in self.REASONS else "failed"
+
+    @property
+    def reason(self) -> str:
+        return self.REASONS[self.kind]
 
 
 def public_url(url: str) -> str:
@@ -75,19 +93,19 @@ def _from_factory(settings: LLMSettings) -> BaseLanguageModel:
     try:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError, ValueError) as exc:
-        raise GenerationFailed(f"model factory {settings.factory!r} not found ({exc})") from exc
+        raise GenerationFailed(f"model factory {settings.factory!r} not found ({exc})", "config") from exc
     model = factory(settings)
     wanted = BaseChatModel if settings.mode == "chat" else BaseLLM
     if not isinstance(model, wanted):
         raise GenerationFailed(f"model factory {settings.factory!r} returned {type(model).__name__}, "
-                               f"not a {'chat' if settings.mode == 'chat' else 'completion'} model")
+                               f"not a {'chat' if settings.mode == 'chat' else 'completion'} model", "config")
     return model
 
 
 def build_model(settings: LLMSettings) -> BaseLanguageModel:
     """The LangChain model the settings describe."""
     if settings.mode not in ("completion", "chat"):
-        raise GenerationFailed(f"unknown LLM mode {settings.mode!r} (use 'completion' or 'chat')")
+        raise GenerationFailed(f"unknown LLM mode {settings.mode!r} (use 'completion' or 'chat')", "config")
     if settings.factory:
         return _from_factory(settings)
     common = {"model": settings.model, "base_url": settings.base_url, "api_key": settings.api_key or "not-needed",
@@ -126,15 +144,17 @@ def model_errors(settings: LLMSettings):
     try:
         yield
     except openai.APITimeoutError as exc:
-        raise GenerationFailed(f"model server at {url} did not answer within {settings.timeout_s:g} s") from exc
+        raise GenerationFailed(f"model server at {url} did not answer within {settings.timeout_s:g} s",
+                               "timeout") from exc
     except openai.APIConnectionError as exc:
-        raise GenerationFailed(f"model server unreachable at {url}") from exc
+        raise GenerationFailed(f"model server unreachable at {url}", "unreachable") from exc
     except openai.AuthenticationError as exc:
-        raise GenerationFailed(f"model server at {url} rejected the API key (HTTP {exc.status_code})") from exc
+        raise GenerationFailed(f"model server at {url} rejected the API key (HTTP {exc.status_code})",
+                               "auth") from exc
     except openai.NotFoundError as exc:
         raise GenerationFailed(
             f"model server at {url} answered 404 (model {settings.model!r} or the "
-            f"{'chat' if settings.mode == 'chat' else 'completions'} endpoint not found)") from exc
+            f"{'chat' if settings.mode == 'chat' else 'completions'} endpoint not found)", "config") from exc
     except openai.APIStatusError as exc:
         detail = redact(getattr(exc, "message", "") or str(exc), settings)
         raise GenerationFailed(f"model server at {url} returned HTTP {exc.status_code}: {detail}") from exc

@@ -126,7 +126,7 @@ def rewrite_passage_text(prompt: RewritePrompt, *, settings: LLMSettings, lint: 
             break
     if best is None:
         summary = "; ".join(f"{reason} ×{count}" for reason, count in reasons.most_common(3))
-        raise GenerationFailed(f"no usable rewrite after {tries} tries: {summary}")
+        raise GenerationFailed(f"no usable rewrite after {tries} tries: {summary}", "unusable")
     candidate, findings = best
     return Rewrite(text=candidate.text, findings=[f for f in findings if f.severity != "block"],
                    score=candidate.score, tries=tries)

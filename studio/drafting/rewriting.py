@@ -1,6 +1,7 @@
 """Rewriting a passage the editor selected, in the persona's voice, checked like every generation."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from prompts.rewrite import build_rewrite_prompt
@@ -16,6 +17,8 @@ from studio.extensions import db
 from studio.models import PostStatus
 from studio.posts import get_post
 from studio.review import post_lint
+
+log = logging.getLogger(__name__)
 
 MAX_PASSAGE_CHARS = 1000
 MAX_INSTRUCTION_CHARS = 200
@@ -50,7 +53,8 @@ def rewrite_passage(post_id: int, actor, passage: str, instruction: str = "") ->
     try:
         rewrite = rewrite_passage_text(prompt, settings=settings, lint=lambda text: lint_text(text, **options))
     except GenerationFailed as exc:
-        raise GenerationError(f"改写失败，原文未改动：{exc}") from exc
+        log.warning("rewriting a passage of post %s failed: %s", post_id, exc)
+        raise GenerationError(f"改写失败，原文未改动：{exc.reason}") from exc
     audit.record("passage_rewritten", post_id=post_id, actor_id=actor.id,
                  detail=f"{prompt.instruction}（{rewrite.tries} 次生成）")
     db.session.commit()

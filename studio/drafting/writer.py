@@ -134,7 +134,7 @@ def stream_completion(model: BaseLanguageModel, prompt: DraftPrompt, settings: L
                     break
                 if time.monotonic() > deadline:
                     raise GenerationFailed(f"model server at {public_url(settings.base_url)} did not finish "
-                                           f"within {settings.timeout_s:g} s")
+                                           f"within {settings.timeout_s:g} s", "timeout")
         finally:
             stream.close()  # closing the connection tells the server to stop generating
     new = "".join(parts)
@@ -288,4 +288,4 @@ def write_variant(prompt: DraftPrompt, facts: list[Fact], *, key_terms: list[str
                            tries=tries, meta={"attempt": attempt + 1,
                                               "seconds": round(time.monotonic() - started, 2)})
     summary = "; ".join(f"{examples[kind]} ×{count}" for kind, count in reasons.most_common(3))
-    raise GenerationFailed(f"no usable text after {tries} tries: {summary}")
+    raise GenerationFailed(f"no usable text after {tries} tries: {summary}", "unusable")

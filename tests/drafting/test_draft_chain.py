@@ -77,8 +77,9 @@ def test_a_factory_of_the_wrong_kind_or_missing_is_named_beside_a_composed_draft
     with app.app_context():
         composed = compose_newcomer_post(app)
         assert composed.error == "" and composed.body and composed.meta["mode"] == "composed"
-        assert "returned ChatOpenAI, not a completion model" in composed.note
+        assert composed.note == "模型没有写出可用的稿子（写作模型的设置有误，请管理员检查模型名称与地址）"
+        assert "returned ChatOpenAI, not a completion model" in composed.meta["note_detail"]
         app.config["STUDIO_LLM_FACTORY"] = "no_such_module:make"
         composed = compose_newcomer_post(app)
         assert composed.error == "" and composed.body
-        assert "model factory 'no_such_module:make' not found" in composed.note
+        assert "model factory 'no_such_module:make' not found" in composed.meta["note_detail"]

@@ -46,6 +46,39 @@ def test_an_unreachable_model_still_gives_every_variant_a_composed_draft_and_a_n
         composed = compose_newcomer_post(app)
     # Ranking (a base model) or writing (a chat model) could not reach the model: the editor is told.
     assert composed.note and composed.meta["mode"] == "composed"
+    if mode == "chat":  # in the editor's words; the technical detail is kept for the details toggle
+        assert composed.note.startswith("模型没有写出可用的稿子（连不上写作模型服务，它可能没有启动）")
+        assert "unreachable" in composed.meta["note_detail"] and "unreachable" not in composed.note
+
+
+def test_an_unexpected_drafting_error_tells_the_editor_what_to_do_and_logs_the_detail(tmp_path, monkeypatch):
+    import logging
+
+    app = make_app(tmp_path / "unexpected")
+    logged = []
+    handler = logging.Handler()
+    handler.emit = logged.append
+    logging.getLogger("studio.drafting.generation").addHandler(handler)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("segment table exploded at 0x7f3a")
+
+    monkeypatch.setattr("studio.drafting.generation.compose_variant", broken)
+    with app.app_context():
+        from studio import accounts
+        from studio.brands import kits
+        from studio.cli import DEMO_KIT
+        from studio.drafting import briefs, generation
+        kits.import_brand_kit(DEMO_KIT)
+        editor = accounts.create_user("editor", "editor-pass-1", "editor")
+        brief = briefs.create_brief(briefs.BriefInput(
+            brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
+            key_message="白牡丹2024上新"), author_id=editor.id)
+        generation.draft_post(brief.posts[0].id)
+        error = briefs.brief_progress(brief.id)["posts"][0]["error"]
+    logging.getLogger("studio.drafting.generation").removeHandler(handler)
+    assert error.startswith("生成失败：出现了意外错误") and "重新生成" in error and "RuntimeError" not in error
+    assert any(r.exc_info and "segment table exploded" in str(r.exc_info[1]) for r in logged)
 
 
 def test_a_configured_provider_gets_persona_voice_and_numbered_facts(tmp_path):

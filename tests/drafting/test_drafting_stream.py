@@ -32,7 +32,7 @@ def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generati
         record = PartialTextRecorder(post_id, clock=lambda: now[0])
         record("小茶来啦~")
         assert post_progress(post_id) == {"id": post_id, "status": "generating", "error": "",
-                                          "partial": "小茶来啦~"}
+                                          "partial": "小茶来啦~", "regenerating": False}
         now[0] += 0.2
         record("小茶来啦~白牡丹")
         assert post_progress(post_id)["partial"] == "小茶来啦~", "a write 0.2 s after the last one waits"
