@@ -31,7 +31,10 @@ ENGLISH: dict[str, str] = {
     "向量": "Vector", "片段": "Chunk", "上传文件（Markdown、CSV、TXT、JSON、PDF、DOCX）":
         "Upload files (Markdown, CSV, TXT, JSON, PDF, DOCX)", "上传并导入": "Upload and import",
     "重建索引": "Re-index", "重新生成": "Regenerate",
-    "模型正在撰写初稿，文字会随生成逐步出现…": "The model is writing the draft; the text appears as it is written…",
+    "模型正在写，下面是尚未检查的文字；通过检查后才会成为初稿，没通过时改用组合初稿。":
+        "The model is writing; below is text not yet checked. It becomes the draft only if it passes the checks, "
+        "otherwise a composed draft is used.",
+    "尚未检查": "not yet checked",
     "改写要求（可选），如：更口语一点、短一点": "Rewrite instruction (optional), e.g. more casual, shorter",
     "改写选中段落": "Rewrite selection",
     "网页": "Web",

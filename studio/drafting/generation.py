@@ -73,7 +73,8 @@ class PartialTextRecorder:
 
     def __call__(self, text: str) -> None:
         now = self.clock()
-        if now - self.last_write < self.every_s or text == self.last_text:
+        # Clearing is never held back: text the checks threw away must not stay on the editor's screen.
+        if text == self.last_text or (text and now - self.last_write < self.every_s):
             return
         self.last_write, self.last_text = now, text
         try:
@@ -145,6 +146,8 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
             written, note, note_detail = _written(chain_input, retriever, settings, on_text)
             if written is not None:
                 return written
+            if on_text is not None:
+                on_text("")  # what the model wrote did not pass: the page stops showing it
         scorer = fluency_scorer(settings)
         out = composing_chain(retriever, scorer, budget_s=config["STUDIO_RANK_BUDGET_S"],
                               cache=score_cache()).invoke(chain_input)

@@ -215,7 +215,12 @@
         if (!card) continue;
         if (post.status !== "generating" && card.querySelector(".s-generating")) ended = true;
         const partial = card.querySelector(".partial");  // the text the variant's worker has written so far
-        if (partial && post.partial && post.status === "generating") { partial.textContent = post.partial; partial.hidden = false; }
+        if (partial && post.status === "generating") {  // unchecked text, labelled so; cleared when thrown away
+          partial.textContent = post.partial || "";
+          partial.hidden = !post.partial;
+          const label = card.querySelector(".partial-label");
+          if (label) label.hidden = !post.partial;
+        }
       }
       if (ended) await refreshEndedVariants(state.posts);
       if (state.done < state.total) setTimeout(poll, 1500);

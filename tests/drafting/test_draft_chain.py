@@ -83,3 +83,32 @@ def test_a_factory_of_the_wrong_kind_or_missing_is_named_beside_a_composed_draft
         composed = compose_newcomer_post(app)
         assert composed.error == "" and composed.body
         assert "model factory 'no_such_module:make' not found" in composed.meta["note_detail"]
+
+
+def test_what_a_model_wrote_and_the_checks_threw_away_leaves_the_screen(tmp_path):
+    from prompts import DraftBrief
+    from studio.brands.kits import get_brand
+    from studio.drafting import generation
+    from studio.drafting.context import brand_context, persona_for_prompt, segment_for_prompt
+
+    from tests.support.fake_llm import FakeAPI
+
+    fake = FakeAPI()  # streams its replies, as a provider does
+    fake.replies = ["白牡丹2024只要98元一盒，一盒98元，一盒98元，一盒98元，快来抢！"] * 12
+    try:
+        app = demo_app(tmp_path / "thrown", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODEL="provider-model-x",
+                       STUDIO_LLM_MODE="chat")
+        with app.app_context():
+            brand = get_brand("chayun")
+            persona = next(p for p in brand.personas if p.slug == "xiaocha")
+            segment = next(s for s in brand.segments if s.slug == "newcomer")
+            shown: list[str] = []
+            composed = generation.compose_variant(DraftBrief.of(BRIEF), brand_context(brand),
+                                                  persona_for_prompt(persona), segment_for_prompt(segment),
+                                                  "sandbox", on_text=shown.append)
+    finally:
+        fake.close()
+    assert composed.meta["mode"] == "composed" and "98元" not in composed.body
+    assert any("98元" in text for text in shown), "the model's text was shown, unchecked, while it wrote"
+    cleared = shown.index("")
+    assert all("98元" not in text for text in shown[cleared:]) and shown[-1] == composed.body

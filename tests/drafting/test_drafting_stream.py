@@ -39,6 +39,11 @@ def test_partial_text_is_recorded_at_most_twice_a_second_and_only_while_generati
         now[0] += 0.4
         record("小茶来啦~白牡丹2024")
         assert post_progress(post_id)["partial"] == "小茶来啦~白牡丹2024"
+        now[0] += 0.1
+        record("")
+        assert post_progress(post_id)["partial"] == "", "text the checks threw away is cleared at once"
+        now[0] += 0.6
+        record("小茶来啦~白牡丹2024")
 
         from studio.extensions import db
         from studio.models import Post
