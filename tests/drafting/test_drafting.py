@@ -65,15 +65,8 @@ def test_an_unexpected_drafting_error_tells_the_editor_what_to_do_and_logs_the_d
 
     monkeypatch.setattr("studio.drafting.generation.compose_variant", broken)
     with app.app_context():
-        from studio import accounts
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
         from studio.drafting import briefs, generation
-        kits.import_brand_kit(DEMO_KIT)
-        editor = accounts.create_user("editor", "editor-pass-1", "editor")
-        brief = briefs.create_brief(briefs.BriefInput(
-            brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
-            key_message="白牡丹2024上新"), author_id=editor.id)
+        brief = newcomer_brief()
         generation.draft_post(brief.posts[0].id)
         error = briefs.brief_progress(brief.id)["posts"][0]["error"]
     logging.getLogger("studio.drafting.generation").removeHandler(handler)
@@ -155,15 +148,8 @@ def test_a_stored_draft_error_ends_the_progress_and_a_duplicate_task_changes_not
 
     monkeypatch.setattr("studio.drafting.generation.compose_variant", index_down)
     with app.app_context():
-        from studio import accounts
-        from studio.brands import kits
-        from studio.cli import DEMO_KIT
         from studio.drafting import briefs, generation
-        kits.import_brand_kit(DEMO_KIT)
-        editor = accounts.create_user("editor", "editor-pass-1", "editor")
-        brief = briefs.create_brief(briefs.BriefInput(
-            brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
-            key_message="白牡丹2024上新"), author_id=editor.id)
+        brief = newcomer_brief()
         [post] = brief.posts
         generation.draft_post(post.id)
         progress = briefs.brief_progress(brief.id)
@@ -211,3 +197,17 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
         assert "短一点" in last_prompt
     finally:
         fake.server.shutdown()
+
+
+def newcomer_brief():
+    """The demo brand, an editor and a one-variant brief waiting for its draft (inside an app context)."""
+    from studio import accounts
+    from studio.brands import kits
+    from studio.cli import DEMO_KIT
+    from studio.drafting import briefs
+
+    kits.import_brand_kit(DEMO_KIT)
+    editor = accounts.create_user("editor", "editor-pass-1", "editor")
+    return briefs.create_brief(briefs.BriefInput(brand="chayun", persona="xiaocha", channel="sandbox-main",
+                                                 segments=["newcomer"], key_message="白牡丹2024上新"),
+                               author_id=editor.id)

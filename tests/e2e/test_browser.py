@@ -1,52 +1,29 @@
 """The UI in a real browser (Debian's chromium driven by Playwright)."""
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from werkzeug.serving import make_server
 
 from studio.distribution import deliveries, sending
-from tests.support import ROOT
 from tests.support.app import PASSWORDS
+from tests.support.browser import ARTIFACTS, chromium, log_in, served, shot
 from tests.support.posts import drafted_post
-
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
 def live_server(app, users, demo_brand):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def login(page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORDS[username])
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    log_in(page, base, username, PASSWORDS[username])
 
 
 def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, browser):

@@ -21,9 +21,9 @@ from tests.support import (
     PrivateRedis,
     ScriptedReceiver,
     StudioProcesses,
-    create_postgres_database,
     drop_postgres_database,
     postgres_outage,
+    stack_urls,
     wait_until,
 )
 from tests.support.app import make_app
@@ -46,13 +46,7 @@ class Stack:
 def stack(request, tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    redis = None
-    if request.param == "embedded":
-        database = f"sqlite:///{data_dir / 'studio.sqlite3'}"
-        broker = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
-    else:
-        redis = PrivateRedis().start()
-        database, broker = create_postgres_database(), redis.url
+    database, broker, redis = stack_urls(request.param, data_dir)
     env = {"STUDIO_DATA_DIR": str(data_dir), "DATABASE_URL": database, "CELERY_BROKER_URL": broker,
            "STUDIO_DISPATCH_INTERVAL": "0.3", "STUDIO_DELIVERY_LEASE": "6", "STUDIO_CLAIM_LEASE": "4"}
     app = make_app(data_dir, SQLALCHEMY_DATABASE_URI=database, CELERY={"broker_url": broker})

@@ -17,7 +17,7 @@ from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import Post
-from tests.support import PrivateRedis, StudioProcesses, create_postgres_database, drop_postgres_database, wait_until
+from tests.support import StudioProcesses, drop_postgres_database, stack_urls, wait_until
 from tests.support.app import PASSWORDS, make_app
 from tests.support.fake_llm import FakeChatAPI
 
@@ -44,13 +44,7 @@ def chat_api():
 def stack(request, tmp_path, chat_api):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    redis = None
-    if request.param == "embedded":
-        database = f"sqlite:///{data_dir / 'studio.sqlite3'}"
-        broker = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
-    else:
-        redis = PrivateRedis().start()
-        database, broker = create_postgres_database(), redis.url
+    database, broker, redis = stack_urls(request.param, data_dir)
     # A chat model writes the drafts, so every prompt shows the facts the worker's search found.
     llm = {"OPENAI_BASE_URL": chat_api.url, "STUDIO_LLM_MODE": "chat", "STUDIO_DRAFTING": "write",
            "STUDIO_LLM_MODEL": "provider-model"}

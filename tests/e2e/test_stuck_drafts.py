@@ -25,7 +25,7 @@ from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import AuditEvent, Post, Revision
-from tests.support import PrivateRedis, StudioProcesses, create_postgres_database, drop_postgres_database, wait_until
+from tests.support import PrivateRedis, StudioProcesses, drop_postgres_database, stack_urls, wait_until
 from tests.support.app import PASSWORDS, make_app
 
 pytestmark = pytest.mark.slow
@@ -106,13 +106,7 @@ def model():
 def _stack(kind: str, tmp_path: Path, model: HoldingChatAPI):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    redis = None
-    if kind == "embedded":
-        database = f"sqlite:///{data_dir / 'studio.sqlite3'}"
-        broker = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
-    else:
-        redis = PrivateRedis().start()
-        database, broker = create_postgres_database(), redis.url
+    database, broker, redis = stack_urls(kind, data_dir)
     llm = {"OPENAI_BASE_URL": model.url, "STUDIO_LLM_MODE": "chat", "STUDIO_DRAFTING": "write",
            "STUDIO_LLM_MODEL": "provider-model"}
     timing = {"STUDIO_GENERATION_LEASE": str(LEASE_S), "STUDIO_GENERATION_SWEEP_INTERVAL": str(SWEEP_S),

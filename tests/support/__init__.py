@@ -22,6 +22,7 @@ from tests.support.services import (
     drop_postgres_database,
     flush_redis_test_db,
     postgres_outage,
+    stack_urls,
 )
 
 __all__ = [
@@ -40,5 +41,6 @@ __all__ = [
     "flush_redis_test_db",
     "free_port",
     "postgres_outage",
+    "stack_urls",
     "wait_until",
 ]

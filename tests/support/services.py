@@ -62,6 +62,15 @@ class PrivateRedis:
             self.proc.wait()
 
 
+def stack_urls(kind: str, data_dir) -> tuple[str, str, PrivateRedis | None]:
+    """The database URL, broker URL and private Redis (or None) of one of the two stacks the fault tests run
+    on: "embedded" (SQLite and the SQLite broker in ``data_dir``) or PostgreSQL with a private Redis."""
+    if kind == "embedded":
+        return f"sqlite:///{data_dir / 'studio.sqlite3'}", f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}", None
+    redis = PrivateRedis().start()
+    return create_postgres_database(), redis.url, redis
+
+
 def _pings(client) -> bool:
     try:
         return bool(client.ping())

@@ -2,7 +2,6 @@
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -181,53 +180,37 @@ def test_the_page_script_shows_only_phrases_from_the_phrase_book():
 def test_in_a_real_browser_both_languages_show_the_brand_clock(app, studio_in_every_state):
     """Dashboard, deliveries, post page and sandbox chat in chromium, in Chinese and in English
     (screenshots in test-artifacts/): times carry the brand's zone, English pages no studio Chinese."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, login
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    from tests.support.app import PASSWORDS
+    from tests.support.browser import ARTIFACTS, chromium, log_in, served
 
     draft, scheduled = studio_in_every_state[0], studio_in_every_state[5]
     sandbox = scheduling.deliveries_of(scheduled.id)[0].channel_id
     pages = {"dashboard": "/", "deliveries": "/deliveries", "post": f"/posts/{scheduled.id}",
              "sandbox": f"/sandbox/{sandbox}", "draft": f"/posts/{draft.id}"}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            # a browser far from the brand: its own clock must not leak into the page
-            page = browser.new_page(locale="en-US", timezone_id="America/Los_Angeles",
-                                    viewport={"width": 1280, "height": 900})
-            login(page, base, "reviewer")
-            for language in ("zh", "en"):
-                page.goto(f"{base}/lang/{language}")
-                for name, path in pages.items():
-                    page.goto(base + path)
-                    if name == "sandbox":
-                        page.wait_for_selector(".chat .bubble .meta")
-                        assert page.inner_text(".chat .meta").endswith("(Asia/Shanghai)")
-                    if name in ("post", "draft"):
-                        page.wait_for_selector("#findings li")
-                    if name == "post" and language == "en":
-                        assert "notifies everyone in the group" in page.inner_text("#findings")
-                    if name != "draft":
-                        page.screenshot(path=str(ARTIFACTS / f"one-clock-{name}-{language}.png"), full_page=True)
-                    if name in ("dashboard", "deliveries", "post"):
-                        assert "(Asia/Shanghai)" in page.inner_text("main"), (language, name)
-                        assert " UTC" not in page.inner_text("main"), (language, name)
-                    if language == "en" and name != "post":  # a finding's advice quotes wording to use (＠all)
-                        assert stray_chinese(page.content()) == [], (name, stray_chinese(page.content()))
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(app) as base, chromium() as browser:
+        # a browser far from the brand: its own clock must not leak into the page
+        page = browser.new_page(locale="en-US", timezone_id="America/Los_Angeles",
+                                viewport={"width": 1280, "height": 900})
+        log_in(page, base, "reviewer", PASSWORDS["reviewer"])
+        for language in ("zh", "en"):
+            page.goto(f"{base}/lang/{language}")
+            for name, path in pages.items():
+                page.goto(base + path)
+                if name == "sandbox":
+                    page.wait_for_selector(".chat .bubble .meta")
+                    assert page.inner_text(".chat .meta").endswith("(Asia/Shanghai)")
+                if name in ("post", "draft"):
+                    page.wait_for_selector("#findings li")
+                if name == "post" and language == "en":
+                    assert "notifies everyone in the group" in page.inner_text("#findings")
+                if name != "draft":
+                    page.screenshot(path=str(ARTIFACTS / f"one-clock-{name}-{language}.png"), full_page=True)
+                if name in ("dashboard", "deliveries", "post"):
+                    assert "(Asia/Shanghai)" in page.inner_text("main"), (language, name)
+                    assert " UTC" not in page.inner_text("main"), (language, name)
+                if language == "en" and name != "post":  # a finding's advice quotes wording to use (＠all)
+                    assert stray_chinese(page.content()) == [], (name, stray_chinese(page.content()))
 
 
 def test_compliance_findings_give_their_reasons_in_english(ctx, client, auth, studio_in_every_state):
