@@ -79,7 +79,7 @@ ENGLISH: dict[str, str] = {
         "Regenerating: the new revision appears here when it is done; saving an edit now cancels it.",
     "生成失败": "Drafting failed", "全选": "Select all", "原因": "Reason", "重新生成所选": "Regenerate selected",
     "归档所选": "Archive selected", "已处理 {count} 条帖子": "{count} posts done", "已恢复": "Restored",
-    "技术细节": "Technical details", "群目录": "Group directory", "受众": "Audience", "筛选": "Filter",
+    "技术细节": "Technical details", "群目录": "Group directory", "以及受众里的群": "and the groups in the audience", "受众": "Audience", "筛选": "Filter",
     "同一个键的多个值是“或”，不同的键是“且”。键：segment、region、store、tag、type。":
         "Values of one key are OR-ed, different keys AND-ed. Keys: segment, region, store, tag, type.",
     "{groups} 个群，共 {members} 人": "{groups} groups, {members} members", "群": "Group",
@@ -237,6 +237,7 @@ SCRIPT_PHRASES: dict[str, str] = {
     "未发现问题": "No problems found", "阻断": "block", "提示": "note", "。建议：": ". Suggestion: ", "；": "; ",
     "可以发送": "can be sent", "无法在此渠道发送：": "Cannot send on this channel: ",
     "保存时会被拒绝：": "Saving would be refused: ", "改写中…": "Rewriting…",
+    "将发送到 {groups} 个群，共 {members} 人": "Goes to {groups} groups, {members} members",
     "改写失败，原文未改动，请重试": "The rewrite failed and the text is unchanged; try again",
     "改写期间正文有改动，未替换，请重新选中": "The text changed during the rewrite; nothing replaced, select again",
     "改写选段：": "Passage rewritten: ", "已替换选中段落，保存后成为新修订":

@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from studio import audit
 from studio.channels import get_adapter
+from studio.distribution import groups
 from studio.errors import Forbidden, InvalidInput, InvalidTransition, SlotInPast
 from studio.extensions import db
 from studio.models import Channel, Delivery, DeliveryStatus, PostStatus, User, utcnow
@@ -33,8 +34,10 @@ def utc_to_brand_local(moment: datetime, timezone: str) -> datetime:
     return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone))
 
 
-def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], actor: User) -> list[Delivery]:
-    """Create the deliveries of an approved post; local_time is wall-clock time in the brand's zone."""
+def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], actor: User,
+                  audience: str = "") -> list[Delivery]:
+    """Create the deliveries of an approved post, one per channel named and per group in the audience;
+    local_time is wall-clock time in the brand's zone."""
     post = get_post(post_id)
     if not actor.can("editor", "reviewer"):
         raise Forbidden("没有排期权限")
@@ -44,6 +47,12 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
     due_at = brand_local_to_utc(local_time, brand.timezone)
     if due_at <= utcnow():
         raise SlotInPast(f"发送时间 {local_time:%Y-%m-%d %H:%M}（{brand.timezone}）已经过去")
+    channel_slugs = list(channel_slugs or [])
+    if audience.strip():
+        matched = groups.match_groups(brand.slug, audience)
+        if not matched:
+            raise InvalidInput(f"受众“{audience.strip()}”没有匹配的群 / no group matches the audience")
+        channel_slugs += [channel.slug for channel in matched]
     if not channel_slugs:
         raise InvalidInput("请至少选择一个发送渠道")
     revision = post.current_revision
@@ -67,8 +76,9 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
         deliveries.append(delivery)
         names.append(channel.name)
     post.status = PostStatus.SCHEDULED
+    where = "、".join(names) if len(names) <= 5 else f"{'、'.join(names[:5])} 等 {len(names)} 个群"
     audit.record("scheduled", post_id=post.id, actor_id=actor.id,
-                 detail=f"{local_time:%Y-%m-%d %H:%M} {brand.timezone} → {'、'.join(names)}")
+                 detail=f"{local_time:%Y-%m-%d %H:%M} {brand.timezone} → {where}")
     db.session.commit()
     return deliveries
 

@@ -256,6 +256,22 @@
     setTimeout(poll, 800);
   }
 
+  // The schedule form says how many groups and members an audience reaches before anyone confirms.
+  const audience = document.getElementById("audience");
+  if (audience) {
+    const count = document.getElementById("audience-count");
+    let audienceTimer = null;
+    const refreshCount = async () => {
+      if (!audience.value.trim()) { count.textContent = ""; return; }
+      const response = await fetch(audience.dataset.countUrl + "?audience=" + encodeURIComponent(audience.value));
+      const result = await response.json().catch(() => ({}));
+      count.textContent = response.ok
+        ? t("将发送到 {groups} 个群，共 {members} 人").replace("{groups}", result.groups).replace("{members}", result.members)
+        : (result.error || "");
+    };
+    audience.addEventListener("input", () => { clearTimeout(audienceTimer); audienceTimer = setTimeout(refreshCount, 300); });
+  }
+
   // A regeneration under way: the page shows the new revision as soon as it is stored.
   const regenerating = document.getElementById("regenerating");
   if (regenerating) {

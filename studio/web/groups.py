@@ -1,5 +1,5 @@
 """The group directory page: filter by audience, count groups and members, import a CSV, edit tags in bulk."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from studio.auth import role_required
 from studio.brands import kits
@@ -24,6 +24,15 @@ def group_directory(slug: str):
         error = str(exc)
     return render_template("groups.html", brand=brand, audience=audience, groups=matched, error=error,
                            size=groups.audience_size(matched), segments=_segments(brand.id)), 400 if error else 200
+
+
+@bp.get("/brands/<slug>/groups/count.json")
+def audience_count(slug: str):
+    """How many groups and members an audience reaches, for the schedule form to show before it is sent."""
+    try:
+        return jsonify(groups.audience_size(groups.match_groups(slug, request.args.get("audience", "")[:500])))
+    except InvalidInput as exc:
+        return jsonify({"error": str(exc)}), 400
 
 
 def _segments(brand_id: int) -> dict:

@@ -81,7 +81,8 @@ def schedule(post_id: int):
         local_time = datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(f"发送时间格式不正确：{raw!r}") from None
-    scheduling.schedule_post(post_id, local_time, request.form.getlist("channels"), current_user)
+    scheduling.schedule_post(post_id, local_time, request.form.getlist("channels"), current_user,
+                             audience=request.form.get("audience", "")[:500])
     flash(_("已排期"), "ok")
     return redirect(url_for("web.post", post_id=post_id))
 

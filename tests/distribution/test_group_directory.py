@@ -127,3 +127,45 @@ def test_the_directory_page_filters_counts_imports_and_edits_tags_in_bulk(ctx, c
     assert client.get("/brands/chayun/groups?audience=city:x").status_code == 400
     auth.login("reviewer")
     assert client.post("/brands/chayun/groups/bulk", data={"groups": ["sh-jingan-1"]}).status_code == 403
+
+
+def test_scheduling_to_an_audience_makes_one_delivery_per_group_and_the_form_counts_them_first(
+        ctx, client, auth, groups_cli):
+    from datetime import timedelta
+
+    from studio.distribution import scheduling
+    from studio.models import AuditEvent
+    from tests.support.posts import approved_post, shanghai_now, user
+
+    groups_cli("--brand", "chayun", csv_text=GROUPS)
+    auth.login("reviewer")
+    count = client.get("/brands/chayun/groups/count.json?audience=segment:vip,active").get_json()
+    assert count == {"groups": 3, "members": 740}
+    assert client.get("/brands/chayun/groups/count.json?audience=colour:red").status_code == 400
+
+    post = approved_post()
+    rows = scheduling.schedule_post(post.id, shanghai_now() + timedelta(hours=1), [], user("reviewer"),
+                                    audience="segment:vip,active")
+    assert sorted(row.channel.slug for row in rows) == ["bj-chaoyang-1", "sh-jingan-1", "sh-jingan-2"]
+    assert len({row.key for row in rows}) == 3 and {row.due_at for row in rows} == {rows[0].due_at}
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "scheduled")).one()
+    assert "朝阳店1群" in event.detail
+
+    other = approved_post()
+    with pytest.raises(Exception) as refused:
+        scheduling.schedule_post(other.id, shanghai_now() + timedelta(hours=1), [], user("reviewer"),
+                                 audience="region:西北")
+    assert "没有匹配的群" in str(refused.value)
+    assert scheduling.deliveries_of(other.id) == []
+
+
+def test_the_editor_previews_one_group_of_each_kind_not_every_group(ctx, client, auth, groups_cli):
+    many = HEADER + "".join(f"sh-{n},wecom,https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k{n},上海{n}群,,"
+                            f"newcomer,华东,静安店,{n},\n" for n in range(40))
+    groups_cli("--brand", "chayun", csv_text=many)
+    from tests.support.posts import drafted_post
+
+    post = drafted_post()
+    auth.login("editor")
+    previews = client.post("/preview", data={"body": "小茶来啦~", "post_id": post.id}).get_json()["channels"]
+    assert [row["type"] for row in previews].count("wecom") == 1 and len(previews) <= 4

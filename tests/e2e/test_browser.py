@@ -307,3 +307,26 @@ def test_a_regeneration_shows_its_progress_and_then_the_new_revision(app, live_s
         workflow.save_revision(post_id, "小茶来啦~ 新的一版：白牡丹2024建议90℃冲泡。", editor, note="重新生成")
     page.wait_for_function("document.querySelector('#body').value.includes('新的一版')")
     assert page.locator("#regenerating").count() == 0 and "草稿" in page.inner_text("h1")
+
+
+def test_the_schedule_form_counts_an_audience_before_it_is_sent(app, live_server, browser):
+    from studio.distribution import groups
+    from tests.distribution.test_group_directory import GROUPS
+    from tests.support.posts import approved_post
+
+    with app.app_context():
+        groups.import_groups("chayun", GROUPS)
+        post_id = approved_post().id
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "reviewer")
+    page.goto(f"{live_server}/posts/{post_id}")
+    assert page.locator("input[name=channels][value=sh-jingan-1]").count() == 0, "groups come by audience"
+    page.fill("#audience", "segment:vip,active")
+    page.wait_for_function("document.querySelector('#audience-count').textContent.includes('3 个群')")
+    assert page.inner_text("#audience-count") == "将发送到 3 个群，共 740 人"
+    shot(page, "schedule-audience")
+    send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=30)
+    page.fill("input[name=send_at]", send_at.strftime("%Y-%m-%dT%H:%M"))
+    page.click("text=排期发送")
+    assert "已排期" in page.inner_text("h1")
+    assert all(name in page.inner_text("main") for name in ("朝阳店1群", "静安店1群", "静安店2群"))
