@@ -79,7 +79,12 @@ ENGLISH: dict[str, str] = {
         "Regenerating: the new revision appears here when it is done; saving an edit now cancels it.",
     "生成失败": "Drafting failed", "全选": "Select all", "原因": "Reason", "重新生成所选": "Regenerate selected",
     "归档所选": "Archive selected", "已处理 {count} 条帖子": "{count} posts done", "已恢复": "Restored",
-    "技术细节": "Technical details", "群目录": "Group directory", "以及受众里的群": "and the groups in the audience", "受众": "Audience", "筛选": "Filter",
+    "技术细节": "Technical details", "群目录": "Group directory", "以及受众里的群": "and the groups in the audience",
+    "排期整份简报": "Schedule the whole brief",
+    "每个人群已批准的变体发到该人群的群，同一时间发出；没有收到的群会逐个说明原因。":
+        "Each segment's approved variant goes to that segment's groups, all at one time; each group that gets "
+        "nothing is named with the reason.",
+    "只发给受众里的群（可选）": "Only groups in this audience (optional)", "已排期：{count} 个群": "Scheduled: {count} groups", "受众": "Audience", "筛选": "Filter",
     "同一个键的多个值是“或”，不同的键是“且”。键：segment、region、store、tag、type。":
         "Values of one key are OR-ed, different keys AND-ed. Keys: segment, region, store, tag, type.",
     "{groups} 个群，共 {members} 人": "{groups} groups, {members} members", "群": "Group",
@@ -165,6 +170,8 @@ MESSAGES: dict[str, str] = {
         "The ranking model was unavailable ({kind}); the draft was chosen by relevance to the material",
     "排序模型超时，按资料相关度选稿": "The ranking model timed out; the draft was chosen by relevance to the material",
     "模型没有写出可用的稿子（{reason}）": "The model wrote no usable draft ({reason})",
+    "{segments}的变体还没有批准": "the variant for {segments} is not approved yet",
+    "简报没有写给这个群的人群": "the brief has no variant for this group's segments",
     "写作模型没有在时限内写完": "the writing model did not finish in time",
     "连不上写作模型服务，它可能没有启动": "the writing model's server cannot be reached; it may not be running",
     "写作模型服务拒绝了密钥，请管理员检查 OPENAI_API_KEY":

@@ -1,12 +1,14 @@
-from datetime import date
+from datetime import date, datetime
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
 from studio.brands import kits
+from studio.distribution import brief_schedule
 from studio.drafting import briefs
 from studio.errors import InvalidInput, StudioError
+from studio.i18n import gettext as _
 from studio.web import bp
 
 
@@ -46,6 +48,23 @@ def new_brief():
 def brief(brief_id: int):
     return render_template("brief.html", brief=briefs.get_brief(brief_id),
                            progress=briefs.brief_progress(brief_id), warnings=briefs.brief_warnings(brief_id))
+
+
+@bp.post("/briefs/<int:brief_id>/schedule")
+@role_required("editor", "reviewer")
+def schedule_brief(brief_id: int):
+    raw = request.form.get("send_at", "").strip()
+    try:
+        local_time = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"发送时间格式不正确：{raw!r}") from None
+    result = brief_schedule.schedule_brief(brief_id, local_time, current_user,
+                                           audience=request.form.get("audience", "")[:500])
+    count = sum(len(slugs) for slugs in result.sent_to.values())
+    flash(_("已排期：{count} 个群", count=count), "ok")
+    for slug, why in result.left_out.items():
+        flash(f"{slug}：{why}", "warn")
+    return redirect(url_for("web.brief", brief_id=brief_id))
 
 
 @bp.get("/briefs/<int:brief_id>/progress.json")

@@ -169,3 +169,37 @@ def test_the_editor_previews_one_group_of_each_kind_not_every_group(ctx, client,
     auth.login("editor")
     previews = client.post("/preview", data={"body": "小茶来啦~", "post_id": post.id}).get_json()["channels"]
     assert [row["type"] for row in previews].count("wecom") == 1 and len(previews) <= 4
+
+
+def test_a_brief_sends_each_segments_approved_variant_to_its_own_groups_and_names_the_rest(
+        ctx, client, auth, groups_cli):
+    from datetime import timedelta
+
+    from studio.review import workflow
+    from tests.support.posts import drafted_post, shanghai_now, user
+
+    groups_cli("--brand", "chayun", csv_text=GROUPS)
+    first = drafted_post(segments=("newcomer", "vip", "lapsed"))
+    brief = first.brief
+    by_segment = {post.segment.slug: post for post in brief.posts}
+    for slug in ("newcomer", "vip"):  # lapsed stays unapproved
+        post = by_segment[slug]
+        if post.current_revision_id is None:
+            workflow.save_revision(post.id, f"小茶来啦~ 给{slug}的一条。", user("editor"))
+        post.status = "in_review"
+        db.session.commit()
+        workflow.approve(post.id, user("reviewer"), post.current_revision_id)
+
+    auth.login("reviewer")
+    page = client.post(f"/briefs/{brief.id}/schedule",
+                       data={"send_at": (shanghai_now() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已排期：3 个群" in page
+    from studio.distribution import scheduling
+
+    rows = [(post, row) for post in brief.posts for row in scheduling.deliveries_of(post.id)]
+    sent = {row.channel.slug: post.segment.slug for post, row in rows}
+    # sh-jingan-1 is newcomer+active: it gets the newcomer variant, once
+    assert sent == {"sh-jingan-1": "newcomer", "sh-jingan-2": "vip", "bj-chaoyang-1": "vip"}
+    assert "gz-tianhe-1：" in page and "的变体还没有批准" in page  # lapsed: not approved yet
+    assert len({row.due_at for _post, row in rows}) == 1

@@ -330,3 +330,30 @@ def test_the_schedule_form_counts_an_audience_before_it_is_sent(app, live_server
     page.click("text=排期发送")
     assert "已排期" in page.inner_text("h1")
     assert all(name in page.inner_text("main") for name in ("朝阳店1群", "静安店1群", "静安店2群"))
+
+
+def test_a_whole_brief_is_scheduled_to_its_segments_groups_from_the_brief_page(app, live_server, browser):
+    from studio.distribution import groups
+    from studio.extensions import db
+    from studio.review import workflow
+    from tests.distribution.test_group_directory import GROUPS
+    from tests.support.posts import user
+
+    with app.app_context():
+        groups.import_groups("chayun", GROUPS)
+        post = drafted_post(segments=("newcomer", "vip"))
+        post.status = "in_review"
+        db.session.commit()
+        workflow.approve(post.id, user("reviewer"), post.current_revision_id)
+        brief_id = post.brief_id
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "reviewer")
+    page.goto(f"{live_server}/briefs/{brief_id}")
+    send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(hours=1)
+    page.fill(".schedule-brief input[name=send_at]", send_at.strftime("%Y-%m-%dT%H:%M"))
+    page.click(".schedule-brief button[type=submit]")
+    assert "已排期：1 个群" in page.inner_text(".flash.ok")
+    warnings = page.inner_text("main")
+    assert "sh-jingan-2：" in warnings and "的变体还没有批准" in warnings
+    assert "gz-tianhe-1：简报没有写给这个群的人群" in warnings
+    shot(page, "brief-scheduled")
