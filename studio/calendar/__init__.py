@@ -1,0 +1,1 @@
+"""The content calendar: what goes out when, across posts, deliveries and ritual occurrences."""
