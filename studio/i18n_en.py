@@ -100,6 +100,21 @@ ENGLISH: dict[str, str] = {
         "Group directory imported: {groups} groups, {created} created, {updated} updated",
     "已修改 {count} 个群": "{count} groups changed",
     "恢复": "Restore", "归档": "Archive", "已归档：不在工作台和队列中显示": "Archived: not listed on the dashboard or in queues",
+    # the post page's poster panel
+    "海报": "Poster", "本修订的海报": "This revision's poster", "模板": "Template", "二维码": "QR",
+    "批准覆盖正文和海报；更换或移除海报会生成新修订，已批准的帖子将退回审核。":
+        "An approval covers the text and the poster; changing or removing the poster makes a new revision, "
+        "and an approved post goes back to review.",
+    "移除海报": "Remove poster", "本修订没有海报：只发送正文。": "This revision has no poster: only the text is sent.",
+    "制作海报": "Make a poster", "正在生成预览…": "Rendering the preview…", "预览失败": "Preview failed",
+    "正文（可选）": "Body (optional)", "价格标签（可选）": "Price badge (optional)",
+    "二维码链接（留空用品牌默认）": "QR link (empty: the brand's default)",
+    "保存海报为新修订": "Save poster as a new revision", "海报预览": "Poster preview",
+    "预览中的二维码尚未生效；保存时会生成可追踪的短链接。":
+        "The preview's QR leads nowhere yet; saving makes a tracked short link.",
+    "（正文和海报）": " (text and poster)", "含海报": "with poster",
+    "海报已保存为修订 {number}": "Poster saved as revision {number}",
+    "已移除海报（修订 {number}）": "Poster removed (revision {number})",
 }
 
 CHINESE_LABELS: dict[str, str] = {
@@ -237,6 +252,8 @@ MESSAGES: dict[str, str] = {
         "Changed after approval, back to review ({n} pending deliveries cancelled)",
     "放行 {n} 处阻断项（{terms}）：{reason}": "Let {n} blocking findings through ({terms}): {reason}",
     "{time} {zone} → {channels}": "{time} {zone} → {channels}",
+    # posters
+    "更新海报": "Poster updated", "移除海报": "Poster removed", "只有编辑可以修改海报": "Only editors can change posters",
 }
 
 # Phrases the page scripts show; the page carries them in the user's language (`script_phrases`).
