@@ -199,6 +199,7 @@ def demo_setup():
 
 def init_app(app) -> None:
     from studio.cli.bench import bench_cli
+    from studio.cli.calendar import calendar_command
     from studio.cli.groups import groups_cli
     from studio.cli.knowledge_eval import eval_command
     from studio.cli.lint import lint_command
@@ -216,6 +217,7 @@ def init_app(app) -> None:
     app.cli.add_command(bench_cli)
     app.cli.add_command(poster_cli)
     app.cli.add_command(groups_cli)
+    app.cli.add_command(calendar_command)
 
 
 def _create_app():
