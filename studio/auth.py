@@ -18,7 +18,9 @@ from studio.i18n import gettext as _
 from studio.models import User
 
 bp = Blueprint("auth", __name__)
-PUBLIC_ENDPOINTS = {"auth.login", "health", "static", "i18n.set_language", "links.follow"}
+PUBLIC_ENDPOINTS = {"auth.login", "health", "static", "i18n.set_language", "links.follow",
+                    "links.poster_image",
+                    "web.calendar_feed"}  # a secret URL that calendar apps fetch without a login
 # The logins `studio demo setup` creates, as the README documents them: (username, role, password).
 DEMO_USERS = (("editor", "editor", "studio-editor"), ("reviewer", "reviewer", "studio-reviewer"),
               ("admin", "admin", "studio-admin"))

@@ -5,7 +5,8 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Date, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studio.extensions import db
@@ -192,10 +193,34 @@ class Revision(db.Model):
     citations: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
+    # The poster sent with this text, if any: an approval covers both, so a new poster is a new revision.
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("poster_image.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     post: Mapped[Post] = relationship(back_populates="revisions", foreign_keys=[post_id])
     author: Mapped[User | None] = relationship()
+    poster: Mapped["PosterImage | None"] = relationship()
+
+
+class PosterImage(db.Model):
+    """A rendered poster as stored for a revision; chat platforms fetch it at its unguessable token."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("short_link.id"))
+    format: Mapped[str] = mapped_column(String(8))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    md5: Mapped[str] = mapped_column(String(32))
+    # Read only when the image itself is needed: pages and queues list posters without their bytes.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    spec: Mapped[dict] = mapped_column(JSON, default=dict)  # template, title, body, price, link, size
+    qr_url: Mapped[str] = mapped_column(Text, default="")
+    lines: Mapped[list] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class DeliveryStatus(StrEnum):
@@ -248,6 +273,7 @@ class SandboxMessage(db.Model):
     delivery_key: Mapped[str] = mapped_column(String(80), unique=True)
     sender: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
+    image_path: Mapped[str] = mapped_column(String(100), default="")  # the poster, at the studio's address
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

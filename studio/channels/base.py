@@ -19,6 +19,8 @@ class OutgoingMessage:
     due_at: datetime  # naive UTC
     markdown: str
     sender: str
+    image: bytes = b""  # the revision's poster, for channels that send pictures themselves
+    image_url: str = ""  # where the platform can fetch the poster, for channels that can only link it
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,18 @@ class Setting:
 SHARED_SETTINGS = (Setting("name"), Setting("max_chars"), Setting("rate_limits"))
 
 
+POSTER_ALT = "海报"
+
+
+def with_image_link(markdown: str, image_url: str) -> str:
+    """The post followed by its poster as a Markdown image, for platforms that fetch pictures by URL."""
+    return f"{markdown.rstrip()}\n\n![{POSTER_ALT}]({image_url})" if image_url else markdown
+
+
 class ChannelAdapter:
     type = ""
     label = ""  # the platform's name as editors know it
+    sends_images = False  # True: the poster goes as a picture message; else as a link in the post
     max_chars = 4000  # the limit of channels that take the post as written, in characters
     settings_read: tuple[Setting, ...] = ()  # the keys of a channel's settings this adapter reads
 
@@ -98,10 +109,22 @@ class ChannelAdapter:
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Render the post once; refuse it when it does not fit, else deliver that rendering."""
-        rendering = self.render(message.markdown, message.settings or {})
+        rendering = self.rendering_for(message)
         if rendering.problem:
             return SendResult("permanent", rendering.problem)
         return self.deliver(message, rendering)
+
+    def rendering_for(self, message: OutgoingMessage) -> Rendering:
+        """The post with its poster, if any: as a picture message where the platform takes one, else linked."""
+        settings = message.settings or {}
+        if self.sends_images:
+            rendering = self.render(message.markdown, settings)
+            return self.with_image(rendering, message.image) if message.image else rendering
+        return self.render(with_image_link(message.markdown, message.image_url), settings)
+
+    def with_image(self, rendering: Rendering, image: bytes) -> Rendering:
+        """The rendering with the poster added as the platform's own picture message."""
+        raise NotImplementedError
 
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         """Post a rendering that fits: sign it, add the per-send fields, read the platform's answer."""

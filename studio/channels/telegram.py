@@ -4,11 +4,16 @@ POST {"chat_id": <target>, "text": ..., "parse_mode": "MarkdownV2"} to
 <api_base>/bot<bot_token>/sendMessage (settings "bot_token", optional "api_base", "message_thread_id",
 "disable_web_page_preview"). Every MarkdownV2 special character _*[]()~`>#+-=|{}.! (and the backslash)
 is escaped except in the markup we emit. Telegram allows 4096 characters after the markup is parsed.
+A post's poster follows the text as a photo uploaded to sendPhoto (multipart/form-data).
 
 Answers are {"ok": true, ...} or {"ok": false, "error_code": N, "description": ..., "parameters": {...}}:
 429 (parameters.retry_after) and 5xx are transient, 400/401/403/404 and the rest permanent.
 """
 from __future__ import annotations
+
+from dataclasses import replace
+
+from urllib3 import encode_multipart_formdata
 
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
 from studio.channels.blocks import parse_blocks
@@ -20,9 +25,13 @@ DEFAULT_API_BASE = "https://api.telegram.org"
 TEXT_LIMIT_CHARS = 4096
 
 
+PHOTO_LIMIT_BYTES = 10 * 1024 * 1024  # sendPhoto's limit for an uploaded file
+
+
 class TelegramAdapter(ChannelAdapter):
     type = "telegram"
     label = "Telegram"
+    sends_images = True
     settings_read = (Setting("bot_token", secret=True), Setting("api_base"), Setting("message_thread_id"),
                      Setting("disable_web_page_preview"))
 
@@ -46,10 +55,19 @@ class TelegramAdapter(ChannelAdapter):
             problem = f"Telegram 消息超过 {TEXT_LIMIT_CHARS} 字（当前 {visible}）"
         return Rendering("MarkdownV2", text, (document,), visible, TEXT_LIMIT_CHARS, "字（UTF-16）", problem)
 
-    def endpoint(self, target: str, settings: dict) -> str:
+    def with_image(self, rendering: Rendering, image: bytes) -> Rendering:
+        """The poster follows the text as a photo uploaded with sendPhoto."""
+        if len(image) > PHOTO_LIMIT_BYTES:
+            return replace(rendering, problem=f"海报超过 Telegram 图片上限 10 MB（当前 {len(image) / 1048576:.1f} MB）")
+        photo = {"photo": image}
+        if "message_thread_id" in rendering.documents[0]:
+            photo["message_thread_id"] = rendering.documents[0]["message_thread_id"]
+        return replace(rendering, documents=(rendering.documents[0], photo))
+
+    def endpoint(self, target: str, settings: dict, method: str = "sendMessage") -> str:
         # The token sits in the path; api_base (a local Bot API server, a proxy) is the part a person types.
         base = str(settings.get("api_base") or DEFAULT_API_BASE).strip().rstrip("/")
-        return f"{base}/bot{settings.get('bot_token') or ''}/sendMessage"
+        return f"{base}/bot{settings.get('bot_token') or ''}/{method}"
 
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         settings = message.settings or {}
@@ -59,9 +77,25 @@ class TelegramAdapter(ChannelAdapter):
             return SendResult("permanent", "Telegram 渠道缺少 chat_id")
         document = {"chat_id": message.target.strip(), **rendering.documents[0]}
         reply = post_json(self.endpoint(message.target, settings), document)
-        if isinstance(reply, SendResult):
-            return reply
-        return classify(reply)
+        first = reply if isinstance(reply, SendResult) else classify(reply)
+        if not first.ok or len(rendering.documents) == 1:
+            return first
+        # The text arrived; resending the pair would duplicate it, so a failed photo is left to a person.
+        photo = self._send_photo(message, rendering.documents[1])
+        if photo.ok:
+            return SendResult("sent", f"{first.detail}；图片：{photo.detail}")
+        return SendResult("sent", f"正文已发送，但海报未发送（{photo.outcome}：{photo.detail}），请人工补发图片")
+
+    def _send_photo(self, message: OutgoingMessage, photo: dict) -> SendResult:
+        fields = {"chat_id": message.target.strip(),
+                  "photo": ("poster.jpg" if photo["photo"].startswith(b"\xff\xd8") else "poster.webp",
+                            photo["photo"])}
+        if "message_thread_id" in photo:
+            fields["message_thread_id"] = str(photo["message_thread_id"])
+        body, content_type = encode_multipart_formdata(fields)
+        reply = post_json(self.endpoint(message.target, message.settings or {}, "sendPhoto"), body,
+                          {"Content-Type": content_type})
+        return reply if isinstance(reply, SendResult) else classify(reply)
 
 
 def classify(reply: Reply) -> SendResult:

@@ -26,9 +26,11 @@ class WebhookAdapter(ChannelAdapter):
 
     def payload(self, message: OutgoingMessage, document: dict) -> bytes:
         """The body to sign and post: the delivery's identity, then the rendered post."""
-        return encode_json({"delivery_key": message.delivery_key, "post_id": message.post_id,
-                            "channel": message.channel_slug, "due_at": message.due_at.isoformat() + "Z",
-                            **document})
+        identity = {"delivery_key": message.delivery_key, "post_id": message.post_id,
+                    "channel": message.channel_slug, "due_at": message.due_at.isoformat() + "Z"}
+        if message.image_url:  # besides the link in the post, a field a partner's system can read directly
+            identity["image_url"] = message.image_url
+        return encode_json({**identity, **document})
 
     def endpoint(self, target: str, settings: dict) -> str:
         return (target or "").strip()

@@ -5,7 +5,8 @@ the only credential. Formats (channel setting "format"): markdown (default, cont
 text (≤ 2048 bytes), news (one article card: needs setting "url"; optional "picurl") and image (the picture
 at setting "image_path", JPG/PNG ≤ 2 MB, sent as base64 + md5; only a file inside the brand kit's folder,
 a path relative to it or absolute). With "image_path" set and another format,
-the picture follows the text as a second message.
+the picture follows the text as a second message. A post's poster is sent the same way, in place of
+the channel's picture.
 
 Answers are {"errcode": 0, "errmsg": "ok"}; 45009 (over 20 messages a minute) and -1 (busy) are transient,
 93000 (invalid webhook URL) and everything else permanent.
@@ -58,9 +59,8 @@ def read_image(path: str, roots: list[Path]) -> tuple[bytes, str]:
         return b"", f"企业微信图片文件无法读取：{name}"
     if size > IMAGE_LIMIT_BYTES:
         return b"", f"企业微信图片超过 2 MB（当前 {size / 1024 / 1024:.1f} MB）"
-    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-        return b"", "企业微信图片只支持 JPG 或 PNG"
-    return data, ""
+    problem = image_problem(data)
+    return (b"", problem) if problem else (data, "")
 
 
 def image_document(data: bytes) -> dict:
@@ -68,9 +68,19 @@ def image_document(data: bytes) -> dict:
                                           "md5": hashlib.md5(data).hexdigest()}}
 
 
+def image_problem(data: bytes) -> str:
+    """Why WeCom would refuse this picture, or "" when it takes it."""
+    if len(data) > IMAGE_LIMIT_BYTES:
+        return f"企业微信图片超过 2 MB（当前 {len(data) / 1024 / 1024:.1f} MB）"
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return "企业微信图片只支持 JPG 或 PNG"
+    return ""
+
+
 class WeComAdapter(ChannelAdapter):
     type = "wecom"
     label = "企业微信"
+    sends_images = True
     settings_read = (Setting("format"), Setting("url"), Setting("picurl"), Setting("image_path"))
 
     def __init__(self, image_roots: list[Path] | None = None):
@@ -111,6 +121,21 @@ class WeComAdapter(ChannelAdapter):
         if problem:
             return replace(rendering, problem=problem)
         return replace(rendering, documents=(*rendering.documents, image_document(data)))
+
+    def rendering_for(self, message: OutgoingMessage) -> Rendering:
+        if message.image and str((message.settings or {}).get("format") or "") == "image":
+            # An image-only channel sends the post's poster instead of its fixed picture.
+            return self.with_image(Rendering("image", "[图片：海报]", limit=IMAGE_LIMIT_BYTES, unit=BYTES),
+                                   message.image)
+        return super().rendering_for(message)
+
+    def with_image(self, rendering: Rendering, image: bytes) -> Rendering:
+        """The poster as an image message (base64 + md5) after the text; it replaces the channel's picture."""
+        problem = image_problem(image)
+        if problem:
+            return replace(rendering, problem=f"海报无法发送：{problem}")
+        text = rendering.documents[:1] if rendering.format != "image" else ()
+        return replace(rendering, documents=(*text, image_document(image)), size=rendering.size or len(image))
 
     def deliver(self, message: OutgoingMessage, rendering: Rendering) -> SendResult:
         url = resolve_target(message.target, API_URL)

@@ -24,7 +24,8 @@ from studio.channels.mentions import defuse_mass_mentions
 from studio.distribution import rate_budget
 from studio.distribution.alerts import queue_alert
 from studio.extensions import db
-from studio.models import Brief, Delivery, DeliveryStatus, Post, PostStatus, utcnow
+from studio.models import Brief, Delivery, DeliveryStatus, Post, PostStatus, Revision, utcnow
+from studio.posters.stored import poster_url
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -55,17 +56,25 @@ class _Prepared:
 def build_message(delivery: Delivery) -> OutgoingMessage:
     body = defuse_mass_mentions(delivery.revision.body)
     persona = delivery.post.brief.persona
+    poster = delivery.revision.poster
+    image, image_url = b"", ""
+    if poster is not None:
+        adapter = get_adapter(delivery.channel.type)
+        if adapter.sends_images:
+            image = poster.data
+        else:
+            image_url = poster_url(current_app.config["STUDIO_BASE_URL"], poster)
     return OutgoingMessage(
         delivery_key=delivery.key, post_id=delivery.post_id, channel_id=delivery.channel_id,
         channel_slug=delivery.channel.slug, target=delivery.channel.target,
         settings=dict(delivery.channel.settings or {}), due_at=delivery.due_at, markdown=body,
-        sender=persona.name if persona else delivery.channel.name)
+        sender=persona.name if persona else delivery.channel.name, image=image, image_url=image_url)
 
 
 def _prepare(delivery_ids: list[int]) -> list[_Prepared]:
     rows = db.session.scalars(
         db.select(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.CLAIMED)
-        .options(selectinload(Delivery.channel), selectinload(Delivery.revision),
+        .options(selectinload(Delivery.channel), selectinload(Delivery.revision).selectinload(Revision.poster),
                  selectinload(Delivery.post).selectinload(Post.brief).selectinload(Brief.persona))
         .order_by(Delivery.not_before).execution_options(populate_existing=True)).all()
     prepared = []

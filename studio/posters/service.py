@@ -43,12 +43,16 @@ class MadePoster:
     qr_url: str
     template: str
     link_token: str
+    link_id: int | None = None
+    brand_id: int | None = None
 
 
-def make_poster(request: PosterRequest) -> MadePoster:
+def make_poster(request: PosterRequest, *, commit: bool = True, track: bool = True) -> MadePoster:
     """Render a poster whose QR carries a new tracked short link, refusing one whose QR does not scan.
 
-    The short link is committed only when the poster rendered and scanned.
+    The short link is committed only when the poster rendered and scanned; with commit=False the caller
+    commits it together with whatever it stores beside it. A preview (track=False) stores no link: its QR
+    carries an address that leads nowhere yet.
     """
     title = (request.title or "").strip()
     if not drawable(title, "bold"):
@@ -68,9 +72,14 @@ def make_poster(request: PosterRequest) -> MadePoster:
     destination = request.link or kit.link
     if not destination:
         raise InvalidInput("没有二维码链接 / no link for the QR: pass --link or set poster.link in brand.yaml")
-    link = links.create_link(destination, brand_id=brand.id, utm={
-        "utm_source": "poster", "utm_medium": template.name, "utm_campaign": brand.slug})
-    qr_url = links.short_url(current_app.config["STUDIO_BASE_URL"], link.token)
+    if track:
+        link = links.create_link(destination, brand_id=brand.id, utm={
+            "utm_source": "poster", "utm_medium": template.name, "utm_campaign": brand.slug})
+        token, link_id = link.token, link.id
+    else:
+        token, link_id = links.new_token(), None
+        links.check_destination(destination)
+    qr_url = links.short_url(current_app.config["STUDIO_BASE_URL"], token)
     content = PosterContent(title=title, qr_url=qr_url, body=(request.body or "").strip(),
                             price=(request.price or "").strip(), cta=kit.cta, footer=kit.footer or brand.name,
                             persona_name=persona.name if persona else "", persona_slug=persona.slug if persona else "")
@@ -79,8 +88,9 @@ def make_poster(request: PosterRequest) -> MadePoster:
     except Exception:
         db.session.rollback()
         raise
-    db.session.commit()
-    return MadePoster(rendered, qr_url, template.name, link.token)
+    if commit and track:
+        db.session.commit()
+    return MadePoster(rendered, qr_url, template.name, token, link_id, brand.id)
 
 
 def save_poster(request: PosterRequest, out: str | Path) -> dict:
@@ -139,8 +149,13 @@ def _persona(brand: Brand, slug: str) -> Persona | None:
         if match is None:
             raise NotFound(f"没有人设 {slug!r} / unknown persona {slug!r} of brand {brand.slug!r}")
         return match
+    return next((p for p in personas if has_avatar(brand, p.slug)), None)
+
+
+def has_avatar(brand: Brand, persona_slug: str) -> bool:
+    """Whether the brand kit gives this persona an avatar to put on posters."""
     avatars = ((brand.settings or {}).get("poster") or {}).get("avatars") or {}
-    return next((p for p in personas if p.slug in avatars), None)
+    return persona_slug in avatars
 
 
 def list_templates(brand_slug: str) -> list[dict]:

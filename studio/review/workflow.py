@@ -20,11 +20,15 @@ from studio.review import post_lint
 MAX_BODY_CHARS = MAX_RENDER_CHARS
 
 
+KEEP_POSTER = -1  # save_revision's default: the new revision carries the last revision's poster
+
+
 def save_revision(post_id: int, body: str, author: User, note: str = "", citations: list[str] | None = None,
-                  generation: dict | None = None) -> Revision:
+                  generation: dict | None = None, poster_id: int | None = KEEP_POSTER) -> Revision:
     """Store an edit as a new revision; an approved or scheduled post goes back to review.
 
-    A regenerated revision brings its own citations and generation record; a hand edit keeps the last ones.
+    A regenerated revision brings its own citations and generation record; a hand edit keeps the last ones,
+    and the last poster unless it gives another (or None, for no poster).
     An edit takes over a variant that is still being drafted or regenerated: the job's result, when it
     arrives, is not stored over it.
     """
@@ -42,13 +46,15 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
     if post.job_token is not None or post.status == PostStatus.GENERATING:
         _take_over_generation(post, author)
     current = post.current_revision
-    if current is not None and current.body == body:
+    if poster_id == KEEP_POSTER:
+        poster_id = current.poster_id if current else None
+    if current is not None and current.body == body and current.poster_id == poster_id:
         return current
     number = (current.number if current else 0) + 1
     if citations is None:
         citations = list(current.citations) if current else []
     revision = Revision(post_id=post.id, number=number, body=body, author_id=author.id, note=note[:200],
-                        citations=citations)
+                        citations=citations, poster_id=poster_id)
     db.session.add(revision)
     db.session.flush()
     post.current_revision_id = revision.id

@@ -308,6 +308,13 @@
           text.className = "user-content";
           text.innerHTML = message.html;  // sanitized on the server
           bubble.append(meta, text);
+          if (message.image && message.image.startsWith("/p/")) {  // the post's poster, served by the studio
+            const picture = document.createElement("img");
+            picture.className = "chat-image";
+            picture.src = message.image;
+            picture.alt = "";
+            bubble.append(picture);
+          }
           row.append(avatar, bubble);
           chat.append(row);
           lastId = Math.max(lastId, message.id);

@@ -35,7 +35,8 @@ def mask_target(target: str) -> str:
 
 
 def register_blueprints(app) -> None:
-    from studio.web import brands, briefs, dashboard, groups, posts, sandbox, triage  # noqa: F401  routes attach to bp
+    from studio.web import (  # noqa: F401  routes attach to bp
+        brands, briefs, dashboard, groups, post_posters, posts, sandbox, triage)
 
     app.register_blueprint(bp)
     from studio.web.links import bp as links_bp

@@ -1,8 +1,12 @@
-"""`/l/<token>`: the public end of tracked short links; no login, redirects only to stored destinations."""
-from flask import Blueprint, abort, redirect, request
+"""The public ends of what the studio hands out: short links `/l/<token>` and poster images `/p/<token>.jpg`.
+
+No login: chat platforms and readers reach them from outside, and their tokens are not guessable.
+"""
+from flask import Blueprint, Response, abort, redirect, request
 
 from studio import links
 from studio.errors import StudioError
+from studio.posters import stored
 
 bp = Blueprint("links", __name__)
 
@@ -18,4 +22,20 @@ def follow(token: str):
     response = redirect(target, code=302)
     response.headers["Cache-Control"] = "no-store"  # every scan reaches the studio and is counted
     response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/p/<token>.<extension>")
+def poster_image(token: str, extension: str):
+    """A stored poster, for chat platforms that show pictures from a URL."""
+    try:
+        poster = stored.poster_by_token(token)
+    except StudioError:
+        abort(404)
+    if stored.EXTENSIONS[poster.format] != extension:
+        abort(404)
+    response = Response(poster.data, mimetype=stored.MEDIA_TYPES[poster.format])
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # a stored poster never changes
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["ETag"] = f'"{poster.md5}"'
     return response

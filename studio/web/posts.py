@@ -12,7 +12,8 @@ from studio.drafting import briefs, jobs, rewriting
 from studio.errors import InvalidInput, StudioError
 from studio.i18n import gettext as _, translate_channel_preview, translate_findings
 from studio.rendering import MAX_RENDER_CHARS, markdown_to_safe_html, render_problems
-from studio.review import citations, post_lint, workflow
+from studio.models import PostStatus
+from studio.review import citations, post_lint, posters, workflow
 from studio.routing import int_arg
 from studio.web import bp
 
@@ -31,7 +32,8 @@ def post(post_id: int):
                                     if post.current_revision else []),
         fact_uses=citations.fact_uses(post.current_revision.body, (post.generation or {}).get("facts", []),
                                       (post.generation or {}).get("sentences")) if post.current_revision else {},
-        regenerating=jobs.regenerating(post))
+        regenerating=jobs.regenerating(post), poster_panel=posters.panel(post) if post.current_revision else None,
+        can_edit=current_user.can("editor") and post.status not in (PostStatus.GENERATING, PostStatus.ARCHIVED))
 
 
 @bp.get("/posts/<int:post_id>/progress.json")

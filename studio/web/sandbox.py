@@ -31,6 +31,6 @@ def sandbox_messages(channel_id: int):
     """Messages after `after`; `time` is when each arrived, in the brand's zone, named."""
     after = int_arg(request.args, "after", 0)
     brand = _sandbox_channel(channel_id).brand
-    return jsonify([{"id": m.id, "sender": m.sender, "html": markdown_to_safe_html(m.body),
+    return jsonify([{"id": m.id, "sender": m.sender, "html": markdown_to_safe_html(m.body), "image": m.image_path,
                      "received_at": m.received_at.isoformat() + "Z", "time": brand_time(m.received_at, brand)}
                     for m in sandbox.messages(channel_id, after_id=after)])

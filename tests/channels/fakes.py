@@ -11,14 +11,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import json
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from PIL import Image
 
 from studio.channels.base import OutgoingMessage
 
@@ -29,6 +34,17 @@ def message(target: str, markdown: str, **settings) -> OutgoingMessage:
     return OutgoingMessage(delivery_key="d-1-1", post_id=1, channel_id=1, channel_slug="group", target=target,
                            settings=settings, due_at=datetime(2024, 5, 1, 2, 0), markdown=markdown,
                            sender="茶韵小助手")
+
+
+def multipart_fields(request) -> dict[str, tuple[bytes, str, str]]:
+    """A multipart/form-data body's fields: name → (bytes, filename, content type)."""
+    parsed = BytesParser(policy=default_policy).parsebytes(
+        b"Content-Type: " + request.headers.get("Content-Type", "").encode() + b"\r\n\r\n" + request.body)
+    fields = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        fields[name] = (part.get_payload(decode=True) or b"", part.get_filename() or "", part.get_content_type())
+    return fields
 
 
 @dataclass
@@ -158,6 +174,7 @@ class FakeWeCom(FakeService):
     def __init__(self, key: str = "wecom-key-123"):
         super().__init__()
         self.key = key
+        self.images: list[bytes] = []  # the pictures of accepted image messages
 
     @property
     def url(self) -> str:
@@ -182,6 +199,24 @@ class FakeWeCom(FakeService):
             return self.error(40058, "text.content exceed max length 2048")
         if kind not in ("text", "markdown", "image", "news", "file", "template_card"):
             return self.error(40008, "invalid message type")
+        if kind == "image":
+            return self.image_refusal(document["image"])
+        return None
+
+    def image_refusal(self, image: dict) -> Canned | None:
+        """WeCom's checks of an image message: base64 that decodes, an md5 that matches, JPG/PNG, ≤ 2 MB."""
+        try:
+            data = base64.b64decode(image["base64"], validate=True)
+        except (KeyError, ValueError):
+            return self.error(40009, "invalid image base64")
+        if hashlib.md5(data).hexdigest() != image.get("md5"):
+            return self.error(40009, "image md5 not match")
+        if len(data) > 2 * 1024 * 1024:
+            return self.error(40009, "invalid image size")
+        if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+            return self.error(40009, "invalid image format")
+        with self._lock:
+            self.images.append(data)
         return None
 
     def success(self, request):
@@ -437,6 +472,7 @@ class FakeTelegram(FakeService):
         super().__init__()
         self.token, self.chats = token, chats
         self.visible: list[str] = []  # what each accepted message shows
+        self.photos: list[dict] = []  # each accepted sendPhoto upload: data, filename, content_type
         self._message_id = 0
 
     @staticmethod
@@ -447,9 +483,11 @@ class FakeTelegram(FakeService):
         return Canned(code, body)
 
     def reject(self, request):
+        if request.path == f"/bot{self.token}/sendPhoto":
+            return self.photo_refusal(request)
         if request.path != f"/bot{self.token}/sendMessage":
-            return self.error(401, "Unauthorized") if request.path.endswith("/sendMessage") else \
-                self.error(404, "Not Found")
+            return self.error(401, "Unauthorized") if request.path.endswith(("/sendMessage", "/sendPhoto")) \
+                else self.error(404, "Not Found")
         document = request.json
         if str(document.get("chat_id")) not in self.chats:
             return self.error(400, "Bad Request: chat not found")
@@ -467,8 +505,33 @@ class FakeTelegram(FakeService):
             self.visible.append(text)
         return None
 
+    def photo_refusal(self, request) -> Canned | None:
+        """sendPhoto with a multipart upload: a known chat and a photo that opens as an image."""
+        fields = multipart_fields(request)
+        if "chat_id" not in fields or "photo" not in fields:
+            return self.error(400, "Bad Request: there is no photo in the request")
+        if fields["chat_id"][0].decode() not in self.chats:
+            return self.error(400, "Bad Request: chat not found")
+        photo, filename, content_type = fields["photo"]
+        if not filename or len(photo) > 10 * 1024 * 1024:
+            return self.error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        try:
+            with Image.open(io.BytesIO(photo)) as image:
+                image.verify()
+        except Exception:  # noqa: BLE001  anything Pillow cannot read, Telegram cannot either
+            return self.error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        with self._lock:
+            self.photos.append({"data": photo, "filename": filename, "content_type": content_type,
+                                "message_thread_id": fields.get("message_thread_id", (b"",))[0].decode()})
+        return None
+
     def success(self, request):
         self._message_id += 1
+        if request.path.endswith("/sendPhoto"):
+            chat_id = int(multipart_fields(request)["chat_id"][0])
+            return Canned(200, {"ok": True, "result": {"message_id": self._message_id, "date": int(time.time()),
+                                                       "chat": {"id": chat_id, "type": "supergroup"},
+                                                       "photo": [{"file_id": f"photo-{self._message_id}"}]}})
         chat = {"id": int(request.json["chat_id"]), "type": "supergroup"}
         return Canned(200, {"ok": True, "result": {"message_id": self._message_id, "date": int(time.time()),
                                                    "chat": chat, "text": self.visible[-1]}})
