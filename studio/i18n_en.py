@@ -115,6 +115,7 @@ ENGLISH: dict[str, str] = {
     "（正文和海报）": " (text and poster)", "含海报": "with poster",
     "海报已保存为修订 {number}": "Poster saved as revision {number}",
     "已移除海报（修订 {number}）": "Poster removed (revision {number})",
+    "产品图": "Product picture", "品牌通用产品图": "The brand's general product picture",
 }
 
 CHINESE_LABELS: dict[str, str] = {
