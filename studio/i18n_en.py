@@ -115,7 +115,21 @@ ENGLISH: dict[str, str] = {
     "（正文和海报）": " (text and poster)", "含海报": "with poster",
     "海报已保存为修订 {number}": "Poster saved as revision {number}",
     "已移除海报（修订 {number}）": "Poster removed (revision {number})",
-    "产品图": "Product picture", "品牌通用产品图": "The brand's general product picture",
+    # the content calendar and its feed
+    "内容日历": "Content calendar", "全部": "All", "渠道类型": "Channel type", "今天": "Today", "月": "Month",
+    "周": "Week", "已计划": "Planned", "写稿中": "Being drafted", "已批准待发送": "Approved, waiting to send",
+    "已发送": "Sent", "未发出": "Not sent", "已取消": "Cancelled", "已停用": "deactivated",
+    "时间均为品牌时区 {zone}。拖动待发送的帖子即可改期，服务器会重新检查批准状态和渠道。":
+        "Times are in the brand's time zone, {zone}. Drag a post that is waiting to be sent to move it; the "
+        "server checks its approval and its channels again.",
+    "订阅日历": "Subscribe in a calendar app", "订阅地址": "Subscription URL", "还没有订阅地址": "No subscription URL yet",
+    "在手机或电脑的日历应用中订阅这个地址，即可看到本品牌的排期。地址本身就是密钥，请只分享给同事；重新生成后旧地址立即失效。":
+        "Subscribe to this URL in a calendar app on a phone or computer to see the brand's schedule. The URL "
+        "is the key: share it only with colleagues. Making a new one stops the old one at once.",
+    "生成订阅地址": "Make a subscription URL", "重新生成订阅地址": "Make a new subscription URL",
+    "已生成新的订阅地址，旧地址已失效": "New subscription URL made; the old one no longer works",
+    "已改期到 {time}": "Moved to {time}", "未能改期：": "Not moved: ", "改期请求失败，请重试": "The move failed; try again",
+    "日历加载失败": "The calendar did not load",
 }
 
 CHINESE_LABELS: dict[str, str] = {
@@ -131,6 +145,7 @@ CHINESE_LABELS: dict[str, str] = {
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
     "archived": "已归档", "restored": "恢复", "draft_requeued": "重新排队生成", "regenerating": "重新生成中", "generation_taken_over": "编辑接手",
 }
+    "rescheduled": "改期",
 
 # State, role, audit-action and document-kind codes in English (the Chinese ones are CHINESE_LABELS).
 ENGLISH_LABELS: dict[str, str] = {
@@ -147,6 +162,7 @@ ENGLISH_LABELS: dict[str, str] = {
     "persona": "Persona", "regional_culture": "Regional culture", "archived": "Archived", "restored": "Restored",
     "draft_requeued": "Drafting queued again", "regenerating": "Regenerating…", "generation_taken_over": "Taken over by an edit",
 }
+    "rescheduled": "Rescheduled",
 
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.
 # A value that is itself a known message is translated too; brand material keeps its language.

@@ -105,6 +105,7 @@ def test_every_page_in_english_shows_no_chinese_outside_brand_material(app, clie
     strays.update({"/login": found for found in [stray_chinese(client.get("/login").get_data(as_text=True))]
                    if found})
     assert len(checked) >= 30 and strays == {}
+    assert "/brands/chayun/calendar" in checked, "the content calendar, with its filters and feed section"
 
 
 def test_status_badges_read_as_words_not_codes(ctx, client, auth, studio_in_every_state):
