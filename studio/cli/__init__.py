@@ -205,6 +205,7 @@ def init_app(app) -> None:
     from studio.cli.lint import lint_command
     from studio.cli.poster import poster_cli
     from studio.cli.ready import ready_command
+    from studio.cli.rituals import ritual_cli
 
     if "eval" not in knowledge_cli.commands:
         knowledge_cli.add_command(eval_command)
@@ -217,6 +218,7 @@ def init_app(app) -> None:
     app.cli.add_command(bench_cli)
     app.cli.add_command(poster_cli)
     app.cli.add_command(groups_cli)
+    app.cli.add_command(ritual_cli)
     app.cli.add_command(calendar_command)
 
 
