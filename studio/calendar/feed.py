@@ -18,7 +18,8 @@ from studio.models import Brand, User
 TOKEN_SETTING = "calendar_feed_token"
 # What a subscribed calendar app shows: the past month, to see what went out, and the next quarter.
 DAYS_BEFORE, DAYS_AFTER = 31, 92
-EVENT_STATUS = {"planned": "TENTATIVE", "drafted": "TENTATIVE", "in_review": "TENTATIVE", "cancelled": "CANCELLED"}
+EVENT_STATUS = {"planned": "TENTATIVE", "drafted": "TENTATIVE", "in_review": "TENTATIVE",
+                "cancelled": "CANCELLED"}
 
 
 def feed_token(brand: Brand) -> str | None:
@@ -31,7 +32,8 @@ def rotate_feed_token(brand_slug: str, actor: User) -> str:
         raise Forbidden("没有排期权限")
     brand = get_brand(brand_slug)
     token = secrets.token_urlsafe(24)
-    brand.settings = {**(brand.settings or {}), TOKEN_SETTING: token}  # a new dict, so the JSON column is saved
+    # A new dict, so that the JSON column is written.
+    brand.settings = {**(brand.settings or {}), TOKEN_SETTING: token}
     audit.record("calendar_feed_rotated", actor_id=actor.id, detail=brand.slug)
     db.session.commit()
     return token
@@ -57,7 +59,8 @@ def feed_ics(brand_slug: str, token: str, today: date | None = None) -> bytes:
     calendar.add("x-wr-calname", f"{brand.name} · {gettext('内容日历')}")
     calendar.add("x-wr-timezone", brand.timezone)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    for item in calendar_items(brand.slug, today - timedelta(days=DAYS_BEFORE), today + timedelta(days=DAYS_AFTER)):
+    first, last = today - timedelta(days=DAYS_BEFORE), today + timedelta(days=DAYS_AFTER)
+    for item in calendar_items(brand.slug, first, last):
         calendar.add_component(_event(item, brand, stamp))
     return calendar.to_ical()
 

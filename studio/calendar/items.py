@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import selectinload
+
 from studio.brands.kits import get_brand
 from studio.errors import InvalidInput
 from studio.extensions import db
@@ -24,6 +26,7 @@ STATE_WORDS = {"planned": "已计划", "drafted": "写稿中", "in_review": "待
 MOVABLE = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY)
 PENDING = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING)
 TROUBLED = (DeliveryStatus.FAILED, DeliveryStatus.MISSED, DeliveryStatus.UNCONFIRMED)
+DRAFTING = (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.GENERATING, PostStatus.ERROR)
 MAX_RANGE_DAYS = 366
 TITLE_CHARS = 40
 
@@ -66,15 +69,18 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
-        raise InvalidInput(f"日期无法识别：{text!r}（请用 YYYY-MM-DD） / bad date {text!r}, use YYYY-MM-DD") from None
+        raise InvalidInput(f"日期无法识别：{text!r}（请用 YYYY-MM-DD） / "
+                           f"bad date {text!r}, use YYYY-MM-DD") from None
 
 
 def utc_window(brand: Brand, first: date, last: date) -> tuple[datetime, datetime]:
     """The naive-UTC span of the brand's local days first..last, both included."""
     if first > last:
-        raise InvalidInput(f"开始日期 {first} 晚于结束日期 {last} / the start date {first} is after the end date {last}")
+        raise InvalidInput(f"开始日期 {first} 晚于结束日期 {last} / "
+                           f"the start date {first} is after the end date {last}")
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise InvalidInput(f"日期范围超过 {MAX_RANGE_DAYS} 天 / the range is longer than {MAX_RANGE_DAYS} days")
+        raise InvalidInput(f"日期范围超过 {MAX_RANGE_DAYS} 天 / "
+                           f"the range is longer than {MAX_RANGE_DAYS} days")
     zone = ZoneInfo(brand.timezone)
 
     def utc(day: date) -> datetime:
@@ -93,7 +99,7 @@ def item_state(post: Post, statuses: list[DeliveryStatus]) -> str:
         return "approved"
     if post.status == PostStatus.IN_REVIEW:
         return "in_review"
-    if post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.GENERATING, PostStatus.ERROR):
+    if post.status in DRAFTING:
         return "drafted"
     return "cancelled"
 
@@ -110,6 +116,9 @@ def calendar_items(brand_slug: str, first: date, last: date) -> list[CalendarIte
     rows = db.session.scalars(
         db.select(Delivery).join(Post, Delivery.post_id == Post.id).join(Brief, Post.brief_id == Brief.id)
         .where(Brief.brand_id == brand.id, Delivery.due_at >= start, Delivery.due_at < end)
+        .options(selectinload(Delivery.channel),
+                 selectinload(Delivery.post).selectinload(Post.brief).selectinload(Brief.persona),
+                 selectinload(Delivery.post).selectinload(Post.segment))
         .order_by(Delivery.due_at, Delivery.post_id, Delivery.revision_id, Delivery.id)).all()
     now = utcnow()
     groups = [list(rows) for _key, rows in groupby(rows, key=lambda d: (d.due_at, d.post_id, d.revision_id))]
@@ -121,7 +130,8 @@ def calendar_items(brand_slug: str, first: date, last: date) -> list[CalendarIte
             for group in groups]
 
 
-def _post_item(brand: Brand, deliveries: list[Delivery], now: datetime, shared_revision: bool) -> CalendarItem:
+def _post_item(brand: Brand, deliveries: list[Delivery], now: datetime,
+               shared_revision: bool) -> CalendarItem:
     first = deliveries[0]
     post, due_at = first.post, first.due_at
     local = due_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(brand.timezone))

@@ -40,14 +40,16 @@ def reschedule_post(post_id: int, local_time: datetime, actor: User) -> list[Del
     if not actor.can("editor", "reviewer"):
         raise Forbidden("没有排期权限")
     if not is_approved(post) or post.status not in (PostStatus.APPROVED, PostStatus.SCHEDULED):
-        raise ApprovalNoLongerHolds("帖子批准后已修改或不再是已批准状态，请重新审核后再排期 / "
-                                    "the post changed after approval or is no longer approved: review it again")
+        raise ApprovalNoLongerHolds(
+            "帖子批准后已修改或不再是已批准状态，请重新审核后再排期 / "
+            "the post changed after approval or is no longer approved: review it again")
     brand = post.brief.brand
     due_at = brand_local_to_utc(local_time, brand.timezone)
     if due_at <= utcnow():
         raise SlotInPast(f"发送时间 {local_time:%Y-%m-%d %H:%M}（{brand.timezone}）已经过去")
-    deliveries = db.session.scalars(db.select(Delivery).where(
-        Delivery.post_id == post.id, Delivery.revision_id == post.approved_revision_id).order_by(Delivery.id)).all()
+    approved = db.select(Delivery).where(Delivery.post_id == post.id,
+                                         Delivery.revision_id == post.approved_revision_id)
+    deliveries = db.session.scalars(approved.order_by(Delivery.id)).all()
     in_flight = [d for d in deliveries if d.status in IN_FLIGHT]
     if in_flight:
         raise DeliveriesInFlight(
@@ -55,7 +57,8 @@ def reschedule_post(post_id: int, local_time: datetime, actor: User) -> list[Del
             + f" / already being sent to {len(in_flight)} group(s): the time can no longer change")
     waiting = [d for d in deliveries if d.status in MOVABLE]
     if not waiting:
-        raise NothingToReschedule("这条帖子没有等待发送的渠道可以改期 / no delivery of this post is waiting to be sent")
+        raise NothingToReschedule("这条帖子没有等待发送的渠道可以改期 / "
+                                  "no delivery of this post is waiting to be sent")
     for delivery in waiting:
         channel = delivery.channel
         if not channel.active:

@@ -7,14 +7,16 @@ from flask_login import current_user
 from studio.calendar import feed, items, page, rescheduling
 from studio.errors import InvalidInput, NotFound, StudioError
 from studio.i18n import gettext as _
-from studio.i18n import translate_message
+from studio.i18n import status_label, translate_message
+from studio.models import DeliveryStatus
 from studio.web import bp
 
 
 @bp.get("/brands/<slug>/calendar")
 def calendar(slug: str):
     return render_template("calendar.html", view=page.calendar_view(slug),
-                           state_labels={state: _(words) for state, words in items.STATE_WORDS.items()})
+                           state_labels={state: _(words) for state, words in items.STATE_WORDS.items()},
+                           delivery_labels={status.value: status_label(status) for status in DeliveryStatus})
 
 
 @bp.get("/brands/<slug>/calendar/items.json")

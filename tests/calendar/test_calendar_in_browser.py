@@ -55,6 +55,7 @@ def test_an_editor_drags_a_post_to_another_day_and_a_refused_drag_snaps_back(csr
         event.wait_for()
         assert page.locator(f'td[data-date="{when:%Y-%m-%d}"] .fc-event[data-post-id="{moving.id}"]').count() == 1
         assert "20:00" in event.inner_text() and "冬日品鉴会" in event.inner_text()
+        assert "静安店1群 (sandbox, 华东 静安店): 已排期" in event.get_attribute("title")
         shot(page, "calendar-month-zh")
 
         drag(page, event, page.locator(f'td[data-date="{target_day}"] .fc-daygrid-day-frame'))
