@@ -202,6 +202,7 @@ def init_app(app) -> None:
     from studio.cli.calendar import calendar_command
     from studio.cli.groups import groups_cli
     from studio.cli.knowledge_eval import eval_command
+    from studio.cli.links import analytics_command, links_cli
     from studio.cli.lint import lint_command
     from studio.cli.poster import poster_cli
     from studio.cli.ready import ready_command
@@ -220,6 +221,8 @@ def init_app(app) -> None:
     app.cli.add_command(groups_cli)
     app.cli.add_command(ritual_cli)
     app.cli.add_command(calendar_command)
+    app.cli.add_command(links_cli)
+    app.cli.add_command(analytics_command)
 
 
 def _create_app():
