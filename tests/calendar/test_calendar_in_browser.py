@@ -7,7 +7,7 @@ import pytest
 
 from studio.distribution import scheduling
 from studio.extensions import db
-from studio.models import Channel
+from studio.models import Channel, DeliveryStatus
 from tests.calendar.support import days_ahead, directory_group, scheduled_post
 from tests.support.app import PASSWORDS, add_users, demo_app
 from tests.support.browser import chromium, log_in, served, shot
@@ -43,6 +43,10 @@ def test_an_editor_drags_a_post_to_another_day_and_a_refused_drag_snaps_back(csr
     moving = scheduled_post(when, channels=("sandbox-main", "sh-jingan-1"))
     refused = scheduled_post(days_ahead(2, hour=10), channels=("sh-jingan-1",))
     target_day = (when + timedelta(days=1)).date()
+    for hour, status in ((9, DeliveryStatus.SENT), (12, DeliveryStatus.MISSED)):
+        for row in scheduling.deliveries_of(scheduled_post(days_ahead(3, hour=hour)).id):
+            row.status = status
+    db.session.commit()
 
     with served(csrf_app) as base, chromium() as browser:
         # a browser far from the brand: its own zone must not shift the times
@@ -90,4 +94,10 @@ def test_an_editor_drags_a_post_to_another_day_and_a_refused_drag_snaps_back(csr
         page.goto(base + "/brands/chayun/calendar")
         page.locator(f'.fc-event[data-post-id="{moving.id}"]').wait_for()
         assert page.locator(".fc-today-button").inner_text() == "Today"
+        assert page.locator(".fc-event.cal-sent").count() == 1 and page.locator(".fc-event.cal-missed").count() == 1
+        page.click("#feed button[type=submit]")
+        page.wait_for_selector("#feed-url")
+        assert page.input_value("#feed-url").startswith(f"{base}/brands/chayun/calendar/")
+        assert page.request.get(page.input_value("#feed-url")).headers["content-type"].startswith("text/calendar")
+        page.locator(f'.fc-event[data-post-id="{moving.id}"]').wait_for()
         shot(page, "calendar-month-en")
