@@ -123,3 +123,26 @@ def test_a_post_whose_deliveries_all_went_out_has_nothing_to_move(post):
     db.session.commit()
     with pytest.raises(NothingToReschedule):
         reschedule_post(post.id, days_ahead(5), user("editor"))
+
+
+def test_a_claim_that_lands_during_the_move_leaves_every_delivery_where_it_was(post):
+    """A dispatcher claims one delivery between the checks and the update: nothing moves."""
+    from sqlalchemy import event
+    from sqlalchemy.sql import Update
+
+    claimed = scheduling.deliveries_of(post.id)[1].id
+
+    def claim_first(orm_execute_state):
+        if isinstance(orm_execute_state.statement, Update):
+            orm_execute_state.session.connection().exec_driver_sql(
+                "UPDATE delivery SET status = 'claimed' WHERE id = ?", (claimed,))
+
+    before = times(post.id)
+    event.listen(db.session, "do_orm_execute", claim_first)
+    try:
+        with pytest.raises(DeliveriesInFlight, match="nothing was moved"):
+            reschedule_post(post.id, days_ahead(5), user("editor"))
+    finally:
+        event.remove(db.session, "do_orm_execute", claim_first)
+    assert times(post.id) == before
+    assert not db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "rescheduled")).all()
