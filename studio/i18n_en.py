@@ -115,6 +115,7 @@ ENGLISH: dict[str, str] = {
     "（正文和海报）": " (text and poster)", "含海报": "with poster",
     "海报已保存为修订 {number}": "Poster saved as revision {number}",
     "已移除海报（修订 {number}）": "Poster removed (revision {number})",
+    "产品图": "Product picture", "品牌通用产品图": "The brand's general product picture",
     # the content calendar and its feed
     "内容日历": "Content calendar", "全部": "All", "渠道类型": "Channel type", "今天": "Today", "月": "Month",
     "周": "Week", "已计划": "Planned", "写稿中": "Being drafted", "已批准待发送": "Approved, waiting to send",
@@ -144,8 +145,8 @@ CHINESE_LABELS: dict[str, str] = {
     "permanent": "失败", "unknown": "结果未知", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
     "archived": "已归档", "restored": "恢复", "draft_requeued": "重新排队生成", "regenerating": "重新生成中", "generation_taken_over": "编辑接手",
-}
     "rescheduled": "改期",
+}
 
 # State, role, audit-action and document-kind codes in English (the Chinese ones are CHINESE_LABELS).
 ENGLISH_LABELS: dict[str, str] = {
@@ -161,8 +162,8 @@ ENGLISH_LABELS: dict[str, str] = {
     "brand_story": "Brand story", "product_fact": "Product fact", "faq": "FAQ", "campaign": "Campaign",
     "persona": "Persona", "regional_culture": "Regional culture", "archived": "Archived", "restored": "Restored",
     "draft_requeued": "Drafting queued again", "regenerating": "Regenerating…", "generation_taken_over": "Taken over by an edit",
-}
     "rescheduled": "Rescheduled",
+}
 
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.
 # A value that is itself a known message is translated too; brand material keeps its language.

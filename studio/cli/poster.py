@@ -23,6 +23,7 @@ poster_cli = AppGroup("poster", help="Posters and share cards / 海报与分享�
 @click.option("--link", "link", default="", help="Where the QR leads (default: poster.link of the brand kit).")
 @click.option("--template", "template", default="", help="poster, share-card, square or a template of the kit.")
 @click.option("--size", "size", default="", help="WIDTHxHEIGHT, e.g. 1080x1920 (default: the template's).")
+@click.option("--product", "product", default="", help="SKU whose picture the kit has (default: its general one).")
 @click.option("--out", "out", required=True, help="Output file: .jpg, .jpeg or .webp.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def render_command(out: str, as_json: bool, **options):

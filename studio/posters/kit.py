@@ -4,6 +4,7 @@ brand.yaml carries them under `poster:`; image and template paths are relative t
 """
 from __future__ import annotations
 
+import csv
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,7 +20,7 @@ DEFAULT_COLORS = {"primary": "#2F3E46", "secondary": "#84A98C", "accent": "#C855
                   "text": "#22262A", "muted": "#6B6F73", "on_primary": "#FFFFFF", "on_accent": "#FFFFFF"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_SIDE = 4096
-_KEYS = {"colors", "images", "avatars", "cta", "footer", "link", "templates"}
+_KEYS = {"colors", "images", "avatars", "products", "cta", "footer", "link", "templates"}
 
 
 class MissingImage(InvalidInput):
@@ -34,6 +35,7 @@ class PosterKit:
     colors: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLORS))
     images: dict[str, str] = field(default_factory=dict)
     avatars: dict[str, str] = field(default_factory=dict)
+    products: dict[str, str] = field(default_factory=dict)  # a product's own picture, by SKU
     cta: str = "扫码了解详情"
     footer: str = ""
     link: str = ""
@@ -50,6 +52,16 @@ class PosterKit:
             raise MissingImage(f"品牌资料包没有图片 {name!r} / the brand kit has no {name!r} image "
                                f"(brand.yaml poster.images.{name})")
         return self._inside(relative, f"poster.images.{name}")
+
+    def product_path(self, sku: str) -> Path:
+        """The picture of one product, by SKU; the kit's general product image when none is given."""
+        if not sku:
+            return self.image_path("product")
+        relative = self.products.get(sku)
+        if not relative:
+            raise MissingImage(f"产品 {sku!r} 没有图片 / the brand kit has no picture of product {sku!r} "
+                               f"(brand.yaml poster.products.{sku})")
+        return self._inside(relative, f"poster.products.{sku}")
 
     def avatar_path(self, persona_slug: str) -> Path:
         """The avatar file of a persona."""
@@ -77,9 +89,14 @@ def poster_kit(root: str | Path, settings: dict | None) -> PosterKit:
     colors.update({k: v for k, v in (data.get("colors") or {}).items() if isinstance(v, str)})
     template_dir = Path(root) / data["templates"] if isinstance(data.get("templates"), str) else None
     return PosterKit(root=Path(root), colors=colors, images=dict(data.get("images") or {}),
-                     avatars=dict(data.get("avatars") or {}), cta=str(data.get("cta") or "扫码了解详情"),
+                     avatars=dict(data.get("avatars") or {}), products=_mapping(data.get("products")),
+                     cta=str(data.get("cta") or "扫码了解详情"),
                      footer=str(data.get("footer") or ""), link=str(data.get("link") or ""),
                      template_dir=template_dir)
+
+
+def _mapping(value) -> dict:
+    return {str(key): path for key, path in value.items()} if isinstance(value, dict) else {}
 
 
 def check_poster_kit(root: str | Path, settings, persona_slugs: list[str]) -> list[str]:
@@ -101,7 +118,8 @@ def check_poster_kit(root: str | Path, settings, persona_slugs: list[str]) -> li
         if not (isinstance(value, str) and HEX_COLOR.match(value)):
             problems.append(f"{where}.colors.{name}: {value!r} is not a #rrggbb colour")
     kit = poster_kit(root, settings)
-    for key, names in (("images", kit.images), ("avatars", kit.avatars)):
+    lookups = {"images": kit.image_path, "avatars": kit.avatar_path, "products": kit.product_path}
+    for key, names in (("images", kit.images), ("avatars", kit.avatars), ("products", kit.products)):
         if not isinstance(settings.get(key) or {}, dict):
             problems.append(f"{where}.{key} must map names to files in the kit")
             continue
@@ -112,7 +130,7 @@ def check_poster_kit(root: str | Path, settings, persona_slugs: list[str]) -> li
                 problems.append(f"{where}.{key}.{name} must be a file path")
                 continue
             try:
-                path = kit.image_path(name) if key == "images" else kit.avatar_path(name)
+                path = lookups[key](name)
             except MissingImage as exc:
                 problems.append(str(exc))
                 continue
@@ -157,3 +175,18 @@ def _load_image(path: str, mtime: float) -> Image.Image:
 def load_image(path: Path) -> Image.Image:
     """A kit image as RGBA, decoded once per file version."""
     return _load_image(str(path), path.stat().st_mtime)
+
+
+def product_names(root: str | Path) -> dict[str, str]:
+    """SKU → product name from the kit's product tables (knowledge/*.csv with sku and name columns)."""
+    folder = Path(root) / "knowledge"
+    names: dict[str, str] = {}
+    for table in sorted(folder.glob("*.csv")) if folder.is_dir() else ():
+        try:
+            with open(table, encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    if row.get("sku") and row.get("name"):
+                        names.setdefault(row["sku"].strip(), row["name"].strip())
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # the import reports a broken table; a poster still gets the general picture
+    return names

@@ -38,6 +38,7 @@ class PosterContent:
     footer: str = ""
     persona_name: str = ""
     persona_slug: str = ""
+    product_sku: str = ""  # whose picture fills the product image; the kit's general one when empty
 
 
 @dataclass
@@ -173,6 +174,8 @@ def _image(canvas: Image.Image, box, layer: dict, kit: PosterKit, content: Poste
         if not content.persona_slug:
             return
         path = kit.avatar_path(content.persona_slug)
+    elif source == "product":
+        path = kit.product_path(content.product_sku)
     else:
         path = kit.image_path(source)
     circle = layer.get("shape") == "circle"

@@ -12,7 +12,7 @@ from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import Brand, Persona
 from studio.posters.fonts import drawable
-from studio.posters.kit import PosterKit, poster_kit
+from studio.posters.kit import PosterKit, poster_kit, product_names
 from studio.posters.render import FORMATS, PosterContent, RenderedPoster, render_poster
 from studio.posters.templates import (Template, available_templates, check_size, get_template, load_template_file,
                                       parse_size, template_for_size)
@@ -35,6 +35,7 @@ class PosterRequest:
     template: str = ""
     size: str = ""
     format: str = "jpeg"
+    product: str = ""  # a SKU with its own picture in the kit
 
 
 @dataclass
@@ -82,7 +83,8 @@ def make_poster(request: PosterRequest, *, commit: bool = True, track: bool = Tr
     qr_url = links.short_url(current_app.config["STUDIO_BASE_URL"], token)
     content = PosterContent(title=title, qr_url=qr_url, body=(request.body or "").strip(),
                             price=(request.price or "").strip(), cta=kit.cta, footer=kit.footer or brand.name,
-                            persona_name=persona.name if persona else "", persona_slug=persona.slug if persona else "")
+                            persona_name=persona.name if persona else "", persona_slug=persona.slug if persona else "",
+                            product_sku=_product(kit, request.product))
     try:
         rendered = render_poster(template, kit, content, width=width, height=height, fmt=request.format)
     except Exception:
@@ -150,6 +152,23 @@ def _persona(brand: Brand, slug: str) -> Persona | None:
             raise NotFound(f"没有人设 {slug!r} / unknown persona {slug!r} of brand {brand.slug!r}")
         return match
     return next((p for p in personas if has_avatar(brand, p.slug)), None)
+
+
+def _product(kit: PosterKit, sku: str) -> str:
+    """The SKU asked for, if the kit has its picture; a clear refusal naming the ones it has otherwise."""
+    sku = (sku or "").strip()
+    if sku and sku not in kit.products:
+        known = "、".join(kit.products) or "none"
+        raise NotFound(f"品牌资料包没有产品 {sku!r} 的图片 / no picture of product {sku!r} in the brand kit "
+                       f"(poster.products has: {known})")
+    return sku
+
+
+def product_choices(brand: Brand) -> list[dict]:
+    """The products a poster can show, with their names from the kit's product table."""
+    kit = brand_poster_kit(brand)
+    names = product_names(kit.root)
+    return [{"sku": sku, "name": names.get(sku, sku)} for sku in kit.products]
 
 
 def has_avatar(brand: Brand, persona_slug: str) -> bool:

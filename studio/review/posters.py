@@ -16,7 +16,7 @@ from studio.posters.render import RenderedPoster
 from studio.posts import get_post
 from studio.review import workflow
 
-SPEC_FIELDS = ("template", "title", "body", "price", "link", "size")
+SPEC_FIELDS = ("template", "title", "body", "price", "link", "size", "product")
 TITLE_SUGGESTION_CHARS = 30  # a poster title is read at a glance
 
 
@@ -30,6 +30,7 @@ class PosterSpec:
     link: str = ""
     template: str = ""
     size: str = ""
+    product: str = ""  # a SKU whose picture the kit has
 
     @classmethod
     def from_values(cls, values) -> "PosterSpec":
@@ -73,14 +74,31 @@ def remove_poster(post_id: int, actor: User) -> Revision:
     return workflow.save_revision(post.id, post.current_revision.body, actor, note="移除海报", poster_id=None)
 
 
-def suggested_spec(post: Post) -> PosterSpec:
+def _named_product(post: Post, products: list[dict]) -> str:
+    """The first product with a picture that the brief names, by SKU or by its name's characters in order
+    (a brief's 白牡丹2024 is 福鼎白牡丹·2024春)."""
+    wanted = [*(post.brief.products or []), post.brief.key_message or ""]
+    for product in products:
+        for text in wanted:
+            if product["sku"] in text or (text and _in_order(text, product["name"])):
+                return product["sku"]
+    return ""
+
+
+def _in_order(short: str, name: str) -> bool:
+    """Whether every character of `short` appears in `name`, in the same order."""
+    remaining = iter(name)
+    return len(short) >= 2 and all(char in remaining for char in short)
+
+
+def suggested_spec(post: Post, products: list[dict]) -> PosterSpec:
     """What the panel starts from: the last poster's choices, else the brief's subject as the title."""
     current = post.current_revision
     if current is not None and current.poster is not None:
         return PosterSpec(**{name: str(current.poster.spec.get(name, "")) for name in SPEC_FIELDS})
     message = (post.brief.key_message or "").strip()
     first_sentence = re.split(r"(?<=[。！？!?；;\n])", message, maxsplit=1)[0].strip()
-    return PosterSpec(title=first_sentence[:TITLE_SUGGESTION_CHARS])
+    return PosterSpec(title=first_sentence[:TITLE_SUGGESTION_CHARS], product=_named_product(post, products))
 
 
 def _editable(post_id: int, actor: User) -> Post:
@@ -97,7 +115,7 @@ def _request(post: Post, spec: PosterSpec) -> service.PosterRequest:
     persona = post.brief.persona
     return service.PosterRequest(
         brand=brand.slug, title=spec.title, body=spec.body, price=spec.price, link=spec.link,
-        template=spec.template, size=spec.size,
+        template=spec.template, size=spec.size, product=spec.product,
         persona=persona.slug if persona is not None and service.has_avatar(brand, persona.slug) else "")
 
 
@@ -110,8 +128,10 @@ def panel(post: Post) -> dict:
     current = post.current_revision.poster if post.current_revision is not None else None
     try:
         templates = service.list_templates(post.brief.brand.slug)
+        products = service.product_choices(post.brief.brand)
         problem = ""
     except StudioError as exc:  # a brand whose kit folder is gone can still edit text
-        templates, problem = [], str(exc)
-    return {"poster": current, "spec": suggested_spec(post), "templates": templates, "problem": problem,
+        templates, products, problem = [], [], str(exc)
+    return {"poster": current, "spec": suggested_spec(post, products), "templates": templates,
+            "products": products, "problem": problem,
             "path": stored.poster_path(current) if current is not None else ""}

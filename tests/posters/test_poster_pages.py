@@ -32,6 +32,7 @@ def test_the_post_page_offers_the_poster_panel_with_the_brand_templates(app, ctx
     for name in ("poster", "share-card", "square"):
         assert f'value="{name}"' in page
     assert 'value="冬日品鉴会，白牡丹2024上新"' in page  # the brief's message starts the title
+    assert re.search(r'<option value="BM-2024" lang="zh" selected>福鼎白牡丹·2024春', page)  # the brief's 白牡丹2024
 
 
 def test_the_live_preview_answers_an_image_and_stores_nothing(app, ctx, auth, client):
