@@ -5,6 +5,7 @@ of kind "ritual" with the same fields, their `post_id` empty until a post is wri
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import selectinload
 
 from studio.brands.kits import get_brand
+from studio.calendar.rescheduling import MOVABLE
 from studio.errors import InvalidInput
 from studio.extensions import db
 from studio.models import Brand, Brief, Delivery, DeliveryStatus, Post, PostStatus, utcnow
@@ -23,8 +25,6 @@ ITEM_STATES = ("planned", "drafted", "in_review", "approved", "sent", "missed", 
 # Their words on pages and in the feed, through gettext.
 STATE_WORDS = {"planned": "已计划", "drafted": "写稿中", "in_review": "待审核", "approved": "已批准待发送",
                "sent": "已发送", "missed": "未发出", "cancelled": "已取消"}
-MOVABLE = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY)
-PENDING = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING)
 TROUBLED = (DeliveryStatus.FAILED, DeliveryStatus.MISSED, DeliveryStatus.UNCONFIRMED)
 DRAFTING = (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.GENERATING, PostStatus.ERROR)
 MAX_RANGE_DAYS = 366
@@ -121,12 +121,9 @@ def calendar_items(brand_slug: str, first: date, last: date) -> list[CalendarIte
                  selectinload(Delivery.post).selectinload(Post.segment))
         .order_by(Delivery.due_at, Delivery.post_id, Delivery.revision_id, Delivery.id)).all()
     now = utcnow()
-    groups = [list(rows) for _key, rows in groupby(rows, key=lambda d: (d.due_at, d.post_id, d.revision_id))]
-    revisions_seen: dict[tuple[int, int], int] = {}
-    for group in groups:
-        key = (group[0].post_id, group[0].revision_id)
-        revisions_seen[key] = revisions_seen.get(key, 0) + 1
-    return [_post_item(brand, group, now, revisions_seen[(group[0].post_id, group[0].revision_id)] > 1)
+    groups = [list(same) for _key, same in groupby(rows, key=lambda d: (d.due_at, d.post_id, d.revision_id))]
+    times_per_revision = Counter((group[0].post_id, group[0].revision_id) for group in groups)
+    return [_post_item(brand, group, now, times_per_revision[(group[0].post_id, group[0].revision_id)] > 1)
             for group in groups]
 
 
