@@ -6,6 +6,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studio.rituals.errors import InvalidLocalTime, UnknownZone
 
+# Rituals are planned within these years; it keeps every zone conversion and the lunar calendar in range.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
 
 def zone_named(name: str) -> ZoneInfo:
     """The IANA zone of that name, or UnknownZone."""
@@ -26,6 +29,9 @@ def parse_local(text: str, what: str) -> datetime:
     if value.tzinfo is not None:
         raise InvalidLocalTime(f"{what} 是当地时间，不带时区偏移：{text!r} / "
                                f"{what} is a local time without an offset: {text!r}")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidLocalTime(f"{what} {text!r} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间 / "
+                               f"{what} {text!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}")
     return value
 
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from studio.errors import InvalidInput
 from studio.rituals.gregorian import gregorian_wall_times
 from studio.rituals.holidays import HOLIDAY_POLICIES, keeps
-from studio.rituals.local_time import end_of_day, instant_of, on_wall, parse_local, zone_named
+from studio.rituals.local_time import (FIRST_YEAR, LAST_YEAR, end_of_day, instant_of, on_wall, parse_local,
+                                      zone_named)
 from studio.rituals.lunar import lunar_wall_times
 from studio.rituals.rules import RitualRule, parse_rule
 
@@ -98,4 +99,6 @@ def _until_instant(rule: RitualRule, zone: ZoneInfo) -> datetime | None:
     if rule.until is None or isinstance(rule.until, datetime) and rule.until.tzinfo is not None:
         return rule.until
     wall = rule.until if isinstance(rule.until, datetime) else end_of_day(rule.until)
+    # Clamped to the years a ritual can reach (nothing changes), so UNTIL=99991231 cannot overflow.
+    wall = min(max(wall, datetime(FIRST_YEAR - 1, 1, 1)), datetime(LAST_YEAR + HORIZON_YEARS + 1, 1, 1))
     return instant_of(wall, zone)

@@ -90,3 +90,10 @@ def test_an_unknown_zone_and_a_bad_start_are_refused():
         preview("FREQ=DAILY", "2026-02-30T09:00", "Asia/Shanghai")
     with pytest.raises(InvalidLocalTime, match="without an offset"):
         preview("FREQ=DAILY", "2026-12-01T09:00+08:00", "Asia/Shanghai")
+    with pytest.raises(InvalidLocalTime, match="between the years 1900 and 2200"):
+        preview("RSCALE=CHINESE;FREQ=MONTHLY", "0001-01-01T00:00", "Asia/Shanghai")
+
+
+def test_an_until_far_in_the_future_or_past_bounds_nothing_or_everything():
+    assert len(preview("FREQ=DAILY;UNTIL=99991231T235959", "2026-12-01T09:00", "America/Los_Angeles")) == 10
+    assert preview("FREQ=DAILY;UNTIL=00010101T000000", "2026-12-01T09:00", "Asia/Tokyo") == []
