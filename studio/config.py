@@ -125,6 +125,10 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # Channels may post to loopback and private addresses: for bots on this machine or the office
         # network (the demo webhook, the tests' fake bots). Off, only public addresses are reached.
         "STUDIO_ALLOW_PRIVATE_TARGETS": env_flag(environ, "STUDIO_ALLOW_PRIVATE_TARGETS"),
+        # Reports rank a segment, group or post by its click rate only from this many members reached.
+        "STUDIO_MIN_REACH": int(_env_float(environ, "STUDIO_MIN_REACH", 50)),
+        # Days click events are kept; the counts on each link stay.
+        "STUDIO_CLICK_RETENTION_DAYS": _env_float(environ, "STUDIO_CLICK_RETENTION_DAYS", 90),
         # Where people open the studio; alerts link back to posts with it.
         "STUDIO_BASE_URL": environ.get("STUDIO_BASE_URL") or "http://127.0.0.1:5000",
         "WTF_CSRF_TIME_LIMIT": None,

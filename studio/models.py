@@ -194,7 +194,7 @@ class Revision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
     # The poster sent with this text, if any: an approval covers both, so a new poster is a new revision.
-    poster_id: Mapped[int | None] = mapped_column(ForeignKey("poster_image.id"))
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("poster_image.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     post: Mapped[Post] = relationship(back_populates="revisions", foreign_keys=[post_id])
@@ -303,13 +303,42 @@ class RateBudget(db.Model):
 
 
 class ShortLink(db.Model):
-    """A tracked short link `/l/<token>` that sends a reader on to a stored http(s) destination."""
+    """A tracked short link `/l/<token>` that sends a reader on to a stored http(s) destination.
 
+    A link made for a delivery names what a click answers: the post (one segment's variant), its segment,
+    the group and, through the delivery, the channel type and time.
+    """
+
+    __table_args__ = (UniqueConstraint("delivery_id", "destination"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"), index=True)
     destination: Mapped[str] = mapped_column(Text)
     utm: Mapped[dict] = mapped_column(JSON, default=dict)
-    clicks: Mapped[int] = mapped_column(Integer, default=0)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id"))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"), index=True)
+    clicks: Mapped[int] = mapped_column(Integer, default=0)  # people: previews and robots are counted apart
+    unique_clicks: Mapped[int] = mapped_column(Integer, default=0)
+    bot_clicks: Mapped[int] = mapped_column(Integer, default=0)
     last_clicked_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LinkClick(db.Model):
+    """One request of a short link, kept for the retention period; no address or browser string, only a
+    pseudonymous visitor key and, for robots, why it counted as one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("short_link.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    visitor: Mapped[str] = mapped_column(String(32), default="")
+    bot: Mapped[str] = mapped_column(String(32), default="")  # empty for a person
+
+
+class LinkVisitor(db.Model):
+    """A visitor seen on a link: inserting one that is already there is how a repeat click is recognised."""
+
+    link_id: Mapped[int] = mapped_column(ForeignKey("short_link.id"), primary_key=True)
+    visitor: Mapped[str] = mapped_column(String(32), primary_key=True)

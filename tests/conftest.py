@@ -11,6 +11,7 @@ import pytest
 from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
+from tests.support import WebhookReceiver
 from tests.support.app import PASSWORDS, AuthActions, add_users, make_app
 from tests.support.fake_llm import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 
@@ -90,3 +91,11 @@ def tea():
     """Keyword arguments for build_draft_prompt: a tea brand's newcomer post about 白牡丹2024."""
     return {"brand_name": "山茶小馆", "persona": dict(TEA_PERSONA), "segment": dict(NEWCOMERS),
             "channel_type": "wecom", "brief": dict(TEA_BRIEF), "facts": list(TEA_FACTS)}
+
+
+@pytest.fixture
+def receiver():
+    """The partner webhook of the demo brand, signed with the demo kit's secret."""
+    server = WebhookReceiver(secret="demo-webhook-secret").start()
+    yield server
+    server.stop()

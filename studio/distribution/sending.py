@@ -24,6 +24,7 @@ from studio.channels.mentions import defuse_mass_mentions
 from studio.distribution import rate_budget
 from studio.distribution.alerts import queue_alert
 from studio.extensions import db
+from studio.links.tracking import tracked_bodies
 from studio.models import Brief, Delivery, DeliveryStatus, Post, PostStatus, Revision, utcnow
 from studio.posters.stored import poster_url
 
@@ -53,8 +54,9 @@ class _Prepared:
     message: OutgoingMessage
 
 
-def build_message(delivery: Delivery) -> OutgoingMessage:
-    body = defuse_mass_mentions(delivery.revision.body)
+def build_message(delivery: Delivery, body: str | None = None) -> OutgoingMessage:
+    """What the adapter sends for a delivery: its revision's text (or that text with its links tracked)."""
+    body = defuse_mass_mentions(delivery.revision.body if body is None else body)
     persona = delivery.post.brief.persona
     poster = delivery.revision.poster
     image, image_url = b"", ""
@@ -77,12 +79,14 @@ def _prepare(delivery_ids: list[int]) -> list[_Prepared]:
         .options(selectinload(Delivery.channel), selectinload(Delivery.revision).selectinload(Revision.poster),
                  selectinload(Delivery.post).selectinload(Post.brief).selectinload(Brief.persona))
         .order_by(Delivery.not_before).execution_options(populate_existing=True)).all()
+    bodies = tracked_bodies(rows, {row.id: row.revision.body for row in rows},
+                            current_app.config["STUDIO_BASE_URL"])
     prepared = []
     for row in rows:
         channel = SimpleNamespace(type=row.channel.type, target=row.channel.target, name=row.channel.name,
                                   settings=dict(row.channel.settings or {}))
-        prepared.append(_Prepared(row.id, row.post_id, row.attempts, channel, build_message(row)))
-    db.session.commit()
+        prepared.append(_Prepared(row.id, row.post_id, row.attempts, channel, build_message(row, bodies[row.id])))
+    db.session.commit()  # with the short links made for these deliveries
     return prepared
 
 

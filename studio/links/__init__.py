@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import update
+from flask import current_app
+from sqlalchemy import delete, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
-from studio.models import ShortLink, utcnow
+from studio.links.visitors import robot_reason, visitor_key
+from studio.models import LinkClick, LinkVisitor, ShortLink, utcnow
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 TOKEN_LENGTH = 10  # 62^10: not guessable by walking the space
@@ -34,11 +39,14 @@ def check_destination(url: str) -> str:
     return url
 
 
-def create_link(destination: str, *, brand_id: int | None = None, utm: dict | None = None) -> ShortLink:
+def create_link(destination: str, *, brand_id: int | None = None, utm: dict | None = None,
+                post_id: int | None = None, segment_id: int | None = None, channel_id: int | None = None,
+                delivery_id: int | None = None) -> ShortLink:
     """A new short link with a random token; added to the session, committed by the caller."""
     tags = {key: str(value) for key, value in (utm or {}).items() if key in UTM_KEYS and value}
     link = ShortLink(token=new_token(), destination=check_destination(destination), brand_id=brand_id,
-                     utm=tags, clicks=0)
+                     utm=tags, clicks=0, unique_clicks=0, bot_clicks=0, post_id=post_id, segment_id=segment_id,
+                     channel_id=channel_id, delivery_id=delivery_id)
     db.session.add(link)
     db.session.flush()
     return link
@@ -62,19 +70,66 @@ def destination_with_utm(destination: str, utm: dict) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
-def follow_link(token: str, *, count: bool = True) -> str:
-    """Count a click (unless told not to) and return where it goes; only ever a stored http(s) destination."""
-    link = db.session.scalar(db.select(ShortLink).where(ShortLink.token == token)) if _plausible(token) else None
+@dataclass(frozen=True)
+class Visit:
+    """What the redirect knows of one request, before anything about it is kept."""
+
+    method: str
+    user_agent: str
+    address: str
+    cookie: str = ""
+
+
+@dataclass(frozen=True)
+class Followed:
+    target: str
+    visitor: str  # the key the visitor's cookie should carry; "" for a robot
+
+
+def follow_link(token: str, visit: Visit) -> Followed:
+    """Count the request (a person, once more if seen before, or a robot apart) and say where it goes.
+
+    Only ever a stored http(s) destination. Counters move by UPDATE ... + 1 and a visitor is recognised by
+    an insert that finds its row taken, so clicks arriving together are all counted, and counted once.
+    """
+    link = db.session.execute(db.select(ShortLink.id, ShortLink.destination, ShortLink.utm)
+                              .where(ShortLink.token == token)).first() if _plausible(token) else None
     if link is None:
         raise NotFound("没有这个链接 / no such link")
     target = destination_with_utm(check_destination(link.destination), link.utm or {})
-    if not count:
-        return target
-    # One UPDATE, so clicks arriving together are all counted.
-    db.session.execute(update(ShortLink).where(ShortLink.id == link.id)
-                       .values(clicks=ShortLink.clicks + 1, last_clicked_at=utcnow()))
+    now = utcnow()
+    reason = robot_reason(visit.method, visit.user_agent)
+    if reason:
+        db.session.execute(update(ShortLink).where(ShortLink.id == link.id)
+                           .values(bot_clicks=ShortLink.bot_clicks + 1))
+        db.session.execute(insert(LinkClick).values(link_id=link.id, at=now, visitor="", bot=reason))
+        db.session.commit()
+        return Followed(target, "")
+    visitor = visitor_key(visit.cookie, visit.address, visit.user_agent, current_app.config["SECRET_KEY"],
+                          now.date())
+    first_time = db.session.execute(
+        _insert_ignoring_duplicates(LinkVisitor).values(link_id=link.id, visitor=visitor)).rowcount == 1
+    db.session.execute(update(ShortLink).where(ShortLink.id == link.id).values(
+        clicks=ShortLink.clicks + 1, unique_clicks=ShortLink.unique_clicks + (1 if first_time else 0),
+        last_clicked_at=now))
+    db.session.execute(insert(LinkClick).values(link_id=link.id, at=now, visitor=visitor, bot=""))
     db.session.commit()
-    return target
+    return Followed(target, visitor)
+
+
+def _insert_ignoring_duplicates(model):
+    """INSERT ... ON CONFLICT DO NOTHING in the database's own dialect."""
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing()
+
+
+def forget_old_clicks(retention_days: float) -> int:
+    """Delete click events past the retention period; the counters and visitor keys stay."""
+    cutoff = utcnow() - timedelta(days=retention_days)
+    deleted = db.session.execute(delete(LinkClick).where(LinkClick.at < cutoff)).rowcount
+    db.session.commit()
+    return deleted
 
 
 def _plausible(token: str) -> bool:

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, redirect, request
 
 from studio import links
 from studio.errors import StudioError
+from studio.links.visitors import VISITOR_COOKIE, VISITOR_COOKIE_DAYS
 from studio.posters import stored
 
 bp = Blueprint("links", __name__)
@@ -13,15 +14,20 @@ bp = Blueprint("links", __name__)
 
 @bp.get("/l/<token>")
 def follow(token: str):
-    """Send a reader on to the link's destination, with its UTM tags."""
+    """Send a reader on to the link's destination, with its UTM tags; previews and robots count apart."""
+    cookie = request.cookies.get(VISITOR_COOKIE, "")
+    visit = links.Visit(method=request.method, user_agent=request.headers.get("User-Agent", ""),
+                        address=request.remote_addr or "", cookie=cookie)
     try:
-        # Link checkers and previews ask with HEAD: they learn where it goes, and no click is counted.
-        target = links.follow_link(token, count=request.method != "HEAD")
+        followed = links.follow_link(token, visit)
     except StudioError:  # unknown, or a stored destination that is no longer a plain http(s) address
         abort(404)
-    response = redirect(target, code=302)
+    response = redirect(followed.target, code=302)
     response.headers["Cache-Control"] = "no-store"  # every scan reaches the studio and is counted
     response.headers["Referrer-Policy"] = "no-referrer"
+    if followed.visitor and followed.visitor != cookie:
+        response.set_cookie(VISITOR_COOKIE, followed.visitor, max_age=VISITOR_COOKIE_DAYS * 86400,
+                            path="/l/", httponly=True, samesite="Lax")
     return response
 
 
