@@ -2,12 +2,16 @@
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
+from flask import current_app
+
+from studio import links
 from studio.distribution import alerts, deliveries, sending
 from studio.drafting import generation, jobs
 from studio.task_names import (
     ALERT_DELIVERY_PROBLEM,
     DISPATCH_DUE_DELIVERIES,
     DRAFT_VARIANT,
+    FORGET_OLD_CLICKS,
     REGENERATE_VARIANT,
     SEND_DELIVERIES,
     SEND_DELIVERY,
@@ -61,3 +65,8 @@ def send_delivery(delivery_id: int) -> None:
 @shared_task(name=ALERT_DELIVERY_PROBLEM)
 def alert_delivery_problem(delivery_id: int, status: str) -> None:
     alerts.send_alert(delivery_id, status)
+
+
+@shared_task(name=FORGET_OLD_CLICKS, ignore_result=True)
+def forget_old_clicks() -> int:
+    return links.forget_old_clicks(current_app.config["STUDIO_CLICK_RETENTION_DAYS"])

@@ -8,6 +8,7 @@ from studio.extensions import db
 from studio.links.analytics import wilson_lower_bound
 from studio.links.visitors import VISITOR_COOKIE, robot_reason
 from studio.models import LinkClick, LinkVisitor, ShortLink, utcnow
+from workers import tasks
 
 PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
          "Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN")
@@ -115,3 +116,14 @@ def test_the_wilson_lower_bound_ranks_a_steady_rate_above_a_lucky_small_one():
     assert wilson_lower_bound(0, 100) == 0.0 and wilson_lower_bound(5, 0) == 0.0
     assert wilson_lower_bound(50, 100) == pytest.approx(0.4038, abs=1e-4)  # the textbook value
     assert wilson_lower_bound(120, 100) == wilson_lower_bound(100, 100) < 1.0
+
+
+def test_beat_forgets_old_click_events_on_its_own(app):
+    token = make_link(app)
+    app.test_client().get(f"/l/{token}", headers={"User-Agent": PHONE})
+    with app.app_context():
+        db.session.execute(db.update(LinkClick).values(at=utcnow().replace(year=2020)))
+        db.session.commit()
+        entry = app.config["CELERY"]["beat_schedule"]["forget-old-clicks"]
+        assert entry["task"] == tasks.forget_old_clicks.name
+        assert tasks.forget_old_clicks() == 1
