@@ -44,6 +44,7 @@ def occurrences(rule: RitualRule, start: datetime, zone: ZoneInfo, *, limit: int
     if holidays not in HOLIDAY_POLICIES:
         raise InvalidInput(f"节假日选项须为 {'、'.join(HOLIDAY_POLICIES)} / holidays must be one of "
                            f"{', '.join(HOLIDAY_POLICIES)}")
+    exdates = list(exdates)
     excluded_instants = {instant_of(value, zone) for value in exdates if isinstance(value, datetime)}
     excluded_days = {value for value in exdates if not isinstance(value, datetime)}
     until = _until_instant(rule, zone)
@@ -88,7 +89,7 @@ def _exdate(text: str) -> datetime | date:
 
 
 def _wall_times(rule: RitualRule, start: datetime) -> Iterator[datetime]:
-    horizon = datetime(min(start.year + HORIZON_YEARS, 9999), 12, 31, 23, 59, 59)
+    horizon = datetime(start.year + HORIZON_YEARS, 12, 31, 23, 59, 59)
     if rule.scale == "CHINESE":
         return lunar_wall_times(rule, start, horizon)
     return gregorian_wall_times(rule, start, horizon)
