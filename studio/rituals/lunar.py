@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 # lunar_python: maintained, computes the calendar astronomically (no year tables), knows leap months and festivals.
-from lunar_python import LunarMonth, Solar
+from lunar_python import LunarMonth, LunarYear, Solar
 
 from studio.rituals.rules import RitualRule, check_number, invalid
 
@@ -30,7 +30,9 @@ def lunar_wall_times(rule: RitualRule, start: datetime, horizon: datetime) -> It
         dates = _monthly(LunarMonth.fromYm(first.getYear(), first.getMonth()), interval, set(by_month), days,
                          rule.skip, horizon.date())
     else:
-        months = by_month or [(abs(first.getMonth()), first.getMonth() < 0)]
+        # As in RFC 5545: a yearly BYMONTHDAY without BYMONTH falls in every month, neither means the start's.
+        start_month = [(abs(first.getMonth()), first.getMonth() < 0)]
+        months = by_month or (None if "BYMONTHDAY" in rule.parts else start_month)
         dates = _yearly(first.getYear(), interval, months, days, rule.skip, horizon.date())
     for day in dates:
         wall = datetime.combine(day, start.time())
@@ -64,12 +66,15 @@ def _monthly(month: LunarMonth, interval: int, months: set, days: list[int], ski
         month = month.next(interval)
 
 
-def _yearly(year: int, interval: int, months: list[tuple[int, bool]], days: list[int], skip: str,
+def _yearly(year: int, interval: int, months: list[tuple[int, bool]] | None, days: list[int], skip: str,
             last: date) -> Iterator[date]:
+    """Each interval-th lunar year's dates; months None means every month of the year, leap month included."""
     # A lunar year starts at most two months after the solar one, so later years lie past the horizon.
     while year <= last.year:
         found = []
-        for number, leap in months:
+        in_year = months or [(abs(month.getMonth()), month.isLeap())
+                             for month in LunarYear.fromYear(year).getMonthsInYear()]
+        for number, leap in in_year:
             month = LunarMonth.fromYm(year, -number if leap else number)
             if month is None:  # no such leap month this year
                 if skip == "OMIT":

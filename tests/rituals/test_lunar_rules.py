@@ -97,3 +97,15 @@ def test_what_a_lunar_rule_does_not_support_is_named(rule, named):
     with pytest.raises(InvalidRule) as refused:
         preview(rule, "2026-01-01T20:00", "Asia/Shanghai")
     assert named in str(refused.value)
+
+
+def test_a_yearly_rule_without_month_or_day_recurs_on_the_starts_lunar_date():
+    rows = preview("RSCALE=CHINESE;FREQ=YEARLY", "2025-01-29T10:00", "Asia/Shanghai", count=4)
+    # 春节 (正月初一): published dates 2025-01-29, 2026-02-17, 2027-02-06, 2028-01-26.
+    assert dates_of(rows) == [date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6), date(2028, 1, 26)]
+
+
+def test_a_yearly_day_without_a_month_falls_in_every_lunar_month_as_in_rfc_5545():
+    rows = preview("RSCALE=CHINESE;FREQ=YEARLY;BYMONTHDAY=1", "2025-01-29T10:00", "Asia/Shanghai", count=13)
+    assert [lunar_of(day).getMonth() for day in dates_of(rows)] == [1, 2, 3, 4, 5, 6, -6, 7, 8, 9, 10, 11, 12]
+    assert all(lunar_of(day).getDay() == 1 for day in dates_of(rows))
