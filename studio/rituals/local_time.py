@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from studio.rituals.errors import InvalidLocalTime, UnknownZone
 
@@ -11,12 +12,17 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def zone_named(name: str) -> ZoneInfo:
-    """The IANA zone of that name, or UnknownZone."""
+    """The IANA zone of that name (any letter case), or UnknownZone."""
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(_zone_names_by_lower_case().get(name.strip().lower(), name))
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UnknownZone(f"未知时区 {name!r}（请用 IANA 名称，如 Asia/Shanghai） / "
                           f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from None
+
+
+@cache
+def _zone_names_by_lower_case() -> dict[str, str]:
+    return {zone.lower(): zone for zone in available_timezones()}
 
 
 def parse_local(text: str, what: str) -> datetime:

@@ -43,20 +43,7 @@ def invalid(text: str, reason_zh: str, reason_en: str) -> InvalidRule:
 
 def parse_rule(text: str) -> RitualRule:
     """Read an RRULE value, with or without its leading "RRULE:"."""
-    body = text.strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[len("RRULE:"):]
-    parts: dict[str, str] = {}
-    for item in filter(None, (piece.strip() for piece in body.split(";"))):
-        key, sep, value = item.partition("=")
-        key, value = key.strip().upper(), value.strip().upper()
-        if not sep or not value:
-            raise invalid(text, f"{item!r} 不是 名称=值", f"{item!r} is not NAME=VALUE")
-        if key not in KNOWN_PARTS:
-            raise invalid(text, f"不认识的规则项 {key}", f"unknown rule part {key}")
-        if key in parts:
-            raise invalid(text, f"{key} 出现了两次", f"{key} is given twice")
-        parts[key] = value
+    parts = _read_parts(text)
     if "FREQ" not in parts:
         raise invalid(text, "缺少 FREQ", "FREQ is missing")
     if parts["FREQ"] not in FREQUENCIES:
@@ -87,6 +74,25 @@ def parse_rule(text: str) -> RitualRule:
     count = int(parts["COUNT"]) if "COUNT" in parts else None
     until = _parse_until(text, parts["UNTIL"]) if "UNTIL" in parts else None
     return RitualRule(text=text.strip(), parts=parts, scale=scale, skip=skip, count=count, until=until)
+
+
+def _read_parts(text: str) -> dict[str, str]:
+    """NAME=VALUE parts in upper case, each named once."""
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[len("RRULE:"):]
+    parts: dict[str, str] = {}
+    for item in filter(None, (piece.strip() for piece in body.split(";"))):
+        key, sep, value = item.partition("=")
+        key, value = key.strip().upper(), value.strip().upper()
+        if not sep or not value:
+            raise invalid(text, f"{item!r} 不是 名称=值", f"{item!r} is not NAME=VALUE")
+        if key not in KNOWN_PARTS:
+            raise invalid(text, f"不认识的规则项 {key}", f"unknown rule part {key}")
+        if key in parts:
+            raise invalid(text, f"{key} 出现了两次", f"{key} is given twice")
+        parts[key] = value
+    return parts
 
 
 def check_number(text: str, key: str, value: str, low: int, high: int) -> None:

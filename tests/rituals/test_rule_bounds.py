@@ -83,6 +83,11 @@ def test_a_rule_that_cannot_be_used_is_refused_with_the_part_named(rule, named):
     assert str(refused.value).startswith("重复规则无效")
 
 
+def test_a_zone_name_in_another_letter_case_is_the_same_zone():
+    assert preview("FREQ=DAILY;COUNT=1", "2026-12-01T09:00", "asia/shanghai") == [
+        {"local": "2026-12-01T09:00:00+08:00", "utc": "2026-12-01T01:00:00Z"}]
+
+
 def test_an_unknown_zone_and_a_bad_start_are_refused():
     with pytest.raises(UnknownZone, match="Mars/Olympus"):
         preview("FREQ=DAILY", "2026-12-01T09:00", "Mars/Olympus")
