@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from studio.benchmarks.dispatch import DispatchBenchOptions, run_dispatch_bench
 from studio.benchmarks.drafting import BriefBenchOptions, run_brief_bench
+from studio.benchmarks.links import LinkBenchOptions, run_link_bench
 from studio.benchmarks.posters import PosterBenchOptions, run_poster_bench
 from studio.errors import StudioError
 from studio.schema import require_migrated
@@ -105,3 +106,23 @@ def poster_command(as_json: bool, **options):
                    f"p95 {figures['p95_ms']} max {figures['max_ms']} (first {figures['first_ms']})  "
                    f"bytes median {figures['bytes_median']} max {figures['bytes_max']} "
                    f"(budget {figures['budget_bytes']})")
+
+
+@bench_cli.command("links", help="""Send a burst of clicks on tracked links to the web app as `make run` serves
+it, from concurrent clients (people, some clicking twice, and link previews), and print clicks a second,
+latency, and whether every answered click was counted once.""")
+@click.option("--clicks", "clicks", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--concurrency", "concurrency", type=click.IntRange(min=1, max=256), default=16, show_default=True)
+@click.option("--links", "links", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def links_command(as_json: bool, **options):
+    result = _run(lambda progress: run_link_bench(LinkBenchOptions(**options), progress=progress))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    late = result["latency_ms"]
+    click.echo(f"{result['answered']}/{result['requests']} clicks in {result['seconds']} s: "
+               f"{result['clicks_per_second']} a second on {result['database']}, latency ms p50 {late['p50']} "
+               f"p95 {late['p95']} p99 {late['p99']}; lost {result['lost']}, people {result['counted_people']}/"
+               f"{result['expected_people']}, unique {result['counted_unique']}/{result['expected_unique']}, "
+               f"robots {result['counted_robots']}/{result['expected_robots']}")

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import secrets
 import string
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app
-from sqlalchemy import delete, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
 
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
+from studio.links.recorder import Click, recorder
 from studio.links.visitors import robot_reason, visitor_key
-from studio.models import LinkClick, LinkVisitor, ShortLink, utcnow
+from studio.models import LinkClick, ShortLink, utcnow
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 TOKEN_LENGTH = 10  # 62^10: not guessable by walking the space
@@ -89,39 +90,40 @@ class Followed:
 def follow_link(token: str, visit: Visit) -> Followed:
     """Count the request (a person, once more if seen before, or a robot apart) and say where it goes.
 
-    Only ever a stored http(s) destination. Counters move by UPDATE ... + 1 and a visitor is recognised by
-    an insert that finds its row taken, so clicks arriving together are all counted, and counted once.
+    Only ever a stored http(s) destination. Counters move by UPDATE ... + n and a visitor is recognised by
+    an insert that finds its row taken, so clicks arriving together are all counted, and counted once; the
+    request returns once its click is committed (see recorder.py).
     """
-    link = db.session.execute(db.select(ShortLink.id, ShortLink.destination, ShortLink.utm)
-                              .where(ShortLink.token == token)).first() if _plausible(token) else None
-    if link is None:
-        raise NotFound("没有这个链接 / no such link")
-    target = destination_with_utm(check_destination(link.destination), link.utm or {})
+    link_id, target = _resolve(token)
     now = utcnow()
     reason = robot_reason(visit.method, visit.user_agent)
-    if reason:
-        db.session.execute(update(ShortLink).where(ShortLink.id == link.id)
-                           .values(bot_clicks=ShortLink.bot_clicks + 1))
-        db.session.execute(insert(LinkClick).values(link_id=link.id, at=now, visitor="", bot=reason))
-        db.session.commit()
-        return Followed(target, "")
-    visitor = visitor_key(visit.cookie, visit.address, visit.user_agent, current_app.config["SECRET_KEY"],
-                          now.date())
-    first_time = db.session.execute(
-        _insert_ignoring_duplicates(LinkVisitor).values(link_id=link.id, visitor=visitor)).rowcount == 1
-    db.session.execute(update(ShortLink).where(ShortLink.id == link.id).values(
-        clicks=ShortLink.clicks + 1, unique_clicks=ShortLink.unique_clicks + (1 if first_time else 0),
-        last_clicked_at=now))
-    db.session.execute(insert(LinkClick).values(link_id=link.id, at=now, visitor=visitor, bot=""))
-    db.session.commit()
+    visitor = "" if reason else visitor_key(visit.cookie, visit.address, visit.user_agent,
+                                            current_app.config["SECRET_KEY"], now.date())
+    recorder(current_app._get_current_object()).record(Click(link_id, now, visitor, reason))
     return Followed(target, visitor)
 
 
-def _insert_ignoring_duplicates(model):
-    """INSERT ... ON CONFLICT DO NOTHING in the database's own dialect."""
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model).on_conflict_do_nothing()
+def _resolve(token: str) -> tuple[int, str]:
+    """A token's link id and where it leads, from a short-lived cache: a burst reads each link once."""
+    cached = _resolved.get(token)
+    if cached is not None and cached[2] > time.monotonic():
+        return cached[0], cached[1]
+    link = db.session.execute(db.select(ShortLink.id, ShortLink.destination, ShortLink.utm)
+                              .where(ShortLink.token == token)).first() if _plausible(token) else None
+    db.session.rollback()  # the read ends here: the click writer, not this request, writes
+    if link is None:
+        raise NotFound("没有这个链接 / no such link")
+    target = destination_with_utm(check_destination(link.destination), link.utm or {})
+    if len(_resolved) >= RESOLVED_CACHE_SIZE:
+        _resolved.clear()
+    _resolved[token] = (link.id, target, time.monotonic() + RESOLVED_CACHE_SECONDS)
+    return link.id, target
+
+
+# Links never change after they are made; the cache only saves a read per click in a burst.
+RESOLVED_CACHE_SECONDS = 30.0
+RESOLVED_CACHE_SIZE = 10_000
+_resolved: dict[str, tuple[int, str, float]] = {}
 
 
 def forget_old_clicks(retention_days: float) -> int:

@@ -49,6 +49,11 @@ def visitor_key(cookie: str, address: str, user_agent: str, secret: str, day: da
     day's salt (the caller then sets the cookie to it, so the person keeps it on later days)."""
     if VISITOR_KEY.fullmatch(cookie or ""):
         return cookie
-    salt = hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
+    salt = _daily_salt(secret, day)
     material = f"{address}\n{(user_agent or '')[:512]}"
     return hmac.new(salt, material.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@lru_cache(maxsize=4)
+def _daily_salt(secret: str, day: date) -> bytes:
+    return hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
