@@ -12,6 +12,20 @@ from studio.models import Brand, Channel, KnowledgeDocument, Persona, Segment, u
 from studio.posters.kit import check_poster_kit
 
 
+STUDIO_SETTINGS = "studio"  # the key of brand settings the studio writes itself; a kit's own is replaced
+
+
+def studio_setting(brand: Brand, key: str):
+    """A value the studio stored for the brand (not one from its kit)."""
+    return ((brand.settings or {}).get(STUDIO_SETTINGS) or {}).get(key)
+
+
+def store_studio_setting(brand: Brand, key: str, value) -> None:
+    """Store a value for the brand that re-importing its kit keeps; committed by the caller."""
+    settings = dict(brand.settings or {})
+    settings[STUDIO_SETTINGS] = {**(settings.get(STUDIO_SETTINGS) or {}), key: value}
+    brand.settings = settings  # a new dict, so that the JSON column is written
+
 def import_brand_kit(path: str | Path, *, reindex: bool = False, strict: bool = False) -> dict:
     """Create or update a brand from its kit; re-import updates, removed files leave the index.
 
@@ -28,7 +42,9 @@ def import_brand_kit(path: str | Path, *, reindex: bool = False, strict: bool = 
     brand = db.session.scalar(db.select(Brand).where(Brand.slug == kit.slug)) or Brand(slug=kit.slug)
     db.session.add(brand)
     brand.name, brand.timezone = kit.name, kit.timezone
-    brand.settings = _plain(kit.extra)
+    # brand.yaml owns the settings, except what the studio stored under "studio" (a feed's secret URL …).
+    studio_owned = (brand.settings or {}).get(STUDIO_SETTINGS)
+    brand.settings = {**_plain(kit.extra), **({STUDIO_SETTINGS: studio_owned} if studio_owned else {})}
     brand.kit_path = str(Path(path).resolve())
     brand.imported_at = utcnow()
     db.session.flush()

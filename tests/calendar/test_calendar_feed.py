@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from studio.brands import kits
 from studio.calendar import feed
+from studio.cli import DEMO_KIT
 from studio.errors import Forbidden
 from studio.models import User
 from tests.calendar.support import days_ahead, directory_group, scheduled_post
@@ -82,3 +83,9 @@ def test_events_of_posts_sent_back_after_an_edit_are_tentative(ctx):
     [event] = Calendar.from_ical(feed.feed_ics("chayun", token)).walk("VEVENT")
     assert str(event["status"]) == "TENTATIVE" and "状态：待审核" in str(event["description"])
     assert datetime.now(timezone.utc) < event.decoded("dtstart")
+
+
+def test_re_importing_the_brand_kit_keeps_the_feed_url(feed_url, client):
+    kits.import_brand_kit(DEMO_KIT)
+
+    assert client.get(feed_url).status_code == 200
