@@ -342,3 +342,66 @@ class LinkVisitor(db.Model):
 
     link_id: Mapped[int] = mapped_column(ForeignKey("short_link.id"), primary_key=True)
     visitor: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Ritual(db.Model):
+    """A post that recurs on a rule: each occurrence becomes a brief ahead of time, reviewed like any other."""
+
+    __table_args__ = (UniqueConstraint("brand_id", "slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(64))
+    rrule: Mapped[str] = mapped_column(String(500))
+    dtstart: Mapped[datetime] = mapped_column(DateTime)  # local wall time in `timezone`
+    timezone: Mapped[str] = mapped_column(String(64))
+    exdates: Mapped[list] = mapped_column(JSON, default=list)  # local YYYY-MM-DDTHH:MM or whole dates
+    holidays: Mapped[str] = mapped_column(String(16), default="include")
+    brief_template: Mapped[str] = mapped_column(Text)  # key message with {weekday} {date} {lunar} ...
+    persona: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))  # the brief's channel: the format drafts are written for
+    segments: Mapped[list] = mapped_column(JSON, default=list)
+    audience: Mapped[str] = mapped_column(String(500), default="")
+    lead_minutes: Mapped[int] = mapped_column(Integer, default=48 * 60)
+    freeze_minutes: Mapped[int] = mapped_column(Integer, default=2 * 60)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    brand: Mapped[Brand] = relationship()
+
+
+class OccurrenceState(StrEnum):
+    """planned (a skip, move or own brief noted ahead) -> materialized (its brief is written) -> frozen
+    (what was approved by the freeze time goes) | missed (nothing approved in time); skipped at any point
+    before the freeze."""
+
+    PLANNED = "planned"
+    MATERIALIZED = "materialized"
+    FROZEN = "frozen"
+    MISSED = "missed"
+    SKIPPED = "skipped"
+
+
+class RitualOccurrence(db.Model):
+    """One occurrence of a ritual, by its instant in the series: the unique pair makes its brief exactly once."""
+
+    __table_args__ = (UniqueConstraint("ritual_id", "occurrence_utc"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ritual_id: Mapped[int] = mapped_column(ForeignKey("ritual.id"))
+    occurrence_utc: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[OccurrenceState] = mapped_column(_status_column(OccurrenceState, 16),
+                                                   default=OccurrenceState.PLANNED, index=True)
+    moved_to_utc: Mapped[datetime | None] = mapped_column(DateTime)
+    brief_override: Mapped[str] = mapped_column(Text, default="")
+    brief_id: Mapped[int | None] = mapped_column(ForeignKey("brief.id"))
+    note: Mapped[str] = mapped_column(Text, default="")  # why it was missed
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    ritual: Mapped[Ritual] = relationship()
+    brief: Mapped[Brief | None] = relationship()
+
+    @property
+    def due_utc(self) -> datetime:
+        """When it is sent: the moved time, else its time in the series."""
+        return self.moved_to_utc or self.occurrence_utc
