@@ -116,6 +116,10 @@ ENGLISH: dict[str, str] = {
     "海报已保存为修订 {number}": "Poster saved as revision {number}",
     "已移除海报（修订 {number}）": "Poster removed (revision {number})",
     "产品图": "Product picture", "品牌通用产品图": "The brand's general product picture",
+    # what worked for a segment, beside the brief
+    "这个人群的经验": "What worked for this segment", "点击率最好的帖子": "Best click rates",
+    "下限": "lower bound", "发送时段": "Sent at", "长度约 {n} 字": "about {n} characters long",
+    "海报模板": "poster template", "新变体会先试这些话术": "New variants try these script lines first",
     # the content calendar and its feed
     "内容日历": "Content calendar", "全部": "All", "渠道类型": "Channel type", "今天": "Today", "月": "Month",
     "周": "Week", "已计划": "Planned", "写稿中": "Being drafted", "已批准待发送": "Approved, waiting to send",
