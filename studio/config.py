@@ -7,7 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from studio.localmodel import MODEL_ALIAS as LOCAL_MODEL_NAME
-from studio.task_names import DISPATCH_DUE_DELIVERIES, FORGET_OLD_CLICKS, QUEUES, SWEEP_STALLED_GENERATIONS
+from studio.task_names import (DISPATCH_DUE_DELIVERIES, FORGET_OLD_CLICKS, QUEUES, SWEEP_STALLED_GENERATIONS,
+                               WRITE_PLAYBOOKS)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -149,6 +150,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                     "options": {"expires": max(dispatch_every * 4, 2.0)},
                 },
                 "forget-old-clicks": {"task": FORGET_OLD_CLICKS, "schedule": 6 * 3600.0},
+                "write-playbooks": {"task": WRITE_PLAYBOOKS, "schedule": 24 * 3600.0},
                 "sweep-stalled-generations": {
                     "task": SWEEP_STALLED_GENERATIONS,
                     "schedule": sweep_every,

@@ -6,12 +6,13 @@ from flask import current_app
 
 from studio import links
 from studio.distribution import alerts, deliveries, sending
-from studio.drafting import generation, jobs
+from studio.drafting import generation, jobs, playbook
 from studio.task_names import (
     ALERT_DELIVERY_PROBLEM,
     DISPATCH_DUE_DELIVERIES,
     DRAFT_VARIANT,
     FORGET_OLD_CLICKS,
+    WRITE_PLAYBOOKS,
     REGENERATE_VARIANT,
     SEND_DELIVERIES,
     SEND_DELIVERY,
@@ -70,3 +71,8 @@ def alert_delivery_problem(delivery_id: int, status: str) -> None:
 @shared_task(name=FORGET_OLD_CLICKS, ignore_result=True)
 def forget_old_clicks() -> int:
     return links.forget_old_clicks(current_app.config["STUDIO_CLICK_RETENTION_DAYS"])
+
+
+@shared_task(name=WRITE_PLAYBOOKS, ignore_result=True)
+def write_playbooks() -> dict:
+    return playbook.write_playbooks(current_app.config["STUDIO_MIN_REACH"])

@@ -12,6 +12,7 @@ No Flask here: the index, settings and model are passed in.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -95,17 +96,23 @@ def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, b
         # A persona document tells how the persona runs the group, not what to tell members.
         facts = [fact for fact, document in zip(values["facts"], values["documents"])
                  if document.metadata.get("type") != "persona"]
-        return build_material(values["brief"], values["brand"], values["persona"], values["segment"],
-                              values["channel_type"], facts)
+        built = build_material(values["brief"], values["brand"], values["persona"], values["segment"],
+                               values["channel_type"], facts)
+        hint = values.get("playbook")
+        return replace(built, proven=hint.lines) if hint is not None else built
 
     def ranked(values: dict) -> dict:
         compositions, note = rank(compose(values["material"]), scorer, brand_name=values["brand"].name,
-                                  budget_s=budget_s, cache=cache)
+                                  budget_s=budget_s, cache=cache, proven=values["material"].proven)
         best = compositions[0]
-        variant = Variant(text=best.text, citations=best.citations, score=round(best.score, 3), meta={
-            "sentences": best.record(), "plan": best.plan, "fluency": best.fluency,
-            "candidates": [{"plan": c.plan, "score": round(c.score, 3), "fluency": c.fluency}
-                           for c in compositions]})
+        meta = {"sentences": best.record(), "plan": best.plan, "fluency": best.fluency,
+                "candidates": [{"plan": c.plan, "score": round(c.score, 3), "fluency": c.fluency}
+                               for c in compositions]}
+        hint = values.get("playbook")
+        if hint is not None:  # the generation record names the playbook entries the draft used
+            meta["playbook"] = {"segment": hint.segment, "written_at": hint.written_at, "posts": list(hint.posts),
+                                "lines_used": [p.source for p in best.parts if p.source in hint.lines]}
+        variant = Variant(text=best.text, citations=best.citations, score=round(best.score, 3), meta=meta)
         return {"compositions": compositions, "variant": variant, "note": note}
 
     return (RunnablePassthrough.assign(documents=itemgetter("query") | retriever)

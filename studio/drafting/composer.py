@@ -17,6 +17,7 @@ from studio.drafting.editor_checks import loops
 from studio.drafting.fact_sentences import FactSentence
 
 CANDIDATES = 4
+PROVEN_PLANS = 2  # how many of the candidate plans use the segment's proven lines where a slot has them
 LEADS = 4  # the best facts the stages take turns to lead with
 FACT_MIN_SCORE = 0.8  # below this a sentence shares little more than common words with the brief
 FACT_FLOOR_SCORE = 0.35  # a sentence sharing a few words with the brief: used when nothing better is there
@@ -41,6 +42,7 @@ class Material:
     taboo: tuple[str, ...] = ()
     seed: str = ""  # different segments of one brief get different wordings
     rotation: int = 0  # the stage's place in the lifecycle: which of the top facts it leads with
+    proven: tuple[str, ...] = ()  # script lines ("script:…") the segment's best posts used: tried first
 
 
 @dataclass
@@ -120,6 +122,9 @@ class _Picker:
         options = [option for option in self.options(slot) if option[0] != avoid]
         if not options:
             return None
+        proven = [option for option in options if option[1] in self.material.proven]
+        if proven and plan < PROVEN_PLANS:
+            options = proven
         text, source = options[(_offset(self.material.seed, slot) + plan) % len(options)]
         return Part(text, source)
 

@@ -16,6 +16,7 @@ from prompts import DraftBrief, PersonaProfile, SegmentProfile
 from studio import audit
 from studio.drafting.briefs import BriefInput, resolve_brief
 from studio.drafting.chain import BrandKnowledgeRetriever, composing_chain, drafting_chain
+from studio.drafting.playbook import PlaybookHint, drafting_hint
 from studio.drafting.context import (
     BrandContext,
     brand_context,
@@ -125,7 +126,8 @@ def _with_rows(facts: list[dict], rows: list[dict]) -> list[dict]:
 
 
 def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
-                    channel_type: str, on_text: TextCallback | None = None) -> ComposedVariant:
+                    channel_type: str, on_text: TextCallback | None = None,
+                    playbook: PlaybookHint | None = None) -> ComposedVariant:
     """One variant: a chat model writes it when one is configured, and the best composition of script
     lines, brief and fact sentences stands in when it cannot; a base model only ranks compositions.
 
@@ -136,7 +138,7 @@ def compose_variant(brief: DraftBrief, brand: BrandContext, persona: PersonaProf
     settings = llm_settings()
     config = current_app.config
     chain_input = {"query": " ".join([brief.text, *brief.products]), "brief": brief, "brand": brand,
-                   "persona": persona, "segment": segment, "channel_type": channel_type}
+                   "persona": persona, "segment": segment, "channel_type": channel_type, "playbook": playbook}
     note, note_detail = "", ""
     with index_errors():
         retriever = BrandKnowledgeRetriever(index=get_index(), brand_slug=brand.slug, on_date=on_date,
@@ -173,7 +175,8 @@ def draft_post(post_id: int, token: str | None = None) -> None:
         with jobs.heartbeat(post_id, token):
             composed = compose_variant(brief_for_prompt(brief), brand_context(brief.brand),
                                        persona_for_prompt(brief.persona), segment_for_prompt(post.segment),
-                                       brief.channel.type, on_text=PartialTextRecorder(post_id, token=token))
+                                       brief.channel.type, on_text=PartialTextRecorder(post_id, token=token),
+                                       playbook=drafting_hint(brief.brand, post.segment.slug))
     except OperationalError:
         raise  # a busy or unreachable database: the task backs off and tries again
     except Exception as exc:  # the progress bar must finish whatever went wrong
@@ -214,9 +217,12 @@ def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
     context = (brand_context(brand), persona_for_prompt(persona), channel.type)
     app = current_app._get_current_object()
 
+    hints = {segment.slug: drafting_hint(brand, segment.slug) for segment in segments}
+
     def run(segment: SegmentProfile) -> ComposedVariant:
         with app.app_context():
-            return compose_variant(brief, context[0], context[1], segment, context[2])
+            return compose_variant(brief, context[0], context[1], segment, context[2],
+                                   playbook=hints.get(segment.slug))
 
     with ThreadPoolExecutor(max_workers=min(4, len(segments))) as pool:
         return list(pool.map(run, [segment_for_prompt(segment) for segment in segments]))
@@ -236,7 +242,8 @@ def regenerate(post_id: int, actor_id: int, instruction: str = "", token: str | 
     try:
         with jobs.heartbeat(post_id, token):
             composed = compose_variant(prompt_brief, brand_context(brief.brand), persona_for_prompt(brief.persona),
-                                       segment_for_prompt(post.segment), brief.channel.type)
+                                       segment_for_prompt(post.segment), brief.channel.type,
+                                       playbook=drafting_hint(brief.brand, post.segment.slug))
     except OperationalError:
         raise
     except Exception as exc:

@@ -192,8 +192,11 @@ def _fluency(composition: Composition, scores: dict[str, float]) -> float | None
 
 
 def rank(compositions: list[Composition], scorer: FluencyScorer | None, *, brand_name: str,
-         budget_s: float, cache: ScoreCache | None = None) -> tuple[list[Composition], str]:
-    """Best first, and a note when fluency could not be scored (empty when it was)."""
+         budget_s: float, cache: ScoreCache | None = None, proven: tuple[str, ...] = ()) -> tuple[list[Composition], str]:
+    """Best first, and a note when fluency could not be scored (empty when it was).
+
+    ``proven`` are script lines the segment's best posts used: each one a candidate carries counts a little
+    in its favour, about what a well-fitting fact does, so what worked is tried without overruling fluency."""
     cache = cache or _in_process
     unique = list({c.text: c for c in compositions if c.text.strip()}.values())
     note, prefix, scores = "", PREFIX.format(brand=brand_name), {}
@@ -215,8 +218,10 @@ def rank(compositions: list[Composition], scorer: FluencyScorer | None, *, brand
     for composition in unique:
         composition.fluency = _fluency(composition, scores) if scorer is not None else None
         value = composition.fluency if composition.fluency is not None else _FALLBACK_FLUENCY
-        composition.score = composition.relevance + FLUENCY_WEIGHT * value
+        composition.score = (composition.relevance + FLUENCY_WEIGHT * value
+                             + PROVEN_LINE_WEIGHT * sum(part.source in proven for part in composition.parts))
     return sorted(unique, key=lambda c: -c.score), note
 
 
+PROVEN_LINE_WEIGHT = 0.5
 _FALLBACK_FLUENCY = -5.0  # an unscored candidate ranks as if it read a little worse than a scored one

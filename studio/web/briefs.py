@@ -6,7 +6,7 @@ from flask_login import current_user
 from studio.auth import role_required
 from studio.brands import kits
 from studio.distribution import brief_schedule
-from studio.drafting import briefs
+from studio.drafting import briefs, playbook
 from studio.errors import InvalidInput, StudioError
 from studio.i18n import gettext as _
 from studio.web import bp
@@ -46,8 +46,9 @@ def new_brief():
 
 @bp.get("/briefs/<int:brief_id>")
 def brief(brief_id: int):
-    return render_template("brief.html", brief=briefs.get_brief(brief_id),
-                           progress=briefs.brief_progress(brief_id), warnings=briefs.brief_warnings(brief_id))
+    brief = briefs.get_brief(brief_id)
+    return render_template("brief.html", brief=brief, progress=briefs.brief_progress(brief_id),
+                           warnings=briefs.brief_warnings(brief_id), playbooks=playbook.brief_playbooks(brief))
 
 
 @bp.post("/briefs/<int:brief_id>/schedule")
