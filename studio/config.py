@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from studio.localmodel import MODEL_ALIAS as LOCAL_MODEL_NAME
-from studio.task_names import (DISPATCH_DUE_DELIVERIES, FORGET_OLD_CLICKS, QUEUES, SWEEP_STALLED_GENERATIONS,
-                               WRITE_PLAYBOOKS)
+from studio.task_names import (DISPATCH_DUE_DELIVERIES, FORGET_OLD_CLICKS, QUEUES, RUN_RITUALS,
+                               SWEEP_STALLED_GENERATIONS, WRITE_PLAYBOOKS)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -84,6 +84,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
     broker_url = environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
     dispatch_every = _env_float(environ, "STUDIO_DISPATCH_INTERVAL", 0.25)
     sweep_every = _env_float(environ, "STUDIO_GENERATION_SWEEP_INTERVAL", 15.0)
+    rituals_every = _env_float(environ, "STUDIO_RITUALS_INTERVAL", 60.0)
 
     config = {
         "STUDIO_DATA_DIR": str(data_dir),
@@ -116,6 +117,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # which looks every STUDIO_GENERATION_SWEEP_INTERVAL seconds.
         "STUDIO_GENERATION_LEASE": _env_float(environ, "STUDIO_GENERATION_LEASE", 90.0),
         "STUDIO_GENERATION_SWEEP_INTERVAL": sweep_every,
+        # Seconds between two beats of rituals (materialize, schedule approved, freeze).
+        "STUDIO_RITUALS_INTERVAL": rituals_every,
         # Tries a variant gets (the first included) before it is marked failed with the reason.
         "STUDIO_GENERATION_ATTEMPTS": int(_env_float(environ, "STUDIO_GENERATION_ATTEMPTS", 3)),
         # Seconds a request waits for another writer of the SQLite database before it answers 503.
@@ -151,6 +154,9 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                 },
                 "forget-old-clicks": {"task": FORGET_OLD_CLICKS, "schedule": 6 * 3600.0},
                 "write-playbooks": {"task": WRITE_PLAYBOOKS, "schedule": 24 * 3600.0},
+                # Rituals: briefs written at their lead time, approved variants scheduled, the rest frozen.
+                "run-rituals": {"task": RUN_RITUALS, "schedule": rituals_every,
+                                "options": {"expires": max(rituals_every, 2.0)}},
                 "sweep-stalled-generations": {
                     "task": SWEEP_STALLED_GENERATIONS,
                     "schedule": sweep_every,

@@ -9,8 +9,11 @@ SEND_DELIVERY = "distribution.send_delivery"
 ALERT_DELIVERY_PROBLEM = "distribution.alert_delivery_problem"
 FORGET_OLD_CLICKS = "links.forget_old_clicks"
 WRITE_PLAYBOOKS = "drafting.write_playbooks"
+RUN_RITUALS = "rituals.run_rituals"  # freeze, schedule what was approved, write the briefs now due
+ALERT_MISSED_OCCURRENCE = "rituals.alert_missed_occurrence"
 POST_AT_ETA = "bench.post_at_eta"  # the plain-ETA baseline that `studio bench dispatch` measures against
 
 QUEUES = {DRAFT_VARIANT: "drafts", REGENERATE_VARIANT: "drafts", DISPATCH_DUE_DELIVERIES: "dispatch",
           SWEEP_STALLED_GENERATIONS: "dispatch", FORGET_OLD_CLICKS: "dispatch", WRITE_PLAYBOOKS: "dispatch",
+          RUN_RITUALS: "dispatch", ALERT_MISSED_OCCURRENCE: "send",
           SEND_DELIVERIES: "send", SEND_DELIVERY: "send", ALERT_DELIVERY_PROBLEM: "send"}
