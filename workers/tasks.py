@@ -7,13 +7,17 @@ from flask import current_app
 from studio import links
 from studio.distribution import alerts, deliveries, sending
 from studio.drafting import generation, jobs, playbook
+from studio.rituals import missed as missed_rituals
+from studio.rituals import service as rituals
 from studio.task_names import (
     ALERT_DELIVERY_PROBLEM,
+    ALERT_MISSED_OCCURRENCE,
     DISPATCH_DUE_DELIVERIES,
     DRAFT_VARIANT,
     FORGET_OLD_CLICKS,
     WRITE_PLAYBOOKS,
     REGENERATE_VARIANT,
+    RUN_RITUALS,
     SEND_DELIVERIES,
     SEND_DELIVERY,
     SWEEP_STALLED_GENERATIONS,
@@ -76,3 +80,14 @@ def forget_old_clicks() -> int:
 @shared_task(name=WRITE_PLAYBOOKS, ignore_result=True)
 def write_playbooks() -> dict:
     return playbook.write_playbooks(current_app.config["STUDIO_MIN_REACH"])
+
+
+@shared_task(name=RUN_RITUALS, ignore_result=True)
+def run_rituals() -> dict:
+    # Each occurrence is claimed under a unique row, so a beat that overlaps another writes nothing twice.
+    return rituals.run_beat()
+
+
+@shared_task(name=ALERT_MISSED_OCCURRENCE)
+def alert_missed_occurrence(occurrence_id: int) -> None:
+    missed_rituals.send_missed_alert(occurrence_id)

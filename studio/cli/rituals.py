@@ -6,8 +6,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from studio.cli import _emit
+from studio.cli import _emit, service_command
 from studio.errors import StudioError
+from studio.rituals import service
 from studio.rituals.holidays import HOLIDAY_POLICIES
 from studio.rituals.recurrence import DEFAULT_PREVIEW, MAX_PREVIEW, preview
 
@@ -40,3 +41,91 @@ def preview_command(rule, start, zone, count, exdates, holidays, as_json, more_e
         return
     for row in rows:
         click.echo(f"{row['local']}  {row['utc']}")
+
+
+@ritual_cli.command("create")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--name", required=True, help="What planners call it, e.g. 周五品鉴会.")
+@click.option("--rrule", "rule", required=True, help="RFC 5545 RRULE or an RFC 7529 lunar rule.")
+@click.option("--start", required=True, help="First local date and time, YYYY-MM-DDTHH:MM.")
+@click.option("--tz", "zone", required=True, help="IANA time zone, e.g. Asia/Shanghai.")
+@click.option("--brief", "brief_text", required=True,
+              help="Key message of each brief; {weekday} {relative_weekday} {date} {lunar} {festival} {clock} "
+                   "are filled from the occurrence.")
+@click.option("--persona", default="", help="Persona slug (default: the brand's first).")
+@click.option("--channel", default="", help="Channel the drafts are written for (default: the brand's first).")
+@click.option("--segments", default="", help="Comma-separated segment slugs (default: those the audience reaches).")
+@click.option("--audience", default="", help="Audience expression, e.g. \"segment:vip region:华东\".")
+@click.option("--lead-hours", default=48.0, show_default=True, type=float,
+              help="How long before each occurrence its brief is written.")
+@click.option("--freeze-hours", default=2.0, show_default=True, type=float,
+              help="How long before each occurrence review closes: what is not approved is not sent.")
+@click.option("--exdate", "exdates", multiple=True, help="A local YYYY-MM-DDTHH:MM or date to leave out.")
+@click.option("--holidays", default="include", show_default=True, type=click.Choice(HOLIDAY_POLICIES))
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def create_command(brand_slug, name, rule, start, zone, brief_text, persona, channel, segments, audience,
+                   lead_hours, freeze_hours, exdates, holidays, as_json):
+    """Store a ritual: each occurrence becomes a brief in the review queue once its lead time begins."""
+    ritual = service.create(service.RitualInput(
+        brand=brand_slug, name=name, rrule=rule, start=start, timezone=zone, brief=brief_text, persona=persona,
+        channel=channel, segments=[s for s in segments.split(",") if s.strip()], audience=audience,
+        lead_hours=lead_hours, freeze_hours=freeze_hours, exdates=list(exdates), holidays=holidays))
+    if as_json:
+        _emit(ritual)
+        return
+    click.echo(f"ritual {ritual['slug']} (#{ritual['id']}) {ritual['rrule']} {ritual['timezone']}")
+    for row in ritual["next"]:
+        click.echo(f"  {row['local']}  {row['utc']}")
+
+
+@ritual_cli.command("list")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def list_command(brand_slug, as_json):
+    """The brand's rituals with their next occurrences."""
+    rows = service.list_rituals(brand_slug)
+    if as_json:
+        _emit(rows)
+        return
+    for ritual in rows:
+        upcoming = ritual["next"][0]["local"] if ritual["next"] else "-"
+        click.echo(f"{ritual['slug']}\t{ritual['name']}\t{ritual['rrule']}\tnext {upcoming}")
+
+
+@ritual_cli.command("materialize")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--until", default="", help="Also write the briefs of occurrences up to this time (ISO 8601; "
+              "without an offset, the brand's local time).")
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def materialize_command(brand_slug, until, as_json):
+    """Write the brief of each occurrence whose lead time has begun; a second run writes none again."""
+    rows = service.materialize(brand_slug, until)
+    if as_json:
+        _emit(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['occurrence_utc']}\t{row['ritual']}\tbrief #{row['brief_id']}\t"
+                   f"{'created' if row['created'] else 'exists'}")
+
+
+@ritual_cli.command("occurrence")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--ritual", "ritual_slug", required=True)
+@click.option("--at", "at", required=True, help="The occurrence's local time in the series, YYYY-MM-DDTHH:MM.")
+@click.option("--skip", is_flag=True, help="Leave this occurrence out.")
+@click.option("--move-to", default="", help="Send it at this local time instead.")
+@click.option("--brief", "brief_text", default=None, help="Its own key message (empty: the ritual's again).")
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def occurrence_command(brand_slug, ritual_slug, at, skip, move_to, brief_text, as_json):
+    """Skip, move or rewrite one occurrence without changing the series."""
+    if sum((skip, bool(move_to), brief_text is not None)) != 1:
+        raise click.UsageError("give exactly one of --skip, --move-to, --brief")
+    row = service.change_occurrence(brand_slug, ritual_slug, at, skip=skip, move_to=move_to, brief=brief_text)
+    if as_json:
+        _emit(row)
+    else:
+        click.echo(f"{row['occurrence_utc']}\t{row['state']}\t{row['due_utc']}")

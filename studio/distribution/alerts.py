@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from studio.channels import OutgoingMessage, SendResult, get_adapter
 from studio.extensions import db
 from studio.i18n import brand_time
-from studio.models import Channel, Delivery, DeliveryStatus, utcnow
+from studio.models import Brand, Channel, Delivery, DeliveryStatus, utcnow
 from studio.task_names import ALERT_DELIVERY_PROBLEM
 from studio.task_queue import enqueue
 
@@ -22,7 +22,12 @@ STATUS_WORDS = {DeliveryStatus.FAILED: "发送失败", DeliveryStatus.UNCONFIRME
 
 def queue_alert(delivery_id: int, status: DeliveryStatus) -> None:
     """Post the alert once the transaction that set the status has committed (never for a rolled-back one)."""
-    db.session.info.setdefault(_PENDING, []).append((delivery_id, status))
+    queue_alert_task(ALERT_DELIVERY_PROBLEM, delivery_id, status)
+
+
+def queue_alert_task(task_name: str, *args) -> None:
+    """Queue an alert task once the current transaction has committed (never for a rolled-back one)."""
+    db.session.info.setdefault(_PENDING, []).append((task_name, args))
 
 
 _PENDING = "pending_delivery_alerts"
@@ -33,11 +38,11 @@ def _enqueue_pending_alerts(session) -> None:
     pending = session.info.pop(_PENDING, [])
     if not pending:
         return
-    for delivery_id, status in pending:
+    for task_name, args in pending:
         try:
-            enqueue(ALERT_DELIVERY_PROBLEM, delivery_id, status)
+            enqueue(task_name, *args)
         except Exception as exc:  # the dashboard still lists it; a broker hiccup must not lose the state
-            log.error("could not queue the alert for delivery %s: %s", delivery_id, type(exc).__name__)
+            log.error("could not queue the alert %s%s: %s", task_name, args, type(exc).__name__)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -51,6 +56,19 @@ def send_alert(delivery_id: int, status: str) -> SendResult | None:
     if delivery is None:
         return None
     brand = delivery.post.brief.brand
+    text = (f"【发送异常】{brand.name} 帖子 #{delivery.post_id} → {delivery.channel.name}"
+            f"（计划 {brand_time(delivery.due_at, brand)}）：{STATUS_WORDS.get(status, status)}。"
+            f"{delivery.response or ''}\n处理：{studio_link(f'/posts/{delivery.post_id}')}")
+    return post_alert(brand, text, f"{delivery.key}-{status}", post_id=delivery.post_id)
+
+
+def studio_link(path: str) -> str:
+    """The address of a studio page, for people reading an alert in their group chat."""
+    return f"{current_app.config['STUDIO_BASE_URL'].rstrip('/')}{path}"
+
+
+def post_alert(brand: Brand, text: str, key: str, post_id: int = 0) -> SendResult | None:
+    """Post an alert's text to the brand's `alert_channel`; None when the brand has none."""
     slug = (brand.settings or {}).get("alert_channel")
     if not slug:
         return None
@@ -58,13 +76,8 @@ def send_alert(delivery_id: int, status: str) -> SendResult | None:
     if channel is None:
         log.error("brand %s names alert channel %r, which does not exist", brand.slug, slug)
         return None
-    link = f"{current_app.config['STUDIO_BASE_URL'].rstrip('/')}/posts/{delivery.post_id}"
-    text = (f"【发送异常】{brand.name} 帖子 #{delivery.post_id} → {delivery.channel.name}"
-            f"（计划 {brand_time(delivery.due_at, brand)}）：{STATUS_WORDS.get(status, status)}。"
-            f"{delivery.response or ''}\n处理：{link}")
     message = OutgoingMessage(
-        delivery_key=f"alert-{delivery.key}-{status}-{uuid.uuid4().hex[:6]}", post_id=delivery.post_id,
+        delivery_key=f"alert-{key}-{uuid.uuid4().hex[:6]}", post_id=post_id,
         channel_id=channel.id, channel_slug=channel.slug, target=channel.target,
         settings=dict(channel.settings or {}), due_at=utcnow(), markdown=text, sender="工作台提醒")
-    result = get_adapter(channel.type).send(message)
-    return result
+    return get_adapter(channel.type).send(message)

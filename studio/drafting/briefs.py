@@ -96,6 +96,13 @@ def _one(model, brand_id: int, slug: str, label: str):
 
 def create_brief(data: BriefInput, author_id: int) -> Brief:
     """Store a brief with one post per segment, each waiting for its draft."""
+    brief = add_brief(data, author_id)
+    db.session.commit()
+    return brief
+
+
+def add_brief(data: BriefInput, author_id: int) -> Brief:
+    """The brief and its posts in the session, not committed: a caller may store more in the same commit."""
     brand, persona, channel, segments = resolve_brief(data)
     brief = Brief(brand_id=brand.id, author_id=author_id, persona_id=persona.id, channel_id=channel.id,
                   goal=data.goal.strip(), key_message=data.key_message.strip(), products=data.products,
@@ -108,7 +115,6 @@ def create_brief(data: BriefInput, author_id: int) -> Brief:
         db.session.add(post)
         db.session.flush()
         audit.record("created", post_id=post.id, actor_id=author_id, detail=f"人群 {segment.name}")
-    db.session.commit()
     return brief
 
 

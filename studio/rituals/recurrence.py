@@ -39,28 +39,32 @@ def occurrence_at(wall: datetime, zone: ZoneInfo) -> Occurrence:
 
 
 def occurrences(rule: RitualRule, start: datetime, zone: ZoneInfo, *, limit: int,
-                exdates: Iterable[datetime | date] = (), holidays: str = "include") -> list[Occurrence]:
-    """The first `limit` occurrences after EXDATEs and holidays are taken out; the rule's COUNT counts before."""
+                exdates: Iterable[datetime | date] = (), holidays: str = "include",
+                after: datetime | None = None, until: datetime | None = None) -> list[Occurrence]:
+    """The first `limit` occurrences after EXDATEs and holidays are taken out; the rule's COUNT counts before.
+
+    `after` and `until` (aware instants) keep only occurrences later than the one and not later than the other.
+    """
     if holidays not in HOLIDAY_POLICIES:
         raise InvalidInput(f"节假日选项须为 {'、'.join(HOLIDAY_POLICIES)} / holidays must be one of "
                            f"{', '.join(HOLIDAY_POLICIES)}")
     exdates = list(exdates)
     excluded_instants = {instant_of(value, zone) for value in exdates if isinstance(value, datetime)}
     excluded_days = {value for value in exdates if not isinstance(value, datetime)}
-    until = _until_instant(rule, zone)
+    rule_until = _until_instant(rule, zone)
     found: list[Occurrence] = []
     seen: set[datetime] = set()
     for number, wall in enumerate(_wall_times(rule, start), 1):
         if rule.count is not None and number > rule.count:
             break
         occurrence = occurrence_at(wall, zone)
-        if until is not None and occurrence.utc > until:
+        if rule_until is not None and occurrence.utc > rule_until or until is not None and occurrence.utc > until:
             break
         # Two wall times can name one instant (an hourly rule across a gap): it occurs once.
         if occurrence.utc in seen or occurrence.utc in excluded_instants or wall.date() in excluded_days:
             continue
         seen.add(occurrence.utc)
-        if not keeps(wall.date(), holidays):
+        if after is not None and occurrence.utc <= after or not keeps(wall.date(), holidays):
             continue
         found.append(occurrence)
         if len(found) >= limit:
@@ -75,10 +79,15 @@ def preview(rule_text: str, start_text: str, zone_name: str, *, count: int = DEF
         raise InvalidInput(f"预览数量须在 1 到 {MAX_PREVIEW} 之间 / count must be between 1 and {MAX_PREVIEW}")
     zone = zone_named(zone_name)
     start = parse_local(start_text, "--start")
-    exdates = [_exdate(text) for raw in exdate_texts for text in raw.split(",") if text.strip()]
+    exdates = parse_exdates(exdate_texts)
     rule = parse_rule(rule_text)
     found = occurrences(rule, start, zone, limit=count, exdates=exdates, holidays=holidays)
     return [occurrence.as_dict() for occurrence in found]
+
+
+def parse_exdates(texts: Iterable[str]) -> list[datetime | date]:
+    """EXDATEs given as local times or whole dates, each text possibly several separated by commas."""
+    return [_exdate(text) for raw in texts for text in raw.split(",") if text.strip()]
 
 
 def _exdate(text: str) -> datetime | date:

@@ -1,0 +1,185 @@
+"""Rituals as stored: creating one, reading its series, and the brief an occurrence asks for."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from studio.accounts import ensure_user
+from studio.brands.kits import get_brand
+from studio.distribution import groups
+from studio.drafting.briefs import BriefInput, check_fields, parse_list, resolve_brief
+from studio.errors import InvalidInput, NotFound
+from studio.extensions import db
+from studio.models import Channel, Persona, Ritual, Segment, utcnow
+from studio.rituals.date_words import date_words
+from studio.rituals.holidays import HOLIDAY_POLICIES
+from studio.rituals.local_time import parse_local, zone_named
+from studio.rituals.recurrence import Occurrence, occurrences, parse_exdates
+from studio.rituals.rules import parse_rule
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+TEMPLATE_WORDS = ("weekday", "relative_weekday", "date", "lunar", "festival", "clock")
+NEXT_SHOWN = 5
+PLANNER = "rituals"
+MOST_HOURS = 24 * 366
+
+
+@dataclass
+class RitualInput:
+    """What a planner writes: plain values, checked by create_ritual."""
+
+    brand: str
+    name: str
+    rrule: str
+    start: str  # local YYYY-MM-DDTHH:MM
+    timezone: str
+    brief: str
+    persona: str = ""
+    channel: str = ""
+    segments: list[str] = field(default_factory=list)
+    audience: str = ""
+    lead_hours: float = 48
+    freeze_hours: float = 2
+    exdates: list[str] = field(default_factory=list)
+    holidays: str = "include"
+
+
+def create_ritual(data: RitualInput, created_by_id: int | None = None) -> Ritual:
+    """Check the rule, zone, template and brief against the brand, then store the ritual."""
+    brand = get_brand(data.brand)
+    name = (data.name or "").strip()
+    if not name or len(name) > Ritual.__table__.c.name.type.length:
+        raise InvalidInput("仪式名称须为 1–100 字 / the ritual name must be 1 to 100 characters")
+    zone = zone_named(data.timezone)
+    start = parse_local(data.start, "--start")
+    rule = parse_rule(data.rrule)
+    exdate_texts = [text.strip() for raw in data.exdates for text in raw.split(",") if text.strip()]
+    parse_exdates(exdate_texts)
+    if data.holidays not in HOLIDAY_POLICIES:
+        raise InvalidInput(f"节假日选项须为 {'、'.join(HOLIDAY_POLICIES)} / holidays must be one of "
+                           f"{', '.join(HOLIDAY_POLICIES)}")
+    check_template(data.brief)
+    if not 0 <= data.freeze_hours < data.lead_hours <= MOST_HOURS:
+        raise InvalidInput("须 0 ≤ 冻结时间 < 提前时间 ≤ 一年 / the freeze must be shorter than the lead time, "
+                           "both between 0 hours and a year")
+    groups.parse_audience(data.audience)
+    persona = data.persona or _first_slug(Persona, brand.id)
+    channel = data.channel or _first_slug(Channel, brand.id)
+    segments = parse_list(data.segments) or _audience_segments(brand.slug, brand.id, data.audience)
+    # The brief each occurrence will make must be valid now, not fail at the first materialization.
+    resolve_brief(BriefInput(brand=brand.slug, persona=persona, channel=channel, segments=segments,
+                             key_message=fill_template(data.brief, {word: "" for word in TEMPLATE_WORDS})
+                             or "-"))
+    ritual = Ritual(brand_id=brand.id, name=name, slug=_free_slug(brand.id, name), rrule=rule.text,
+                    dtstart=start, timezone=zone.key, exdates=exdate_texts, holidays=data.holidays,
+                    brief_template=data.brief.strip(), persona=persona, channel=channel, segments=segments,
+                    audience=data.audience.strip(), lead_minutes=round(data.lead_hours * 60),
+                    freeze_minutes=round(data.freeze_hours * 60), created_by_id=created_by_id or _planner_id())
+    series(ritual, limit=1)  # the holiday data must cover its first occurrence
+    db.session.add(ritual)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another planner took the slug a moment ago
+        db.session.rollback()
+        raise InvalidInput(f"仪式 {ritual.slug} 已存在，请换个名称 / ritual {ritual.slug} exists") from None
+    return ritual
+
+
+def check_template(text: str) -> None:
+    """Refuse an empty brief or a placeholder the date words do not fill."""
+    check_fields(BriefInput(brand="", persona="", channel="", segments=[], key_message=text or ""))
+    if not (text or "").strip():
+        raise InvalidInput("简报不能为空 / the brief is empty")
+    unknown = sorted({word for word in PLACEHOLDER.findall(text) if word not in TEMPLATE_WORDS})
+    if unknown:
+        raise InvalidInput(f"简报里有未知的占位符 {', '.join('{' + w + '}' for w in unknown)}（可用 "
+                           f"{', '.join('{' + w + '}' for w in TEMPLATE_WORDS)}） / unknown placeholder")
+
+
+def fill_template(text: str, words: dict[str, str]) -> str:
+    """The brief's key message with each {word} replaced by the occurrence's date word."""
+    return PLACEHOLDER.sub(lambda match: words.get(match[1], match[0]), text).strip()
+
+
+def brief_words(ritual: Ritual, due_utc: datetime, today: date) -> dict[str, str]:
+    """The date words of an occurrence as seen in the ritual's zone, 本周/下周 counted from today."""
+    return date_words(due_utc.replace(tzinfo=timezone.utc), ZoneInfo(ritual.timezone), today=today)
+
+
+def series(ritual: Ritual, *, limit: int, after: datetime | None = None,
+           until: datetime | None = None) -> list[Occurrence]:
+    """The ritual's occurrences in its series; after/until are naive UTC."""
+    return occurrences(parse_rule(ritual.rrule), ritual.dtstart, ZoneInfo(ritual.timezone), limit=limit,
+                       exdates=parse_exdates(ritual.exdates or []), holidays=ritual.holidays,
+                       after=_aware(after), until=_aware(until))
+
+
+def naive_utc(occurrence: Occurrence) -> datetime:
+    return occurrence.utc.replace(tzinfo=None)
+
+
+def get_ritual(brand_slug: str, slug: str) -> Ritual:
+    brand = get_brand(brand_slug)
+    ritual = db.session.scalar(db.select(Ritual).where(Ritual.brand_id == brand.id, Ritual.slug == slug))
+    if ritual is None:
+        raise NotFound(f"没有仪式 {slug!r} / no ritual {slug!r}")
+    return ritual
+
+
+def rituals_of(brand_slug: str) -> list[Ritual]:
+    brand = get_brand(brand_slug)
+    return db.session.scalars(db.select(Ritual).where(Ritual.brand_id == brand.id).order_by(Ritual.id)).all()
+
+
+def ritual_dict(ritual: Ritual, next_count: int = NEXT_SHOWN) -> dict:
+    """The ritual as plain values, with its next occurrences from now."""
+    return {"id": ritual.id, "slug": ritual.slug, "name": ritual.name, "brand": ritual.brand.slug,
+            "rrule": ritual.rrule, "start": ritual.dtstart.strftime("%Y-%m-%dT%H:%M"), "timezone": ritual.timezone,
+            "exdates": list(ritual.exdates or []), "holidays": ritual.holidays, "brief": ritual.brief_template,
+            "persona": ritual.persona, "channel": ritual.channel, "segments": list(ritual.segments or []),
+            "audience": ritual.audience, "lead_hours": ritual.lead_minutes / 60,
+            "freeze_hours": ritual.freeze_minutes / 60, "active": ritual.active,
+            "next": [o.as_dict() for o in series(ritual, limit=next_count, after=utcnow())]}
+
+
+def _planner_id() -> int:
+    """The studio's own account, author of the briefs of rituals no person created (they came from the CLI):
+    any reviewer may approve them. Its password is random and never shown, so nobody signs in as it."""
+    return ensure_user(PLANNER, secrets.token_urlsafe(24), "editor").id
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
+def _first_slug(model, brand_id: int) -> str:
+    slug = db.session.scalar(db.select(model.slug).where(model.brand_id == brand_id, model.active.is_(True))
+                             .order_by(model.id).limit(1))
+    if slug is None:
+        raise InvalidInput(f"品牌没有可用的{'人设' if model is Persona else '渠道'} / the brand has none")
+    return slug
+
+
+def _audience_segments(brand_slug: str, brand_id: int, audience: str) -> list[str]:
+    """The segments the audience's groups belong to, in the brand's order; all of them when none is named."""
+    active = db.session.scalars(db.select(Segment.slug).where(Segment.brand_id == brand_id,
+                                                              Segment.active.is_(True)).order_by(Segment.id)).all()
+    reached = {slug for group in groups.match_groups(brand_slug, audience) for slug in group.segments or []}
+    return [slug for slug in active if slug in reached] or list(active)
+
+
+def _free_slug(brand_id: int, name: str) -> str:
+    """A slug from the name's Latin letters and digits, else ritual-N; never one the brand has."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:48] or "ritual"
+    taken = set(db.session.scalars(db.select(Ritual.slug).where(Ritual.brand_id == brand_id)))
+    if base not in taken and base != "ritual":
+        return base
+    number = 1
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

@@ -1,0 +1,71 @@
+"""What the CLI, pages and tasks ask of rituals, in plain values: one call each."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from studio.brands.kits import get_brand
+from studio.errors import InvalidInput
+from studio.models import RitualOccurrence
+from studio.rituals import definitions, materializing, single_occurrences
+from studio.rituals.definitions import RitualInput  # noqa: F401  the input of create()
+
+__all__ = ["RitualInput", "change_occurrence", "create", "list_rituals", "materialize", "run_beat"]
+
+
+def create(data: RitualInput, created_by_id: int | None = None) -> dict:
+    """Store a ritual; its plain values with the next occurrences."""
+    return definitions.ritual_dict(definitions.create_ritual(data, created_by_id))
+
+
+def list_rituals(brand_slug: str) -> list[dict]:
+    return [definitions.ritual_dict(ritual) for ritual in definitions.rituals_of(brand_slug)]
+
+
+def materialize(brand_slug: str, until_text: str = "") -> list[dict]:
+    """The brand's open occurrences that are due (or fall by `until`), each with its brief and whether this
+    call wrote it."""
+    brand = get_brand(brand_slug)
+    until = _instant(until_text, brand.timezone) if (until_text or "").strip() else None
+    return [row.as_dict() for row in materializing.materialize_due(brand_id=brand.id, until=until)]
+
+
+def run_beat() -> dict:
+    """Freeze, schedule and materialize every brand's rituals: what the beat runs each minute."""
+    return materializing.run_rituals()
+
+
+def change_occurrence(brand_slug: str, ritual_slug: str, at: str, *, skip: bool = False, move_to: str = "",
+                      brief: str | None = None, actor_id: int | None = None) -> dict:
+    """Skip, move or rewrite the occurrence at local time `at`."""
+    ritual = definitions.get_ritual(brand_slug, ritual_slug)
+    if skip:
+        row = single_occurrences.skip_occurrence(ritual, at, actor_id)
+    elif move_to:
+        row = single_occurrences.move_occurrence(ritual, at, move_to)
+    else:
+        row = single_occurrences.set_own_brief(ritual, at, brief or "")
+    return occurrence_dict(row)
+
+
+def occurrence_dict(row: RitualOccurrence) -> dict:
+    return {"ritual": row.ritual.slug, "occurrence_utc": _z(row.occurrence_utc), "due_utc": _z(row.due_utc),
+            "state": str(row.state.value), "brief_id": row.brief_id, "own_brief": row.brief_override,
+            "note": row.note}
+
+
+def _instant(text: str, zone_name: str) -> datetime:
+    """ISO 8601 as naive UTC; without an offset it is the brand's local time."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"--until {text!r} 不是 ISO 8601 时间 / --until {text!r} is not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone_name))
+    return value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _z(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
