@@ -1,4 +1,5 @@
-"""`studio links` and `studio analytics`: tracked links, and what each segment, group, post or hour did."""
+"""`studio links` and `studio analytics`: tracked links, and what each segment, group, post, hour, persona,
+channel type or poster template did."""
 from __future__ import annotations
 
 import click
@@ -45,7 +46,7 @@ def stats_command(brand_slug: str, as_json: bool):
 
 @click.command("analytics")
 @click.option("--brand", "brand_slug", required=True)
-@click.option("--by", "by", type=click.Choice(reports.DIMENSIONS), required=True)
+@click.option("--by", "by", type=click.Choice(reports.BREAKDOWNS), required=True)
 @click.option("--json", "as_json", is_flag=True)
 @service_command
 def analytics_command(brand_slug: str, by: str, as_json: bool):

@@ -1,5 +1,7 @@
 """What worked: clicks by people against the members each delivery reached, ranked so luck does not win.
 
+Breakdowns: segment, group, post, local hour of sending, persona, channel type and poster template.
+
 Members reached is the sum of the member counts of the groups that got each sent delivery. The click rate
 is unique clickers over members reached, ranked by its Wilson lower bound (95 %), and only rows above a
 minimum reach are ranked, so one lucky small group does not top the list.
@@ -17,9 +19,12 @@ from sqlalchemy.orm import selectinload
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links import short_url
-from studio.models import Brand, Channel, Delivery, DeliveryStatus, Post, ShortLink
+from studio.models import (Brand, Brief, Channel, Delivery, DeliveryStatus, Persona, PosterImage, Post, Revision,
+                           ShortLink)
 
 DIMENSIONS = ("segment", "group", "post", "hour")
+BREAKDOWNS = DIMENSIONS + ("persona", "channel_type", "template")
+NO_POSTER = ""  # the template key of deliveries sent without a poster
 Z_95 = 1.959964
 
 
@@ -64,19 +69,20 @@ def link_stats(brand_slug: str, base_url: str) -> list[dict]:
 
 
 def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
-    """One row per segment, group, post or local hour of sending: deliveries, reach, clicks, uniques, rates.
+    """One row per value of the breakdown `by`: deliveries, groups, reach, clicks, uniques, rates.
 
     Ranked rows (reach at least min_reach) come first, best lower bound first; the rest follow by reach.
     """
-    if by not in DIMENSIONS:
-        raise InvalidInput(f"--by 只能是 {'、'.join(DIMENSIONS)} / --by must be one of {', '.join(DIMENSIONS)}")
+    if by not in BREAKDOWNS:
+        raise InvalidInput(f"--by 只能是 {'、'.join(BREAKDOWNS)} / --by must be one of {', '.join(BREAKDOWNS)}")
     brand = brand_by_slug(brand_slug)
     zone = ZoneInfo(brand.timezone)
     sent = db.session.scalars(
         db.select(Delivery).join(Channel, Channel.id == Delivery.channel_id)
         .where(Channel.brand_id == brand.id, Delivery.status == DeliveryStatus.SENT)
         .options(selectinload(Delivery.channel), selectinload(Delivery.post).selectinload(Post.segment),
-                 selectinload(Delivery.post).selectinload(Post.brief))).all()
+                 selectinload(Delivery.post).selectinload(Post.brief).selectinload(Brief.persona),
+                 selectinload(Delivery.revision).selectinload(Revision.poster))).all()
     rows: dict[str, _Row] = {}
     key_of_delivery = {}
     for delivery in sent:
@@ -86,14 +92,13 @@ def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
         row.reach += delivery.channel.members or 0
         row.groups.add(delivery.channel_id)
         key_of_delivery[delivery.id] = key
-    segments = {s.id: (s.slug, s.name) for s in brand.segments}
-    channels = {c.id: (c.slug, c.name) for c in brand.channels}
+    made_for = _made_for(brand, by)
     for link in db.session.scalars(db.select(ShortLink).where(ShortLink.brand_id == brand.id)):
         if link.delivery_id:
             key = key_of_delivery.get(link.delivery_id)
             label = rows[key].label if key else ""
         else:
-            key, label = _made_for(link, by, segments, channels) or (None, "")
+            key, label = made_for(link) or (None, "")
         if key is None:
             continue
         row = rows.setdefault(key, _Row(key, label))
@@ -111,19 +116,41 @@ def _key(delivery: Delivery, by: str, zone: ZoneInfo) -> tuple[str, str]:
         return delivery.channel.slug, delivery.channel.name
     if by == "post":
         return str(post.id), f"#{post.id} {post.segment.name}：{(post.brief.key_message or '')[:30]}"
+    if by == "persona":
+        return post.brief.persona.slug, post.brief.persona.name
+    if by == "channel_type":
+        return delivery.channel.type, delivery.channel.type
+    if by == "template":
+        template = (delivery.revision.poster.spec or {}).get("template") if delivery.revision.poster else None
+        return (template, template) if template else (NO_POSTER, "")
     moment = (delivery.sent_at or delivery.due_at).replace(tzinfo=timezone.utc).astimezone(zone)
     return f"{moment.hour:02d}", f"{moment.hour:02d}:00"
 
 
-def _made_for(link: ShortLink, by: str, segments: dict, channels: dict) -> tuple[str, str] | None:
-    """Where a link made by hand, not for a delivery, counts: the segment, group or post it was made for."""
-    if by == "segment" and link.segment_id in segments:
-        return segments[link.segment_id]
-    if by == "group" and link.channel_id in channels:
-        return channels[link.channel_id]
-    if by == "post" and link.post_id:
-        return str(link.post_id), f"#{link.post_id}"
-    return None
+def _made_for(brand: Brand, by: str):
+    """Where a link made by hand, not for a delivery, counts: a function of the link to a (key, label) or None.
+
+    A poster's QR link counts for the poster's template; the others for the segment, group or post named.
+    """
+    if by == "segment":
+        segments = {s.id: (s.slug, s.name) for s in brand.segments}
+        return lambda link: segments.get(link.segment_id)
+    if by in ("group", "channel_type"):
+        channels = {c.id: (c.slug, c.name) if by == "group" else (c.type, c.type) for c in brand.channels}
+        return lambda link: channels.get(link.channel_id)
+    if by == "post":
+        return lambda link: (str(link.post_id), f"#{link.post_id}") if link.post_id else None
+    if by == "persona":
+        personas = {post_id: (slug, name) for post_id, slug, name in db.session.execute(
+            db.select(Post.id, Persona.slug, Persona.name).join(Brief, Brief.id == Post.brief_id)
+            .join(Persona, Persona.id == Brief.persona_id).where(Brief.brand_id == brand.id))}
+        return lambda link: personas.get(link.post_id)
+    if by == "template":
+        templates = {link_id: (spec or {}).get("template") for link_id, spec in db.session.execute(
+            db.select(PosterImage.link_id, PosterImage.spec)
+            .where(PosterImage.brand_id == brand.id, PosterImage.link_id.is_not(None)))}
+        return lambda link: (templates[link.id],) * 2 if templates.get(link.id) else None
+    return lambda link: None
 
 
 def _as_dict(row: _Row, min_reach: int) -> dict:
