@@ -135,6 +135,27 @@ ENGLISH: dict[str, str] = {
     "已生成新的订阅地址，旧地址已失效": "New subscription URL made; the old one no longer works",
     "已改期到 {time}": "Moved to {time}", "未能改期：": "Not moved: ", "改期请求失败，请重试": "The move failed; try again",
     "日历加载失败": "The calendar did not load",
+    # the reports page: what worked, and groups going quiet
+    "效果报告": "Reports", "分组方式": "Breakdown", "海报版式": "Poster template", "代码": "Key",
+    "发送次数": "Deliveries", "群数": "Groups", "触达人数": "Members reached", "点击次数": "Clicks",
+    "点击人数": "Clickers", "预览与机器人": "Previews and robots", "点击率": "Click rate",
+    "点击率下限（95%）": "Lower bound (95%)", "参与排名": "Ranked", "是": "yes", "否": "no",
+    "无海报": "No poster", "未排名": "Not ranked", "触达不足 {min} 人": "Fewer than {min} members reached",
+    "点击率与下限": "Click rate and its lower bound", "还没有已发送的帖子或点击": "No sent posts or clicks yet",
+    "导出 CSV": "Export CSV",
+    "点击率 = 点击人数 ÷ 触达人数（收到帖子的群的人数之和），预览和机器人不计。按 95% 置信下限排序：触达不足 {min} 人的行不参与排名，标记为“未排名”。":
+        "Click rate = clickers ÷ members reached (the members of the groups that got the posts); previews "
+        "and robots do not count. Rows are ranked by the lower bound of the 95% confidence interval; rows "
+        "that reached fewer than {min} members are not ranked and are marked “Not ranked”.",
+    "群健康度": "Group health",
+    "“变冷”：连续发送 14 天以上没有人点击，或近 30 天的点击率不到之前 30 天的一半。":
+        "“Going quiet”: posts kept arriving for 14 days or more without a click, or the click rate of the last "
+        "30 days is less than half of the 30 days before.",
+    "近 30 天发送": "Sent, last 30 days", "人均点击": "Clicks per member", "人均点击人数": "Clickers per member",
+    "距上次点击（天）": "Days since last click", "从未": "never", "变冷": "Going quiet", "正常": "OK",
+    "连续 14 天以上发送，没有人点击": "14 days or more of posts without a click",
+    "点击率不到之前的一半": "click rate below half of what it was", "写一条召回简报": "Write a win-back brief",
+    "还没有群": "No groups yet",
 }
 
 CHINESE_LABELS: dict[str, str] = {

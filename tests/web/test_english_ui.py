@@ -76,7 +76,7 @@ def get_routes(app) -> list[str]:
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "health", "i18n.set_language") \
-                or rule.endpoint.startswith("api.") or rule.rule.endswith(".json"):
+                or rule.endpoint.startswith("api.") or rule.rule.endswith((".json", ".csv")):
             continue
         expanded = [rule.rule]
         for name in rule.arguments:
@@ -106,6 +106,7 @@ def test_every_page_in_english_shows_no_chinese_outside_brand_material(app, clie
                    if found})
     assert len(checked) >= 30 and strays == {}
     assert "/brands/chayun/calendar" in checked, "the content calendar, with its filters and feed section"
+    assert "/brands/chayun/reports" in checked, "the reports page, with its chart data and group health"
 
 
 def test_status_badges_read_as_words_not_codes(ctx, client, auth, studio_in_every_state):
