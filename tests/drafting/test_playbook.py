@@ -59,10 +59,10 @@ def test_the_best_posts_lines_are_written_down_and_reach_the_next_draft_for_the_
         kits.import_brand_kit(kits.get_brand("chayun").kit_path)  # a re-import keeps what was learned
         following = drafted("周六下午茶会，带朋友来 https://chayun.example.com/tea")
 
-    used = following.generation["playbook"]
-    assert used["segment"] == "active" and used["posts"][0] == posts[0].id
-    assert used["lines_used"] and set(used["lines_used"]) <= set(written["common"]["lines"])
-    assert set(used["lines_used"]) <= {s["source"] for s in following.generation["sentences"]}
+        used = following.generation["playbook"]
+        assert used["segment"] == "active" and used["posts"][0] == posts[0].id
+        assert used["lines_used"] and set(used["lines_used"]) <= set(written["common"]["lines"])
+        assert set(used["lines_used"]) <= {s["source"] for s in following.generation["sentences"]}
 
 
 def test_the_brief_page_shows_what_worked_for_its_segments(tmp_path):
@@ -81,11 +81,11 @@ def test_the_brief_page_shows_what_worked_for_its_segments(tmp_path):
         db.session.commit()
         brief = briefs.create_brief(briefs.BriefInput(
             brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["active", "vip"],
-            key_message="周五品鉴会", products=[]), author_id=user("editor").id)
+            key_message="周五品鉴会", products=[]), author_id=user("editor").id).id
     client = app.test_client()
     client.post("/login", data={"username": "editor", "password": "editor-pass-1"})
 
-    page = client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    page = client.get(f"/briefs/{brief}").get_data(as_text=True)
 
     assert page.count("这个人群的经验") == 1  # only the segment with a playbook
     assert "#7" in page and "30.0%" in page and "20:00" in page and "active/hooks#1" in page
