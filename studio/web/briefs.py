@@ -40,7 +40,9 @@ def new_brief():
             return redirect(url_for("web.brief", brief_id=brief.id))
         except StudioError as exc:
             error = str(exc)
-    return render_template("brief_new.html", brands=all_brands, brand=brand, form=request.form, error=error), \
+    # A GET may carry the fields in its query (a suggested brief, such as a win-back for a quiet group).
+    form = request.form if request.method == "POST" else request.args
+    return render_template("brief_new.html", brands=all_brands, brand=brand, form=form, error=error), \
         (400 if error else 200)
 
 

@@ -150,6 +150,22 @@ def test_the_reports_page_shows_rows_ranked_or_not_and_quiet_groups_with_a_winba
     assert page.get_element_by_id("csv-link").get("href") == "/brands/chayun/reports.csv?by=group"
 
 
+def test_the_suggested_winback_brief_opens_the_new_brief_form_filled_in(ctx, app, client, auth):
+    add_group(brand_id(), "tiny", 4, segments=("vip", "loyal"))
+    sent(approved(segment="vip"), ["tiny"], days_ago=20)
+    auth.login("editor")
+    page = lxml.html.document_fromstring(client.get("/brands/chayun/reports").get_data(as_text=True))
+    [href] = [link.get("href") for link in page.xpath('//a[@class="winback"]')]
+
+    form = lxml.html.document_fromstring(client.get(href).get_data(as_text=True)).get_element_by_id("brief-form")
+
+    assert form.xpath('.//input[@name="goal"]')[0].get("value") == "召回：群 tiny"
+    assert "好久不见" in form.xpath('.//textarea[@name="key_message"]')[0].text \
+        or "问候" in form.xpath('.//textarea[@name="key_message"]')[0].text
+    assert form.xpath('.//select[@name="channel"]/option[@selected]')[0].get("value") == "tiny"
+    assert sorted(box.get("value") for box in form.xpath('.//input[@name="segments"][@checked]')) == ["loyal", "vip"]
+
+
 def test_a_reviewer_sees_quiet_groups_without_a_brief_link(ctx, app, client, auth):
     add_group(brand_id(), "tiny", 4, segments=("vip",))
     sent(approved(segment="vip"), ["tiny"], days_ago=20)
