@@ -1,7 +1,8 @@
 """Calendar items of one brand between two dates: scheduled posts with their deliveries, in the brand's zone.
 
 An item is one post's deliveries due at one moment. Its `kind` is "post"; ritual occurrences become items
-of kind "ritual" with the same fields, their `post_id` empty until a post is written for them.
+of kind "ritual" with the same fields, their `post_id` empty until a post is written for them (see
+ritual_items).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import selectinload
 
 from studio.brands.kits import get_brand
+from studio.calendar import ritual_items
 from studio.calendar.rescheduling import MOVABLE
 from studio.errors import InvalidInput
 from studio.extensions import db
@@ -123,8 +125,16 @@ def calendar_items(brand_slug: str, first: date, last: date) -> list[CalendarIte
     now = utcnow()
     groups = [list(same) for _key, same in groupby(rows, key=lambda d: (d.due_at, d.post_id, d.revision_id))]
     times_per_revision = Counter((group[0].post_id, group[0].revision_id) for group in groups)
-    return [_post_item(brand, group, now, times_per_revision[(group[0].post_id, group[0].revision_id)] > 1)
-            for group in groups]
+    found = [_post_item(brand, group, now, times_per_revision[(group[0].post_id, group[0].revision_id)] > 1)
+             for group in groups]
+    of_rituals = ritual_items.ritual_briefs(brand)
+    for item in found:
+        if item.brief_id in of_rituals:
+            item.kind = "ritual"
+    scheduled = {item.brief_id for item in found if item.kind == "ritual"}
+    found += [CalendarItem(**fields) for fields in
+              ritual_items.occurrence_items(brand, start, end, scheduled)]
+    return sorted(found, key=lambda item: item.start_utc)  # stable: posts keep their order at one time
 
 
 def _post_item(brand: Brand, deliveries: list[Delivery], now: datetime,

@@ -32,7 +32,9 @@
     return {
       id: item.uid, title: `${item.title} · ${item.segment.name}`, start: item.local_start,
       startEditable: item.movable, durationEditable: false, classNames: [`cal-${item.state}`],
-      url: element.dataset.postUrl.replace(/0$/, String(item.post_id)), extendedProps: {item},
+      // A ritual occurrence planned ahead has no post yet: it opens nothing.
+      url: item.post_id ? element.dataset.postUrl.replace(/0$/, String(item.post_id)) : undefined,
+      extendedProps: {item},
     };
   }
 
