@@ -7,7 +7,7 @@ that ends with the opening of the new post.  Every text comes from the template 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,6 +33,7 @@ _COMPLETION_FACTS = 4
 _COMPLETION_FACT_CHARS = 110
 _COMPLETION_PERSONA_CHARS = 160
 _CHAT_FACT_CHARS = 800
+_PROVEN_POST_CHARS = 300  # of each proven post shown to a chat model
 _SENTENCE_END = "。！？!?；;～~…"
 # A number, with its unit when it has one: what a post may lift from a shown example.
 _NUMBER_TERM = re.compile(r"(?<![\d.])\d+(?:[.:：]\d+)?\s*(?:%|％|℃|°C|度|元|块|克|公斤|斤|毫升|ml|mL|升|年|月|日|号|点|天"
@@ -169,8 +170,10 @@ def _borrowed_terms(entries: list[dict], exclude: str) -> list[str]:
 def build_draft_prompt(*, brand_name: str, persona: PersonaProfile | Mapping,
                        segment: SegmentProfile | Mapping, channel_type: str, brief: DraftBrief | Mapping,
                        facts: list[Fact],
-                       overrides_dir: Path | None = None) -> DraftPrompt:
-    """The prompt for one post variant, in both forms (chat messages and a completion document)."""
+                       overrides_dir: Path | None = None, proven_posts: Sequence[str] = ()) -> DraftPrompt:
+    """The prompt for one post variant, in both forms (chat messages and a completion document).
+
+    ``proven_posts`` are the segment's posts that people clicked most: a chat model sees them as examples."""
     templates = TemplateReader(overrides_dir)
     persona = PersonaProfile.of(persona)
     segment = SegmentProfile.of(segment)
@@ -232,8 +235,12 @@ def build_draft_prompt(*, brand_name: str, persona: PersonaProfile | Mapping,
     system_values = dict(values, persona_samples="\n".join(
         sample_tpl.render(text=_shorten(e, 400)) for e in persona_examples[:3]))
     system = templates.get("draft/system.txt").render(drop_empty=True, **system_values).strip()
+    proven = [_shorten(one_line(text), _PROVEN_POST_CHARS) for text in proven_posts if one_line(text)]
     user_values = dict(values, stage_guidance=stage_tpl.body.strip(),
-                       facts=_fact_lines(templates, facts, _CHAT_FACT_CHARS, None))
+                       facts=_fact_lines(templates, facts, _CHAT_FACT_CHARS, None),
+                       proven_posts=templates.get("draft/proven_posts.txt").render(
+                           posts="\n".join(f"{n}. {text}" for n, text in enumerate(proven, 1))).strip()
+                       if proven else "")
     user = templates.get("draft/user.txt").render(drop_empty=True, **user_values).strip()
 
     # ---- completion mode: a few-shot collection ending with the new post's opening ------------

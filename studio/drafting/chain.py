@@ -65,7 +65,8 @@ def _render_prompt(values: dict):
     return build_draft_prompt(
         brand_name=brand.name, persona=values["persona"], segment=values["segment"],
         channel_type=values["channel_type"], brief=values["brief"], facts=values["facts"],
-        overrides_dir=brand.prompt_overrides)
+        overrides_dir=brand.prompt_overrides,
+        proven_posts=values["playbook"].examples if values.get("playbook") is not None else ())
 
 
 def drafting_chain(retriever: BaseRetriever, settings: LLMSettings, *, model: BaseLanguageModel | None = None,

@@ -110,6 +110,10 @@ def _written(chain_input: dict, retriever, settings: LLMSettings, on_text
             "facts": [{"n": f.number, "doc_id": f.doc_id, "title": f.title, "text": f.text} for f in facts]}
     if settings.factory:
         meta["factory"] = settings.factory
+    hint = chain_input.get("playbook")
+    if hint is not None and hint.examples:  # the model saw the segment's best posts as examples
+        meta["playbook"] = {"segment": hint.segment, "written_at": hint.written_at, "posts": list(hint.posts),
+                            "examples": len(hint.examples)}
     return ComposedVariant(segment=chain_input["segment"].slug, body=variant.text,
                            citations=list(variant.citations), meta=meta), "", ""
 

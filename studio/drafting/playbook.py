@@ -19,6 +19,7 @@ from studio.links.analytics import analytics
 from studio.models import Brand, Delivery, DeliveryStatus, Post, utcnow
 
 BEST, WORST = 3, 3
+EXAMPLE_CHARS = 400
 SETTING_PREFIX = "playbook:"
 
 
@@ -30,6 +31,7 @@ class PlaybookHint:
     lines: tuple[str, ...]  # script sources ("script:…") the best posts used
     posts: tuple[int, ...]  # the best posts
     written_at: str
+    examples: tuple[str, ...] = ()  # the best posts' texts, for a model that writes
 
 
 def write_playbooks(min_reach: int) -> dict[str, int]:
@@ -97,6 +99,7 @@ def _entry(post: Post, row: dict, zone: ZoneInfo) -> dict:
         "lines": list(dict.fromkeys(s["source"] for s in sentences
                                     if str(s.get("source", "")).startswith("script:"))),
         "excerpt": (revision.body[:60] if revision else ""),
+        "text": (revision.body[:EXAMPLE_CHARS] if revision else ""),
     }
 
 
@@ -106,12 +109,13 @@ def playbook(brand: Brand, segment_slug: str) -> dict | None:
 
 
 def drafting_hint(brand: Brand, segment_slug: str) -> PlaybookHint | None:
-    """What drafting for the segment takes from its playbook, when there is one with lines to try."""
+    """What drafting for the segment takes from its playbook, when it has one."""
     written = playbook(brand, segment_slug)
-    if not written or not written["common"]["lines"]:
+    if not written or not written["best"]:
         return None
     return PlaybookHint(segment=segment_slug, lines=tuple(written["common"]["lines"]),
-                        posts=tuple(entry["post"] for entry in written["best"]), written_at=written["written_at"])
+                        posts=tuple(entry["post"] for entry in written["best"]), written_at=written["written_at"],
+                        examples=tuple(entry["text"] for entry in written["best"] if entry.get("text")))
 
 
 def brief_playbooks(brief) -> dict[str, dict]:

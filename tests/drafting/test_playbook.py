@@ -9,6 +9,7 @@ from studio.review import workflow
 from tests.links.test_delivery_links import DESKTOP, add_groups, send_now
 from tests.support import free_port
 from tests.support.app import add_users, demo_app
+from tests.support.fake_llm import FakeChatAPI
 from tests.support.posts import user
 
 MESSAGES = ("周五晚8点品鉴会，来对比两年的白牡丹 https://chayun.example.com/tasting",
@@ -89,3 +90,43 @@ def test_the_brief_page_shows_what_worked_for_its_segments(tmp_path):
 
     assert page.count("这个人群的经验") == 1  # only the segment with a playbook
     assert "#7" in page and "30.0%" in page and "20:00" in page and "active/hooks#1" in page
+
+
+def test_a_model_that_writes_sees_the_segments_best_posts_as_examples(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = demo_app(tmp_path / "chat", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+                       STUDIO_LLM_MODEL="provider-model-x")
+        with app.app_context():
+            add_users("editor")
+            brand = kits.get_brand("chayun")
+            best = "亲们，周五晚8点我们对比着喝两年的白牡丹，来的朋友接个龙，我给大家留座～"
+            kits.store_studio_setting(brand, "playbook:active", {
+                "written_at": "2026-12-01T03:00:00Z", "worst": [],
+                "best": [{"post": 7, "rate": 0.3, "rate_low": 0.24, "reach": 200, "unique": 60, "stage": "促活",
+                          "hour": 20, "length": 40, "template": "", "lines": [], "excerpt": best[:60],
+                          "text": best}],
+                "common": {"hours": [20], "median_length": 40, "stages": ["促活"], "templates": [], "lines": []}})
+            db.session.commit()
+            post = drafted("冬日品鉴会，来品白牡丹2024")
+            record = post.generation
+        asked = "\n".join(m["content"] for m in fake.requests[-1]["body"]["messages"])
+        assert "这个人群反响最好的帖子" in asked and best in asked
+        assert record["mode"] == "chat" and record["playbook"] == {
+            "segment": "active", "written_at": "2026-12-01T03:00:00Z", "posts": [7], "examples": 1}
+    finally:
+        fake.server.shutdown()
+
+
+def test_a_segment_without_a_playbook_drafts_as_before(tmp_path):
+    fake = FakeChatAPI()
+    try:
+        app = demo_app(tmp_path / "none", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
+                       STUDIO_LLM_MODEL="provider-model-x")
+        with app.app_context():
+            add_users("editor")
+            record = drafted("冬日品鉴会，来品白牡丹2024").generation
+        assert "这个人群反响最好的帖子" not in "\n".join(m["content"] for m in fake.requests[-1]["body"]["messages"])
+        assert "playbook" not in record
+    finally:
+        fake.server.shutdown()
