@@ -52,6 +52,7 @@ def preview_command(rule, start, zone, count, exdates, holidays, as_json, more_e
 @click.option("--brief", "brief_text", required=True,
               help="Key message of each brief; {weekday} {relative_weekday} {date} {lunar} {festival} {clock} "
                    "are filled from the occurrence.")
+@click.option("--slug", default="", help="Its short name in commands (default: from the name, else ritual-N).")
 @click.option("--persona", default="", help="Persona slug (default: the brand's first).")
 @click.option("--channel", default="", help="Channel the drafts are written for (default: the brand's first).")
 @click.option("--segments", default="", help="Comma-separated segment slugs (default: those the audience reaches).")
@@ -64,11 +65,12 @@ def preview_command(rule, start, zone, count, exdates, holidays, as_json, more_e
 @click.option("--holidays", default="include", show_default=True, type=click.Choice(HOLIDAY_POLICIES))
 @click.option("--json", "as_json", is_flag=True)
 @service_command
-def create_command(brand_slug, name, rule, start, zone, brief_text, persona, channel, segments, audience,
+def create_command(brand_slug, name, rule, start, zone, brief_text, slug, persona, channel, segments, audience,
                    lead_hours, freeze_hours, exdates, holidays, as_json):
     """Store a ritual: each occurrence becomes a brief in the review queue once its lead time begins."""
     ritual = service.create(service.RitualInput(
-        brand=brand_slug, name=name, rrule=rule, start=start, timezone=zone, brief=brief_text, persona=persona,
+        brand=brand_slug, name=name, slug=slug, rrule=rule, start=start, timezone=zone, brief=brief_text,
+        persona=persona,
         channel=channel, segments=[s for s in segments.split(",") if s.strip()], audience=audience,
         lead_hours=lead_hours, freeze_hours=freeze_hours, exdates=list(exdates), holidays=holidays))
     if as_json:

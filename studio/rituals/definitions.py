@@ -23,6 +23,7 @@ from studio.rituals.recurrence import Occurrence, occurrences, parse_exdates
 from studio.rituals.rules import parse_rule
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 TEMPLATE_WORDS = ("weekday", "relative_weekday", "date", "lunar", "festival", "clock")
 NEXT_SHOWN = 5
 PLANNER = "rituals"
@@ -47,6 +48,7 @@ class RitualInput:
     freeze_hours: float = 2
     exdates: list[str] = field(default_factory=list)
     holidays: str = "include"
+    slug: str = ""
 
 
 def create_ritual(data: RitualInput, created_by_id: int | None = None) -> Ritual:
@@ -75,7 +77,7 @@ def create_ritual(data: RitualInput, created_by_id: int | None = None) -> Ritual
     resolve_brief(BriefInput(brand=brand.slug, persona=persona, channel=channel, segments=segments,
                              key_message=fill_template(data.brief, {word: "" for word in TEMPLATE_WORDS})
                              or "-"))
-    ritual = Ritual(brand_id=brand.id, name=name, slug=_free_slug(brand.id, name), rrule=rule.text,
+    ritual = Ritual(brand_id=brand.id, name=name, slug=_slug(brand.id, data.slug, name), rrule=rule.text,
                     dtstart=start, timezone=zone.key, exdates=exdate_texts, holidays=data.holidays,
                     brief_template=data.brief.strip(), persona=persona, channel=channel, segments=segments,
                     audience=data.audience.strip(), lead_minutes=round(data.lead_hours * 60),
@@ -171,6 +173,16 @@ def _audience_segments(brand_slug: str, brand_id: int, audience: str) -> list[st
                                                               Segment.active.is_(True)).order_by(Segment.id)).all()
     reached = {slug for group in groups.match_groups(brand_slug, audience) for slug in group.segments or []}
     return [slug for slug in active if slug in reached] or list(active)
+
+
+def _slug(brand_id: int, wanted: str, name: str) -> str:
+    """The slug asked for, checked; else one made from the name."""
+    wanted = (wanted or "").strip()
+    if not wanted:
+        return _free_slug(brand_id, name)
+    if not SLUG.fullmatch(wanted):
+        raise InvalidInput(f"标识 {wanted!r} 只能用小写字母、数字和连字符 / slug {wanted!r}: use a-z, 0-9 and -")
+    return wanted
 
 
 def _free_slug(brand_id: int, name: str) -> str:

@@ -76,3 +76,10 @@ def test_materialize_of_an_unknown_brand_or_with_a_bad_until_fails_cleanly(runne
     bad_until = runner.invoke(args=["ritual", "materialize", "--brand", "chayun", "--until", "soon", "--json"])
     assert unknown.exit_code == 1 and bad_until.exit_code == 1
     assert "not an ISO 8601 time" in bad_until.stderr and "Traceback" not in unknown.stderr + bad_until.stderr
+
+
+def test_a_ritual_may_be_given_its_own_slug_once_per_brand(runner, ctx):
+    first = create(runner, "--slug", "friday-tasting")
+    again = create(runner, "--slug", "friday-tasting")
+    assert json.loads(first.stdout)["slug"] == "friday-tasting"
+    assert again.exit_code == 1 and "exists" in again.stderr
