@@ -136,7 +136,8 @@ ENGLISH: dict[str, str] = {
     "已改期到 {time}": "Moved to {time}", "未能改期：": "Not moved: ", "改期请求失败，请重试": "The move failed; try again",
     "日历加载失败": "The calendar did not load",
     # the reports page: what worked, and groups going quiet
-    "效果报告": "Reports", "分组方式": "Breakdown", "海报版式": "Poster template", "代码": "Key",
+    "效果报告": "Reports", "分组方式": "Breakdown", "几点发送": "Hour sent", "海报版式": "Poster template",
+    "代码": "Key",
     "发送次数": "Deliveries", "群数": "Groups", "触达人数": "Members reached", "点击次数": "Clicks",
     "点击人数": "Clickers", "预览与机器人": "Previews and robots", "点击率": "Click rate",
     "点击率下限（95%）": "Lower bound (95%)", "参与排名": "Ranked", "是": "yes", "否": "no",

@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links import short_url
-from studio.models import (Brand, Brief, Channel, Delivery, DeliveryStatus, Persona, PosterImage, Post, Revision,
-                           ShortLink)
+from studio.models import (Brand, Brief, Channel, Delivery, DeliveryStatus, Persona, PosterImage, Post,
+                           Revision, ShortLink)
 
 DIMENSIONS = ("segment", "group", "post", "hour")
 BREAKDOWNS = DIMENSIONS + ("persona", "channel_type", "template")
@@ -128,7 +128,7 @@ def _key(delivery: Delivery, by: str, zone: ZoneInfo) -> tuple[str, str]:
 
 
 def _made_for(brand: Brand, by: str):
-    """Where a link made by hand, not for a delivery, counts: a function of the link to a (key, label) or None.
+    """Where a link made by hand, not for a delivery, counts: a function from the link to (key, label) or None.
 
     A poster's QR link counts for the poster's template; the others for the segment, group or post named.
     """

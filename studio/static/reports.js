@@ -14,7 +14,7 @@
   const chart = echarts.init(element, null, {renderer: "canvas"});
   chart.setOption({
     animationDuration: 300,
-    grid: {left: 8, right: 56, top: 36, bottom: 8, containLabel: true},
+    grid: {left: 24, right: 56, top: 36, bottom: 8, containLabel: true},
     legend: {top: 0, data: [labels.rate, labels.rateLow]},
     tooltip: {
       trigger: "axis", axisPointer: {type: "shadow"},
@@ -30,7 +30,8 @@
     yAxis: {type: "category", data: rows.map(name), axisLabel: {width: 220, overflow: "truncate"}},
     series: [
       {name: labels.rate, type: "bar", barWidth: 18,
-       data: rows.map((row) => bar(row, "rate", ["#a7d7c1", "#e5e7eb"])), itemStyle: {color: "#a7d7c1"}, label: {show: true, position: "right", formatter: "{c}%"}},
+       data: rows.map((row) => bar(row, "rate", ["#a7d7c1", "#e5e7eb"])), itemStyle: {color: "#a7d7c1"}, label: {show: true, position: "right",
+       formatter: (point) => (point.value == null ? "" : `${point.value.toFixed(1)}%`)}},
       // drawn over the rate bar: the part of the rate that is not luck, at 95 % confidence
       {name: labels.rateLow, type: "bar", barWidth: 18, barGap: "-100%",
        data: rows.map((row) => bar(row, "rate_low", ["#2f7d5b", "#9ca3af"])),

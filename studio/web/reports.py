@@ -8,7 +8,7 @@ from studio.web import bp
 
 
 def breakdown_names() -> dict[str, str]:
-    return {"segment": _("人群"), "group": _("群"), "post": _("帖子"), "hour": _("发送时段"), "persona": _("人设"),
+    return {"segment": _("人群"), "group": _("群"), "post": _("帖子"), "hour": _("几点发送"), "persona": _("人设"),
             "channel_type": _("渠道类型"), "template": _("海报版式")}
 
 
