@@ -37,13 +37,13 @@ def group_health(brand_slug: str, now: datetime | None = None) -> list[dict]:
     for link in db.session.scalars(db.select(ShortLink).where(ShortLink.brand_id == brand.id,
                                                               ShortLink.channel_id.is_not(None))):
         links[link.channel_id].append(link)
-    suggestion = _winback_message()
+    suggestion = {"brand": brand.slug, "key_message": _winback_message()}
     rows = [_health(group, sent[group.id], links[group.id], now, suggestion) for group in groups]
     return sorted(rows, key=lambda row: (not row["quiet"], -row["members"], row["slug"]))
 
 
 def _health(group: Channel, sent: list[tuple[int, datetime]], links: list[ShortLink], now: datetime,
-            suggestion: str) -> dict:
+            suggestion: dict) -> dict:
     members = group.members or 0
     clicks = sum(link.clicks for link in links)
     unique = sum(link.unique_clicks for link in links)
@@ -93,10 +93,10 @@ def _rates(group: Channel, sent, links, now: datetime) -> tuple[float | None, fl
     return rate(recent), rate(earlier) if enough else None
 
 
-def _winback(group: Channel, message: str) -> dict:
+def _winback(group: Channel, suggestion: dict) -> dict:
     """The new-brief form's fields for a win-back post to this group's segments."""
-    return {"brand": group.brand.slug, "channel": group.slug, "segments": list(group.segments or []),
-            "goal": f"{WINBACK_STAGE}：{group.name}", "key_message": message}
+    return {**suggestion, "channel": group.slug, "segments": list(group.segments or []),
+            "goal": f"{WINBACK_STAGE}：{group.name}"}
 
 
 def _winback_message() -> str:
