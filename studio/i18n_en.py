@@ -120,6 +120,21 @@ ENGLISH: dict[str, str] = {
     "这个人群的经验": "What worked for this segment", "点击率最好的帖子": "Best click rates",
     "下限": "lower bound", "发送时段": "Sent at", "长度约 {n} 字": "about {n} characters long",
     "海报模板": "poster template", "新变体会先试这些话术": "New variants try these script lines first",
+    # rituals that run
+    "社群仪式": "Rituals", "名称": "Name", "规则": "Rule", "提前 / 冻结": "Lead / freeze", "接下来": "Next",
+    "仪式按规则重复：每次在提前时间开始时自动生成简报和各人群的变体，进入审核；批准后按受众在当次时间发送。冻结时间仍未批准的不会发送，并在提醒群里告警。":
+        "A ritual recurs on its rule: when each occurrence's lead time begins, its brief and a variant per segment "
+        "are written and go to review; once approved they are sent to the audience at the occurrence. What is not "
+        "approved by the freeze time is not sent, and the alert group is told.",
+    "{lead} 小时 / {freeze} 小时": "{lead} h / {freeze} h", "还没有仪式": "No rituals yet",
+    "在内容日历中查看": "See them in the content calendar", "新建仪式": "New ritual",
+    "例如：周五品鉴会": "e.g. Friday tasting", "标识": "Slug", "重复规则": "Recurrence rule",
+    "首次时间": "First time", "例如：{relative_weekday}{clock}品鉴会，白牡丹冲泡要点":
+        "e.g. {relative_weekday} {clock} tasting: how to brew Bai Mudan",
+    "可用占位符：{words}": "Placeholders: {words}", "提前小时": "Lead time (hours)", "冻结小时": "Freeze (hours)",
+    "排除日期": "Dates left out", "法定节假日": "Statutory holidays", "创建": "Create",
+    "已创建仪式“{name}”": "Ritual “{name}” created", "照常": "Include them", "跳过节假日": "Skip holidays",
+    "只在工作日": "Workdays only",
     # the content calendar and its feed
     "内容日历": "Content calendar", "全部": "All", "渠道类型": "Channel type", "今天": "Today", "月": "Month",
     "周": "Week", "已计划": "Planned", "写稿中": "Being drafted", "已批准待发送": "Approved, waiting to send",

@@ -1,0 +1,38 @@
+"""A brand's rituals: the list with their next occurrences, and a form to create one."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from studio.brands.kits import get_brand
+from studio.errors import InvalidInput
+from studio.i18n import gettext as _
+from studio.rituals import service
+from studio.rituals.holidays import HOLIDAY_POLICIES
+from studio.web import bp
+
+
+@bp.get("/brands/<slug>/rituals")
+def rituals(slug: str):
+    return render_template("rituals.html", brand=get_brand(slug), rituals=service.list_rituals(slug),
+                           holidays=HOLIDAY_POLICIES)
+
+
+@bp.post("/brands/<slug>/rituals")
+def create_ritual(slug: str):
+    if not current_user.can("editor"):
+        abort(403)
+    form = request.form
+    ritual = service.create(service.RitualInput(
+        brand=slug, name=form.get("name", ""), slug=form.get("slug", ""), rrule=form.get("rrule", ""),
+        start=form.get("start", ""), timezone=form.get("timezone", ""), brief=form.get("brief", ""),
+        persona=form.get("persona", ""), segments=form.getlist("segments"), audience=form.get("audience", ""),
+        lead_hours=_hours(form.get("lead_hours"), 48), freeze_hours=_hours(form.get("freeze_hours"), 2),
+        exdates=[form.get("exdates", "")], holidays=form.get("holidays", "include")), created_by_id=current_user.id)
+    flash(_("已创建仪式“{name}”", name=ritual["name"]), "ok")
+    return redirect(url_for("web.rituals", slug=slug))
+
+
+def _hours(value, default: float) -> float:
+    try:
+        return float(value) if (value or "").strip() else default
+    except ValueError:
+        raise InvalidInput(f"小时数无法识别：{value!r} / not a number of hours: {value!r}") from None
