@@ -86,6 +86,12 @@ def test_the_reports_page_draws_its_chart_switches_breakdown_and_downloads_csv(c
         assert page.locator("#report-table tbody tr").count() == 2
         shot(page, "reports-template-zh")
 
+        page.click(".breakdowns a[data-by=post]")
+        page.wait_for_url("**/reports?by=post")
+        page.wait_for_function(f"({PAINTED})() > 2000")
+        assert page.evaluate(BARS) == 3 and "冬日品鉴会" in page.inner_text("#report-table")
+        shot(page, "reports-post-zh")
+
         page.goto(f"{base}/lang/en")
         page.goto(f"{base}/brands/chayun/reports?by=persona")
         page.wait_for_function(f"({PAINTED})() > 2000")
