@@ -11,8 +11,11 @@ $(BIN)/activate:
 	$(BIN)/pip install --quiet --upgrade pip wheel
 
 # llama-cpp-python compiles from source the first time (about 8 minutes on 2 cores); pip caches the wheel.
+# It is built for AVX2 machines, not for the build machine's own CPU: a native build on a CPU that reports
+# AMX or AVX-512 can crash in the model's first evaluation, and the cached wheel would carry that along.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -r requirements.txt
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
