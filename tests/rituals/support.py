@@ -29,9 +29,10 @@ def occurrence(brief_id: int) -> RitualOccurrence:
     return db.session.scalar(db.select(RitualOccurrence).where(RitualOccurrence.brief_id == brief_id))
 
 
-def approve_variants(brief_id: int, body: str = BODY) -> list[Post]:
-    """Each variant of the brief drafted (as the model would), submitted and approved by the reviewer."""
+def approve_variants(brief_id: int, body: str = BODY, segments: tuple[str, ...] = ()) -> list[Post]:
+    """Each variant of the brief (or those of these segments) drafted as the model would, then approved."""
     posts = db.session.scalars(db.select(Post).where(Post.brief_id == brief_id).order_by(Post.id)).all()
+    posts = [post for post in posts if not segments or post.segment.slug in segments]
     for post in posts:
         revision = Revision(post_id=post.id, number=1, body=body, citations=[], note="初稿")
         db.session.add(revision)
