@@ -68,6 +68,14 @@ SHARED_SETTINGS = (Setting("name"), Setting("max_chars"), Setting("rate_limits")
 POSTER_ALT = "海报"
 
 
+def after_text(text: SendResult, picture: SendResult) -> SendResult:
+    """A delivery whose text arrived and whose picture followed: sent either way, since resending the pair
+    would post the text twice; a picture that failed is said, for a person to send."""
+    if picture.ok:
+        return SendResult("sent", f"{text.detail}；图片：{picture.detail}")
+    return SendResult("sent", f"正文已发送，但图片未发送（{picture.outcome}：{picture.detail}），请人工补发图片")
+
+
 def with_image_link(markdown: str, image_url: str) -> str:
     """The post followed by its poster as a Markdown image, for platforms that fetch pictures by URL."""
     return f"{markdown.rstrip()}\n\n![{POSTER_ALT}]({image_url})" if image_url else markdown

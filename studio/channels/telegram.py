@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from urllib3 import encode_multipart_formdata
 
-from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting, after_text
 from studio.channels.blocks import parse_blocks
 from studio.channels.dialects import TelegramMarkdownV2, TelegramVisible, render_blocks
 from studio.channels.http import Reply, classify_http, excerpt, post_json
@@ -80,11 +80,7 @@ class TelegramAdapter(ChannelAdapter):
         first = reply if isinstance(reply, SendResult) else classify(reply)
         if not first.ok or len(rendering.documents) == 1:
             return first
-        # The text arrived; resending the pair would duplicate it, so a failed photo is left to a person.
-        photo = self._send_photo(message, rendering.documents[1])
-        if photo.ok:
-            return SendResult("sent", f"{first.detail}；图片：{photo.detail}")
-        return SendResult("sent", f"正文已发送，但海报未发送（{photo.outcome}：{photo.detail}），请人工补发图片")
+        return after_text(first, self._send_photo(message, rendering.documents[1]))
 
     def _send_photo(self, message: OutgoingMessage, photo: dict) -> SendResult:
         fields = {"chat_id": message.target.strip(),

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio.channels.assets import image_roots, locate_inside
-from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting
+from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult, Setting, after_text
 from studio.channels.blocks import first_line, parse_blocks, split_title
 from studio.channels.dialects import Dialect, WeComMarkdown, render_blocks, to_plain_text
 from studio.channels.http import Reply, classify_coded, post_json, resolve_target
@@ -144,12 +144,7 @@ class WeComAdapter(ChannelAdapter):
         first = self._post(url, rendering.documents[0])
         if not first.ok or len(rendering.documents) == 1:
             return first
-        # The text arrived; the picture is a follow-up. Resending the pair would duplicate the text,
-        # so a failed picture is reported for a person to finish, not retried.
-        second = self._post(url, rendering.documents[1])
-        if second.ok:
-            return SendResult("sent", f"{first.detail}；图片：{second.detail}")
-        return SendResult("sent", f"正文已发送，但图片未发送（{second.outcome}：{second.detail}），请人工补发图片")
+        return after_text(first, self._post(url, rendering.documents[1]))
 
     def _post(self, url: str, document: dict) -> SendResult:
         reply = post_json(url, document)

@@ -82,7 +82,7 @@ def test_a_failed_telegram_photo_is_reported_not_resent():
         result = TelegramAdapter().send(replace(message("-1001234567890", POST, **settings), image=b"not a picture"))
 
     assert result.outcome == "sent"  # the text arrived, so the delivery must not be sent again
-    assert "海报未发送" in result.detail and "IMAGE_PROCESS_FAILED" in result.detail
+    assert "图片未发送" in result.detail and "IMAGE_PROCESS_FAILED" in result.detail
 
 
 def test_dingtalk_shows_the_poster_from_its_studio_address():

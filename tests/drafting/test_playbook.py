@@ -1,6 +1,8 @@
 """What worked for a segment is written down from click rates and tried first when drafting for it."""
 from __future__ import annotations
 
+import pytest
+
 from studio.brands import kits
 from studio.drafting import briefs, generation, playbook
 from studio.extensions import db
@@ -92,41 +94,44 @@ def test_the_brief_page_shows_what_worked_for_its_segments(tmp_path):
     assert "#7" in page and "30.0%" in page and "20:00" in page and "active/hooks#1" in page
 
 
-def test_a_model_that_writes_sees_the_segments_best_posts_as_examples(tmp_path):
+@pytest.fixture
+def writing_model():
+    """A hosted chat model standing in on loopback; it records the prompts it is sent."""
     fake = FakeChatAPI()
-    try:
-        app = demo_app(tmp_path / "chat", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
-                       STUDIO_LLM_MODEL="provider-model-x")
-        with app.app_context():
-            add_users("editor")
-            brand = kits.get_brand("chayun")
-            best = "亲们，周五晚8点我们对比着喝两年的白牡丹，来的朋友接个龙，我给大家留座～"
-            kits.store_studio_setting(brand, "playbook:active", {
-                "written_at": "2026-12-01T03:00:00Z", "worst": [],
-                "best": [{"post": 7, "rate": 0.3, "rate_low": 0.24, "reach": 200, "unique": 60, "stage": "促活",
-                          "hour": 20, "length": 40, "template": "", "lines": [], "excerpt": best[:60],
-                          "text": best}],
-                "common": {"hours": [20], "median_length": 40, "stages": ["促活"], "templates": [], "lines": []}})
-            db.session.commit()
-            post = drafted("冬日品鉴会，来品白牡丹2024")
-            record = post.generation
-        asked = "\n".join(m["content"] for m in fake.requests[-1]["body"]["messages"])
-        assert "这个人群反响最好的帖子" in asked and best in asked
-        assert record["mode"] == "chat" and record["playbook"] == {
-            "segment": "active", "written_at": "2026-12-01T03:00:00Z", "posts": [7], "examples": 1}
-    finally:
-        fake.server.shutdown()
+    yield fake
+    fake.server.shutdown()
 
 
-def test_a_segment_without_a_playbook_drafts_as_before(tmp_path):
-    fake = FakeChatAPI()
-    try:
-        app = demo_app(tmp_path / "none", OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat",
-                       STUDIO_LLM_MODEL="provider-model-x")
-        with app.app_context():
-            add_users("editor")
-            record = drafted("冬日品鉴会，来品白牡丹2024").generation
-        assert "这个人群反响最好的帖子" not in "\n".join(m["content"] for m in fake.requests[-1]["body"]["messages"])
-        assert "playbook" not in record
-    finally:
-        fake.server.shutdown()
+def chat_app(path, fake):
+    return demo_app(path, OPENAI_BASE_URL=fake.url, STUDIO_LLM_MODE="chat", STUDIO_LLM_MODEL="provider-model-x")
+
+
+def asked(fake) -> str:
+    return "\n".join(m["content"] for m in fake.requests[-1]["body"]["messages"])
+
+
+def test_a_model_that_writes_sees_the_segments_best_posts_as_examples(tmp_path, writing_model):
+    app = chat_app(tmp_path / "chat", writing_model)
+    with app.app_context():
+        add_users("editor")
+        brand = kits.get_brand("chayun")
+        best = "亲们，周五晚8点我们对比着喝两年的白牡丹，来的朋友接个龙，我给大家留座～"
+        kits.store_studio_setting(brand, "playbook:active", {
+            "written_at": "2026-12-01T03:00:00Z", "worst": [],
+            "best": [{"post": 7, "rate": 0.3, "rate_low": 0.24, "reach": 200, "unique": 60, "stage": "促活",
+                      "hour": 20, "length": 40, "template": "", "lines": [], "excerpt": best[:60], "text": best}],
+            "common": {"hours": [20], "median_length": 40, "stages": ["促活"], "templates": [], "lines": []}})
+        db.session.commit()
+        record = drafted("冬日品鉴会，来品白牡丹2024").generation
+    assert "这个人群反响最好的帖子" in asked(writing_model) and best in asked(writing_model)
+    assert record["mode"] == "chat" and record["playbook"] == {
+        "segment": "active", "written_at": "2026-12-01T03:00:00Z", "posts": [7], "examples": 1}
+
+
+def test_a_segment_without_a_playbook_drafts_as_before(tmp_path, writing_model):
+    app = chat_app(tmp_path / "none", writing_model)
+    with app.app_context():
+        add_users("editor")
+        record = drafted("冬日品鉴会，来品白牡丹2024").generation
+    assert "这个人群反响最好的帖子" not in asked(writing_model)
+    assert "playbook" not in record
