@@ -77,7 +77,7 @@ def _event(item: CalendarItem, brand: Brand, stamp: datetime) -> Event:
         f"{gettext('状态')}：{gettext(STATE_WORDS[item.state])}",
         f"{gettext('群')}：{len(item.deliveries)}",
         f"{gettext('人设')}：{item.persona.get('name', '')}",
-        f"#{item.post_id}"]))
+        f"#{item.post_id}" if item.post_id else f"{gettext('社群仪式')}：{item.title}"]))
     event.add("status", EVENT_STATUS.get(item.state, "CONFIRMED"))
     event.add("categories", [item.state])
     return event

@@ -21,5 +21,5 @@ def calendar_command(brand_slug: str, first: str, last: str, as_json: bool):
         return
     for item in found:
         groups = ",".join(f"{d.channel}:{d.status}" for d in item.deliveries)
-        click.echo(f"{item.local_start}\t{item.state}\t#{item.post_id}\t{item.segment['slug']}\t{item.title}\t{groups}")
+        click.echo(f"{item.local_start}\t{item.state}\t#{item.post_id or '-'}\t{item.segment['slug']}\t{item.title}\t{groups}")
     click.echo(f"{len(found)} items ({found[0].timezone if found else brand_slug})", err=True)

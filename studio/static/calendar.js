@@ -77,7 +77,7 @@
     const item = info.event.extendedProps.item;
     const groups = item.deliveries.map((d) => `${d.name} (${d.type}${d.region ? ", " + d.region : ""}`
       + `${d.store ? " " + d.store : ""}): ${labels.deliveries[d.status] || d.status}`);
-    info.el.title = [`#${item.post_id} ${item.title}`, `${labels.states[item.state]} · ${item.segment.name}`
+    info.el.title = [`${item.post_id ? "#" + item.post_id + " " : ""}${item.title}`, `${labels.states[item.state]} · ${item.segment.name}`
       + ` · ${item.persona.name}`, `${labels.groups}: ${groups.length}`, ...groups].join("\n");
     info.el.dataset.postId = item.post_id;
     info.el.dataset.state = item.state;

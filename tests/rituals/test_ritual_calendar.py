@@ -77,3 +77,14 @@ def test_a_moved_occurrence_shows_on_its_new_day(ctx):
     assert ritual_items(start.date(), start.date()) == []
     [moved] = ritual_items((start + timedelta(days=2)).date(), (start + timedelta(days=2)).date())
     assert moved.local_start == (start + timedelta(days=2, hours=-1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_calendar_feed_lists_a_planned_occurrence_as_tentative_under_its_ritual_name(ctx):
+    from studio.calendar import feed
+    from tests.support.posts import user
+
+    weekly_ritual(tomorrow_at(20))
+    token = feed.rotate_feed_token("chayun", user("editor"))
+
+    ics = feed.feed_ics("chayun", token).decode()
+    assert "STATUS:TENTATIVE" in ics and "SUMMARY:Friday tasting" in ics and "#None" not in ics
