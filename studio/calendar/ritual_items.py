@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_
 from studio.extensions import db
 from studio.models import Brand, OccurrenceState, Persona, Post, PostStatus, Ritual, RitualOccurrence, Segment
 from studio.posts import is_approved
-from studio.rituals.definitions import naive_utc, series
+from studio.rituals.definitions import naive_utc, series_known
 
 # Enough for an hourly ritual over the longest range the calendar shows.
 MOST_IN_RANGE = 10_000
@@ -38,8 +38,9 @@ def occurrence_items(brand: Brand, start: datetime, end: datetime, scheduled_bri
             RitualOccurrence.ritual_id == ritual.id,
             or_(and_(RitualOccurrence.occurrence_utc >= start, RitualOccurrence.occurrence_utc < end),
                 and_(RitualOccurrence.moved_to_utc >= start, RitualOccurrence.moved_to_utc < end))))}
-        instants = {naive_utc(o) for o in series(ritual, limit=MOST_IN_RANGE, after=start - timedelta(microseconds=1),
-                                                 until=end - timedelta(microseconds=1))} | set(rows)
+        instants = {naive_utc(o) for o in series_known(ritual, limit=MOST_IN_RANGE,
+                                                       after=start - timedelta(microseconds=1),
+                                                       until=end - timedelta(microseconds=1))} | set(rows)
         names = _segment_names(brand.id, ritual.segments)
         persona = db.session.scalar(db.select(Persona).where(Persona.brand_id == brand.id,
                                                              Persona.slug == ritual.persona))

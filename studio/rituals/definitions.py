@@ -17,8 +17,9 @@ from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import Channel, Persona, Ritual, Segment, utcnow
 from studio.rituals.date_words import date_words
-from studio.rituals.holidays import HOLIDAY_POLICIES
-from studio.rituals.local_time import parse_local, zone_named
+from studio.rituals.errors import HolidayDataMissing
+from studio.rituals.holidays import HOLIDAY_POLICIES, last_known_day
+from studio.rituals.local_time import end_of_day, instant_of, parse_local, zone_named
 from studio.rituals.recurrence import Occurrence, occurrences, parse_exdates
 from studio.rituals.rules import parse_rule
 
@@ -146,7 +147,21 @@ def ritual_dict(ritual: Ritual, next_count: int = NEXT_SHOWN) -> dict:
             "persona": ritual.persona, "channel": ritual.channel, "segments": list(ritual.segments or []),
             "audience": ritual.audience, "lead_hours": ritual.lead_minutes / 60,
             "freeze_hours": ritual.freeze_minutes / 60, "active": ritual.active,
-            "next": [o.as_dict() for o in series(ritual, limit=next_count, after=utcnow())]}
+            "next": _next(ritual, next_count)}
+
+
+def _next(ritual: Ritual, count: int) -> list[dict]:
+    return [o.as_dict() for o in series_known(ritual, limit=count, after=utcnow())]
+
+
+def series_known(ritual: Ritual, *, limit: int, after: datetime | None = None,
+                 until: datetime | None = None) -> list[Occurrence]:
+    """The series, for a ritual that skips holidays only as far as the holiday calendar has data."""
+    try:
+        return series(ritual, limit=limit, after=after, until=until)
+    except HolidayDataMissing:
+        known = instant_of(end_of_day(last_known_day()), ZoneInfo(ritual.timezone)).replace(tzinfo=None)
+        return series(ritual, limit=limit, after=after, until=min(until or known, known))
 
 
 def _planner_id() -> int:

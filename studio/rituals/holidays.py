@@ -27,3 +27,8 @@ def keeps(day: date, policy: str) -> bool:
             f"没有 {day.year} 年的法定节假日数据（已知 {known[0]}–{known[-1]} 年），请改用 --holidays include / "
             f"no statutory holiday data for {day.year} (known: {known[0]}–{known[-1]}); "
             "use --holidays include") from None
+
+
+def last_known_day() -> date:
+    """The last day the holiday calendar has data for."""
+    return date(max(holiday.year for holiday in chinese_calendar.holidays), 12, 31)

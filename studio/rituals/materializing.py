@@ -20,7 +20,7 @@ from studio.extensions import db
 from studio.models import (Channel, Delivery, DeliveryStatus, OccurrenceState, Post, PostStatus, Ritual, RitualOccurrence,
                            utcnow)
 from studio.posts import is_approved
-from studio.rituals.definitions import brief_words, fill_template, naive_utc, series
+from studio.rituals.definitions import brief_words, fill_template, naive_utc, series_known
 from studio.task_names import ALERT_MISSED_OCCURRENCE
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,11 @@ def materialize_due(now: datetime | None = None, *, brand_id: int | None = None,
         query = query.where(Ritual.brand_id == brand_id)
     found: list[Materialized] = []
     for ritual_id in db.session.scalars(query).all():
-        found.extend(_materialize_ritual(db.session.get(Ritual, ritual_id), now, until))
+        try:
+            found.extend(_materialize_ritual(db.session.get(Ritual, ritual_id), now, until))
+        except StudioError as exc:  # one ritual that cannot be read must not stop the others
+            db.session.rollback()
+            log.error("ritual %s not materialized: %s", ritual_id, exc)
     return found
 
 
@@ -70,7 +74,8 @@ def _materialize_ritual(ritual: Ritual, now: datetime, until: datetime | None) -
         db.select(RitualOccurrence).where(RitualOccurrence.ritual_id == ritual.id))}
     # From the ritual's creation on, so an occurrence a stopped beat never saw is still found (and missed).
     first = ritual.created_at + freeze - timedelta(microseconds=1)
-    instants = {naive_utc(o) for o in series(ritual, limit=MOST_OCCURRENCES, after=first, until=horizon)}
+    # Past the holiday calendar's data a holiday-skipping ritual waits: no brief for a day that may be off.
+    instants = {naive_utc(o) for o in series_known(ritual, limit=MOST_OCCURRENCES, after=first, until=horizon)}
     instants |= {instant for instant, row in rows.items() if row.state == OccurrenceState.PLANNED}
     found = []
     for instant in sorted(instants):
