@@ -83,3 +83,20 @@ def test_a_ritual_may_be_given_its_own_slug_once_per_brand(runner, ctx):
     again = create(runner, "--slug", "friday-tasting")
     assert json.loads(first.stdout)["slug"] == "friday-tasting"
     assert again.exit_code == 1 and "exists" in again.stderr
+
+
+def test_occurrence_skips_one_time_and_list_shows_the_series_going_on(runner, ctx):
+    start = tomorrow_at(20)
+    assert create(runner, "--slug", "friday-tasting").exit_code == 0
+    at = start.strftime("%Y-%m-%dT%H:%M")
+    skipped = runner.invoke(args=["ritual", "occurrence", "--brand", "chayun", "--ritual", "friday-tasting",
+                                  "--at", at, "--skip", "--json"])
+    both = runner.invoke(args=["ritual", "occurrence", "--brand", "chayun", "--ritual", "friday-tasting",
+                               "--at", at, "--skip", "--move-to", at])
+    listed = runner.invoke(args=["ritual", "list", "--brand", "chayun", "--json"])
+    materialized = runner.invoke(args=["ritual", "materialize", "--brand", "chayun", "--json"])
+
+    assert skipped.exit_code == 0 and json.loads(skipped.stdout)["state"] == "skipped"
+    assert both.exit_code == 2 and "exactly one of" in both.output
+    assert [r["slug"] for r in json.loads(listed.stdout)] == ["friday-tasting"]
+    assert json.loads(materialized.stdout) == []
