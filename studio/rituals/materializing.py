@@ -217,12 +217,20 @@ def _freeze(row_id: int, brief_id: int) -> int:
     if not live:
         db.session.execute(
             update(RitualOccurrence).where(RitualOccurrence.id == row_id)
-            .values(state=OccurrenceState.MISSED, note="冻结时没有已批准的变体 / nothing approved by the freeze time"),
+            .values(state=OccurrenceState.MISSED, note=_why_nothing_went(brief_id)),
             execution_options={"synchronize_session": False})
         queue_alert_task(ALERT_MISSED_OCCURRENCE, row_id)
     db.session.commit()
     db.session.expire_all()
     return 1
+
+
+def _why_nothing_went(brief_id: int) -> str:
+    approved = db.session.scalar(db.select(func.count(Post.id)).where(
+        Post.brief_id == brief_id, Post.status.in_((PostStatus.APPROVED, PostStatus.SCHEDULED))))
+    if approved:
+        return "已批准，但受众里没有这些人群的群 / approved, but no group of the audience is in its segments"
+    return "冻结时没有已批准的变体 / nothing approved by the freeze time"
 
 
 def _record_missed(ritual_id: int, instant: datetime, why: str) -> None:

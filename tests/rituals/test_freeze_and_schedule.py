@@ -86,3 +86,17 @@ def test_an_edit_after_approval_takes_the_variant_back_and_its_new_approval_sche
     live = [d for d in scheduling.deliveries_of(post.id) if d.status == "scheduled"]
     assert [d.revision_id for d in live] == [revision.id]
     assert utcnow() < live[0].due_at
+
+
+def test_an_approved_occurrence_with_no_group_in_its_audience_is_missed_saying_why(ctx, monkeypatch):
+    monkeypatch.setattr("studio.distribution.alerts.enqueue", lambda name, *args: None)
+    start = tomorrow_at(20)
+    weekly_ritual(start)  # the demo brand has no newcomer group
+    [row] = materialize_due()
+    approve_variants(row.brief_id)
+    assert schedule_approved() == 0
+
+    freeze_due(now=start - timedelta(hours=9))
+
+    missed = occurrence(row.brief_id)
+    assert missed.state == OccurrenceState.MISSED and "no group of the audience" in missed.note
