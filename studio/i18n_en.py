@@ -135,6 +135,8 @@ ENGLISH: dict[str, str] = {
     "排除日期": "Dates left out", "法定节假日": "Statutory holidays", "创建": "Create",
     "已创建仪式“{name}”": "Ritual “{name}” created", "照常": "Include them", "跳过节假日": "Skip holidays",
     "只在工作日": "Workdays only",
+    "跳过这次": "Skip this one", "改到": "Move to", "改期": "Move", "已跳过 {at} 这一次": "Skipped the one at {at}",
+    "已把 {at} 这一次改到 {to}": "Moved the one at {at} to {to}", "请填写新时间": "Give the new time",
     # the content calendar and its feed
     "内容日历": "Content calendar", "全部": "All", "渠道类型": "Channel type", "今天": "Today", "月": "Month",
     "周": "Week", "已计划": "Planned", "写稿中": "Being drafted", "已批准待发送": "Approved, waiting to send",

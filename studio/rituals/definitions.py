@@ -15,7 +15,7 @@ from studio.distribution import groups
 from studio.drafting.briefs import BriefInput, check_fields, parse_list, resolve_brief
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
-from studio.models import Channel, Persona, Ritual, Segment, utcnow
+from studio.models import Channel, OccurrenceState, Persona, Ritual, RitualOccurrence, Segment, utcnow
 from studio.rituals.date_words import date_words
 from studio.rituals.errors import HolidayDataMissing
 from studio.rituals.holidays import HOLIDAY_POLICIES, last_known_day
@@ -122,6 +122,12 @@ def series(ritual: Ritual, *, limit: int, after: datetime | None = None,
                        after=_aware(after), until=_aware(until))
 
 
+def occurrence_at_instant(moment: datetime, zone: ZoneInfo) -> Occurrence:
+    """The occurrence at a naive UTC instant, with its local time in the zone."""
+    utc = moment.replace(tzinfo=timezone.utc)
+    return Occurrence(local=utc.astimezone(zone), utc=utc)
+
+
 def naive_utc(occurrence: Occurrence) -> datetime:
     return occurrence.utc.replace(tzinfo=None)
 
@@ -151,7 +157,21 @@ def ritual_dict(ritual: Ritual, next_count: int = NEXT_SHOWN) -> dict:
 
 
 def _next(ritual: Ritual, count: int) -> list[dict]:
-    return [o.as_dict() for o in series_known(ritual, limit=count, after=utcnow())]
+    """The next occurrences as they will be sent: skipped ones left out, moved ones at their new time; `at`
+    is each one's local time in the series, by which it is skipped or moved."""
+    now = utcnow()
+    changed = {row.occurrence_utc: row for row in db.session.scalars(db.select(RitualOccurrence).where(
+        RitualOccurrence.ritual_id == ritual.id, RitualOccurrence.occurrence_utc > now))}
+    skipped = sum(row.state == OccurrenceState.SKIPPED for row in changed.values())
+    zone = ZoneInfo(ritual.timezone)
+    found = []
+    for occurrence in series_known(ritual, limit=count + skipped, after=now):
+        row = changed.get(naive_utc(occurrence))
+        if row is not None and row.state == OccurrenceState.SKIPPED:
+            continue
+        due = occurrence_at_instant(row.due_utc, zone) if row is not None else occurrence
+        found.append({**due.as_dict(), "at": occurrence.local.strftime("%Y-%m-%dT%H:%M")})
+    return sorted(found, key=lambda entry: entry["utc"])[:count]
 
 
 def series_known(ritual: Ritual, *, limit: int, after: datetime | None = None,

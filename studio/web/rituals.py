@@ -31,6 +31,25 @@ def create_ritual(slug: str):
     return redirect(url_for("web.rituals", slug=slug))
 
 
+@bp.post("/brands/<slug>/rituals/<ritual_slug>/occurrence")
+def change_occurrence(slug: str, ritual_slug: str):
+    """Skip or move one occurrence (its local time in the series in `at`)."""
+    if not current_user.can("editor"):
+        abort(403)
+    form = request.form
+    at = form.get("at", "")
+    if form.get("action") == "skip":
+        service.change_occurrence(slug, ritual_slug, at, skip=True, actor_id=current_user.id)
+        flash(_("已跳过 {at} 这一次", at=at.replace("T", " ")), "ok")
+    else:
+        moved = form.get("move_to", "")
+        if not moved:
+            raise InvalidInput("请填写新时间 / give the new time")
+        service.change_occurrence(slug, ritual_slug, at, move_to=moved)
+        flash(_("已把 {at} 这一次改到 {to}", at=at.replace("T", " "), to=moved.replace("T", " ")), "ok")
+    return redirect(url_for("web.rituals", slug=slug))
+
+
 def _hours(value, default: float) -> float:
     try:
         return float(value) if (value or "").strip() else default

@@ -8,6 +8,7 @@ from studio.cli import DEMO_KIT
 from tests.support.app import PASSWORDS, add_users, make_app
 from tests.support.browser import chromium, log_in, served, shot
 from tests.support.posts import shanghai_now
+from tests.web.test_english_ui import stray_chinese
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +40,8 @@ def test_a_ritual_created_in_the_browser_appears_on_its_page_and_in_the_calendar
         page.goto(base + "/brands/chayun/rituals")
         shot(page, "rituals-page-en")
         assert "New ritual" in page.inner_text("#new-ritual h2")
+        assert stray_chinese(page.content()) == []
+        assert page.locator("#ritual-list button[value=skip]").count() == 3
 
         page.goto(base + "/brands/chayun/calendar")
         page.wait_for_selector(".cal-planned", timeout=15000)

@@ -1,5 +1,9 @@
 """The rituals page lists a brand's rituals with their next times and lets an editor create one."""
-from tests.rituals.support import tomorrow_at
+from datetime import timedelta
+
+from studio.calendar.items import calendar_items
+from studio.rituals import service
+from tests.rituals.support import tomorrow_at, weekly_ritual
 
 
 def test_an_editor_creates_a_ritual_on_the_page_and_sees_it_listed_with_its_next_times(client, auth, ctx):
@@ -32,3 +36,28 @@ def test_a_reviewer_sees_the_list_without_the_form(client, auth, ctx):
     page = client.get("/brands/chayun/rituals").get_data(as_text=True)
     assert "ritual-list" in page and "new-ritual" not in page
     assert client.post("/brands/chayun/rituals", data={"name": "x"}).status_code == 403
+
+
+
+def test_an_editor_skips_or_moves_one_occurrence_from_the_page(client, auth, ctx):
+    start = tomorrow_at(20)
+    second, moved_to = start + timedelta(days=7), start + timedelta(days=7, hours=-1)
+    weekly_ritual(start)
+    auth.login("editor")
+    url = "/brands/chayun/rituals/friday-tasting/occurrence"
+
+    skipped = client.post(url, data={"at": local(start), "action": "skip"}, follow_redirects=True)
+    moved = client.post(url, data={"at": local(second), "action": "move", "move_to": local(moved_to)},
+                        follow_redirects=True)
+
+    assert "已跳过" in skipped.get_data(as_text=True) and "已把" in moved.get_data(as_text=True)
+    items = [(item.local_start, item.state) for item in calendar_items("chayun", start.date(), second.date())
+             if item.kind == "ritual"]
+    assert items == [(local(start), "cancelled"), (local(moved_to), "planned")]
+    first, then = service.list_rituals("chayun")[0]["next"][:2]  # the skipped one is gone, the moved one moved
+    assert (first["local"][:16], first["at"]) == (local(moved_to), local(second))
+    assert then["at"] == then["local"][:16] == local(second + timedelta(days=7))
+
+
+def local(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
