@@ -2,6 +2,7 @@
 import re
 
 from studio import create_app
+from studio.auth import PUBLIC_ENDPOINTS
 from tests.support.app import make_app
 
 
@@ -89,17 +90,33 @@ def test_login_never_redirects_off_site(client, users):
         client.post("/logout")
 
 
+# Reached without a login, each for its reason: the login itself, probes, assets, and the secret-token URLs
+# that readers, chat platforms and calendar apps open (short links, poster images, the calendar feed).
+OPEN_PAGES = {"static", "health", "auth.login", "i18n.set_language"}
+SECRET_TOKEN_URLS = {"links.follow", "links.poster_image", "web.calendar_feed"}
+
+
 def test_every_route_needs_a_login(app, client, users):
+    assert PUBLIC_ENDPOINTS == OPEN_PAGES | SECRET_TOKEN_URLS  # a new public route is a decision, made here
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "health", "auth.login", "i18n.set_language", "links.follow") or \
-                rule.endpoint.startswith("api."):
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.startswith("api."):
             continue
-        path = rule.rule.replace("<int:", "<").replace("<", "").replace(">", "")
-        path = "/".join("1" if part in ("post_id", "brief_id", "channel_id") else
-                        ("chayun" if part == "slug" else part) for part in path.split("/"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            response = client.open(path, method=method)
-            assert response.status_code == 302 and "/login" in response.headers["Location"], (method, path)
+            response = client.open(_sample_path(rule), method=method)
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (method, rule.rule)
+
+
+def test_secret_token_urls_answer_404_to_a_wrong_token(app, client, users, demo_brand):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SECRET_TOKEN_URLS:
+            response = client.get(_sample_path(rule).replace("token", "0123456789abcdefghijklmnopqrst"))
+            assert response.status_code == 404, rule.rule
+
+
+def _sample_path(rule) -> str:
+    path = rule.rule.replace("<int:", "<").replace("<", "").replace(">", "")
+    return "/".join("1" if part in ("post_id", "brief_id", "channel_id") else
+                    ("chayun" if part == "slug" else part) for part in path.split("/"))
 
 
 def test_editors_cannot_approve_and_reviewers_cannot_edit(client, auth, app, demo_brand):
