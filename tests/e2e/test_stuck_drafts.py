@@ -218,7 +218,9 @@ def test_a_drafting_worker_killed_mid_draft_is_swept_and_the_variant_finishes(st
     state = wait_settled(stack, post_id, processes, timeout=LEASE_S + SWEEP_S + 30)
     assert state["status"] == "draft", state
     assert state["bodies"] == [MODEL_TEXT] and state["token"] is None
-    assert "draft_requeued" in state["actions"] and state["attempts"] == 2, state
+    # The sweep queues the job again once its lease runs out; a survivor still starting up when that second
+    # lease runs out (3 s here) finds it queued once more, which costs an attempt but never a second draft.
+    assert "draft_requeued" in state["actions"] and state["attempts"] in (2, 3), state
     # Queued again within a lease and a sweep of the last report (the survivor's start-up comes on top).
     with stack.app.app_context():
         requeued = db.session.scalar(db.select(AuditEvent.at).where(AuditEvent.post_id == post_id,
