@@ -174,6 +174,28 @@ ENGLISH: dict[str, str] = {
     "连续 14 天以上发送，没有人点击": "14 days or more of posts without a click",
     "点击率不到之前的一半": "click rate below half of what it was", "写一条召回简报": "Write a win-back brief",
     "还没有群": "No groups yet",
+    # orders and conversions
+    "订单": "Orders", "销售额（元）": "Sales (yuan)", "订单与转化": "Orders and conversions",
+    "已导入核销记录：{rows} 行，新订单 {created}，重复 {duplicates}，未知券码 {skipped}":
+        "Redemptions imported: {rows} rows, {created} new orders, {duplicates} already stored, {skipped} unknown codes",
+    "共 {orders} 单，销售额 {revenue} 元；经链接带来 {attributed} 单，{attributed_revenue} 元；未归因 {unattributed} 单。":
+        "{orders} orders, {revenue} yuan; {attributed} orders, {attributed_revenue} yuan, came through links; "
+        "{unattributed} orders not attributed.",
+    "订单回传（Webhook）": "Order webhook",
+    "商城每成交一单，向下面的地址 POST 一个 JSON 订单：order_id、amount（元），以及 token、landing_url 或 coupon 之一用于归因。请求头 X-Studio-Signature 为 sha256= 加上用密钥对原始请求体计算的 HMAC-SHA256（十六进制）。同一 order_id 只记一次。设置密钥后，短链接跳转时会在目标地址上附加 click_ref 参数，商城可在下单时原样回传。":
+        "For each order, the shop POSTs a JSON order to the address below: order_id, amount (yuan), and one of "
+        "token, landing_url or coupon to attribute it. The X-Studio-Signature header is sha256= followed by the "
+        "hex HMAC-SHA256 of the raw body under the secret. Each order_id counts once. Once a secret is set, short "
+        "links add a click_ref parameter to their destination, which the shop can send back with the order.",
+    "新密钥（只显示这一次，请现在复制）：": "New secret (shown this once; copy it now):",
+    "已设置密钥：": "Secret set:", "还没有密钥：订单回传尚未开启。": "No secret yet: the order webhook is off.",
+    "生成新密钥后，旧密钥立即失效。继续吗？": "The old secret stops working as soon as a new one is made. Go on?",
+    "更换密钥": "Replace the secret", "生成密钥，开启订单回传": "Make a secret and turn the order webhook on",
+    "导入优惠券核销记录": "Import coupon redemptions",
+    "CSV 列：code,order_id,amount,redeemed_at（可选 token）。券码须先随链接发放（studio links create --coupon）；不认识的券码会跳过并列出。有任何一行出错，整份文件都不会导入。":
+        "CSV columns: code,order_id,amount,redeemed_at (token optional). A code must first be handed out with a "
+        "link (studio links create --coupon); unknown codes are skipped and listed. If any row is wrong, nothing "
+        "in the file is imported.",
 }
 
 CHINESE_LABELS: dict[str, str] = {

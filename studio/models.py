@@ -5,13 +5,14 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import (JSON, Date, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Date, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studio.extensions import db
 
 ROLES = ("editor", "reviewer", "admin")
+STUDIO_SETTINGS = "studio"  # the key of brand settings the studio writes itself; a kit's own is replaced
 
 
 def utcnow() -> datetime:
@@ -43,6 +44,16 @@ class Brand(db.Model):
     personas: Mapped[list["Persona"]] = relationship(back_populates="brand", order_by="Persona.id")
     segments: Mapped[list["Segment"]] = relationship(back_populates="brand", order_by="Segment.id")
     channels: Mapped[list["Channel"]] = relationship(back_populates="brand", order_by="Channel.id")
+
+    def studio_setting(self, key: str):
+        """A value the studio stored for the brand (not one from its kit)."""
+        return ((self.settings or {}).get(STUDIO_SETTINGS) or {}).get(key)
+
+    def store_studio_setting(self, key: str, value) -> None:
+        """Store a value for the brand that re-importing its kit keeps; committed by the caller."""
+        settings = dict(self.settings or {})
+        settings[STUDIO_SETTINGS] = {**(settings.get(STUDIO_SETTINGS) or {}), key: value}
+        self.settings = settings  # a new dict, so that the JSON column is written
 
 
 class Persona(db.Model):
@@ -342,6 +353,37 @@ class LinkVisitor(db.Model):
 
     link_id: Mapped[int] = mapped_column(ForeignKey("short_link.id"), primary_key=True)
     visitor: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Coupon(db.Model):
+    """A coupon code handed out with a link: a redemption of the code counts as an order from that link."""
+
+    __table_args__ = (UniqueConstraint("brand_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    link_id: Mapped[int] = mapped_column(ForeignKey("short_link.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Conversion(db.Model):
+    """An order the brand's shop reported, once per order id, attributed to the short link it came from.
+
+    Orders that name no known link of the brand are kept unattributed (link_id empty), so totals stay true.
+    """
+
+    __table_args__ = (UniqueConstraint("brand_id", "order_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    order_id: Mapped[str] = mapped_column(String(128))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("short_link.id"), index=True)
+    attributed_by: Mapped[str] = mapped_column(String(16), default="")  # token, landing_url, coupon or ""
+    source: Mapped[str] = mapped_column(String(16))  # webhook or import
+    coupon: Mapped[str] = mapped_column(String(64), default="")
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    ordered_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Ritual(db.Model):

@@ -5,6 +5,8 @@ from studio.api import bp, json_object, list_field, text_field, token_required
 from studio.brands import kits
 from studio.drafting import briefs
 from studio.errors import Forbidden
+from studio.links import conversions
+from studio.links.analytics import brand_by_slug
 from studio.rendering import markdown_to_safe_html
 
 OPENAPI = {
@@ -34,6 +36,24 @@ OPENAPI = {
                                         "responses": {"200": {"description": "progress"}}}},
         "/api/v1/posts/{id}": {"get": {"summary": "A post with its current revision",
                                        "responses": {"200": {"description": "post"}}}},
+        "/api/v1/brands/{slug}/orders": {"post": {
+            "summary": "An order from the brand's shop, attributed to the short link it came from",
+            "description": "Signed, not token-authenticated: the header X-Studio-Signature carries "
+                           "sha256=<hex HMAC-SHA256 of the raw body under the brand's order webhook secret>. "
+                           "Attribution: token, else landing_url (its click_ref parameter or a /l/<token> path), "
+                           "else coupon. Each order_id counts once.",
+            "security": [],
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "required": ["order_id", "amount"],
+                "properties": {"order_id": {"type": "string"}, "amount": {"type": ["string", "number"]},
+                               "currency": {"type": "string", "enum": ["CNY"]},
+                               "ordered_at": {"type": "string", "format": "date-time"},
+                               "token": {"type": "string"}, "landing_url": {"type": "string"},
+                               "coupon": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "order stored"},
+                          "200": {"description": "this order_id was stored before; nothing changed"},
+                          "400": {"description": "a field is missing or wrong; the message names it"},
+                          "401": {"description": "missing or wrong signature, or no webhook secret set"}}}},
     },
 }
 
@@ -98,3 +118,15 @@ def get_post(post_id: int):
                     "revision": revision.number if revision else None, "body": revision.body if revision else "",
                     "html": markdown_to_safe_html(revision.body) if revision else "",
                     "citations": revision.citations if revision else []})
+
+
+@bp.post("/brands/<slug>/orders")
+def record_order(slug: str):
+    """An order from the brand's shop; the signature, not an API token, says the shop sent it."""
+    brand = brand_by_slug(slug)
+    signature = request.headers.get(conversions.SIGNATURE_HEADER, "")
+    if not conversions.signature_matches(brand, request.get_data(cache=True), signature):
+        return jsonify({"error": f"missing or wrong {conversions.SIGNATURE_HEADER}, or no order webhook secret "
+                                 "is set for this brand"}), 401
+    result = conversions.record_order(brand, json_object())
+    return jsonify(result), 200 if result["duplicate"] else 201

@@ -8,23 +8,9 @@ from knowledge.kit import BrandKit, load_brand_kit
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.knowledge_base.index import get_index, index_errors
-from studio.models import Brand, Channel, KnowledgeDocument, Persona, Segment, utcnow
+from studio.models import STUDIO_SETTINGS, Brand, Channel, KnowledgeDocument, Persona, Segment, utcnow
 from studio.posters.kit import check_poster_kit
 
-
-STUDIO_SETTINGS = "studio"  # the key of brand settings the studio writes itself; a kit's own is replaced
-
-
-def studio_setting(brand: Brand, key: str):
-    """A value the studio stored for the brand (not one from its kit)."""
-    return ((brand.settings or {}).get(STUDIO_SETTINGS) or {}).get(key)
-
-
-def store_studio_setting(brand: Brand, key: str, value) -> None:
-    """Store a value for the brand that re-importing its kit keeps; committed by the caller."""
-    settings = dict(brand.settings or {})
-    settings[STUDIO_SETTINGS] = {**(settings.get(STUDIO_SETTINGS) or {}), key: value}
-    brand.settings = settings  # a new dict, so that the JSON column is written
 
 def import_brand_kit(path: str | Path, *, reindex: bool = False, strict: bool = False) -> dict:
     """Create or update a brand from its kit; re-import updates, removed files leave the index.

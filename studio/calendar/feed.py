@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar, Event
 
 from studio import audit
-from studio.brands.kits import get_brand, store_studio_setting, studio_setting
+from studio.brands.kits import get_brand
 from studio.calendar.items import STATE_WORDS, CalendarItem, calendar_items
 from studio.errors import Forbidden, NotFound
 from studio.extensions import db
@@ -23,7 +23,7 @@ EVENT_STATUS = {"planned": "TENTATIVE", "drafted": "TENTATIVE", "in_review": "TE
 
 
 def feed_token(brand: Brand) -> str | None:
-    return studio_setting(brand, TOKEN_SETTING) or None
+    return brand.studio_setting(TOKEN_SETTING) or None
 
 
 def rotate_feed_token(brand_slug: str, actor: User) -> str:
@@ -32,7 +32,7 @@ def rotate_feed_token(brand_slug: str, actor: User) -> str:
         raise Forbidden("没有排期权限")
     brand = get_brand(brand_slug)
     token = secrets.token_urlsafe(24)
-    store_studio_setting(brand, TOKEN_SETTING, token)
+    brand.store_studio_setting(TOKEN_SETTING, token)
     audit.record("calendar_feed_rotated", actor_id=actor.id, detail=brand.slug)
     db.session.commit()
     return token

@@ -204,6 +204,7 @@ def init_app(app) -> None:
     from studio.cli.knowledge_eval import eval_command
     from studio.cli.links import analytics_command, links_cli
     from studio.cli.lint import lint_command
+    from studio.cli.orders import orders_cli
     from studio.cli.poster import poster_cli
     from studio.cli.ready import ready_command
     from studio.cli.rituals import ritual_cli
@@ -223,6 +224,7 @@ def init_app(app) -> None:
     app.cli.add_command(calendar_command)
     app.cli.add_command(links_cli)
     app.cli.add_command(analytics_command)
+    app.cli.add_command(orders_cli)
 
 
 def _create_app():

@@ -19,12 +19,14 @@ links_cli = AppGroup("links", help="Tracked short links / 可追踪短链接。"
 @click.option("--segment", default="", help="The segment it is for.")
 @click.option("--group", default="", help="The group (channel slug) it is for.")
 @click.option("--post", "post_id", type=int, default=None, help="The post it belongs to.")
+@click.option("--coupon", default="", help="A coupon code handed out with the link: its redemptions are its orders.")
 @click.option("--json", "as_json", is_flag=True)
 @service_command
-def create_command(brand_slug: str, url: str, segment: str, group: str, post_id: int | None, as_json: bool):
-    """Make a short link whose clicks count for the segment, group or post named."""
+def create_command(brand_slug: str, url: str, segment: str, group: str, post_id: int | None, coupon: str,
+                   as_json: bool):
+    """Make a short link whose clicks (and coupon's orders) count for the segment, group or post named."""
     result = make_link(brand_slug, url, current_app.config["STUDIO_BASE_URL"], segment=segment, group=group,
-                       post_id=post_id)
+                       post_id=post_id, coupon=coupon)
     _emit(result) if as_json else click.echo(result["short_url"])
 
 

@@ -13,7 +13,6 @@ from datetime import timezone
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from studio.brands.kits import store_studio_setting, studio_setting
 from studio.extensions import db
 from studio.links.analytics import analytics
 from studio.models import Brand, Delivery, DeliveryStatus, Post, utcnow
@@ -53,8 +52,8 @@ def write_brand_playbooks(brand: Brand, min_reach: int) -> int:
     for segment in brand.segments:
         ranked = sorted(by_segment.get(segment.id, []), key=lambda p: -rows[p.id]["rate_low"])
         playbook = _playbook(brand, ranked, rows) if ranked else None
-        if playbook is not None or studio_setting(brand, SETTING_PREFIX + segment.slug):
-            store_studio_setting(brand, SETTING_PREFIX + segment.slug, playbook)
+        if playbook is not None or brand.studio_setting(SETTING_PREFIX + segment.slug):
+            brand.store_studio_setting(SETTING_PREFIX + segment.slug, playbook)
             count += playbook is not None
     db.session.commit()
     return count
@@ -105,7 +104,7 @@ def _entry(post: Post, row: dict, zone: ZoneInfo) -> dict:
 
 def playbook(brand: Brand, segment_slug: str) -> dict | None:
     """The segment's playbook as written last, or None."""
-    return studio_setting(brand, SETTING_PREFIX + segment_slug)
+    return brand.studio_setting(SETTING_PREFIX + segment_slug)
 
 
 def drafting_hint(brand: Brand, segment_slug: str) -> PlaybookHint | None:

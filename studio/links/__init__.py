@@ -15,12 +15,19 @@ from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links.recorder import Click, recorder
 from studio.links.visitors import robot_reason, visitor_key
-from studio.models import LinkClick, ShortLink, utcnow
+from studio.models import STUDIO_SETTINGS, Brand, LinkClick, ShortLink, utcnow
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 TOKEN_LENGTH = 10  # 62^10: not guessable by walking the space
 MAX_DESTINATION = 2000
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+CLICK_PARAM = "click_ref"  # names the link to the shop, for orders; only for brands that take orders
+ORDER_SECRET = "order_webhook_secret"  # in the brand's studio settings; see conversions.py
+
+
+def conversions_on(brand_settings: dict | None) -> bool:
+    """Whether a brand with these settings takes orders by webhook, and so wants its links' tokens passed on."""
+    return bool(((brand_settings or {}).get(STUDIO_SETTINGS) or {}).get(ORDER_SECRET))
 
 
 def check_destination(url: str) -> str:
@@ -63,11 +70,12 @@ def short_url(base_url: str, token: str) -> str:
 
 
 def destination_with_utm(destination: str, utm: dict) -> str:
-    """The destination with its own query string kept and the UTM tags it does not set itself added."""
+    """The destination with its own query string kept and the UTM tags (and click_ref) it does not set itself
+    added."""
     parts = urlsplit(destination)
     query = parse_qsl(parts.query, keep_blank_values=True)
     present = {key for key, _ in query}
-    query += [(key, value) for key, value in utm.items() if key in UTM_KEYS and key not in present]
+    query += [(key, value) for key, value in utm.items() if key in UTM_KEYS + (CLICK_PARAM,) and key not in present]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
@@ -108,12 +116,16 @@ def _resolve(token: str) -> tuple[int, str]:
     cached = _resolved.get(token)
     if cached is not None and cached[2] > time.monotonic():
         return cached[0], cached[1]
-    link = db.session.execute(db.select(ShortLink.id, ShortLink.destination, ShortLink.utm)
+    link = db.session.execute(db.select(ShortLink.id, ShortLink.destination, ShortLink.utm, Brand.settings)
+                              .outerjoin(Brand, Brand.id == ShortLink.brand_id)
                               .where(ShortLink.token == token)).first() if _plausible(token) else None
     db.session.rollback()  # the read ends here: the click writer, not this request, writes
     if link is None:
         raise NotFound("没有这个链接 / no such link")
-    target = destination_with_utm(check_destination(link.destination), link.utm or {})
+    tags = dict(link.utm or {})
+    if conversions_on(link.settings):  # the shop sends the token back with an order: see conversions.py
+        tags[CLICK_PARAM] = token
+    target = destination_with_utm(check_destination(link.destination), tags)
     if len(_resolved) >= RESOLVED_CACHE_SIZE:
         _resolved.clear()
     _resolved[token] = (link.id, target, time.monotonic() + RESOLVED_CACHE_SECONDS)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links import short_url
+from studio.links.conversions import orders_by_link
 from studio.models import (Brand, Brief, Channel, Delivery, DeliveryStatus, Persona, PosterImage, Post,
                            Revision, ShortLink)
 
@@ -49,6 +50,8 @@ class _Row:
     clicks: int = 0
     unique: int = 0
     bots: int = 0
+    orders: int = 0
+    revenue_cents: int = 0
     groups: set = field(default_factory=set)
 
 
@@ -69,7 +72,7 @@ def link_stats(brand_slug: str, base_url: str) -> list[dict]:
 
 
 def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
-    """One row per value of the breakdown `by`: deliveries, groups, reach, clicks, uniques, rates.
+    """One row per value of the breakdown `by`: deliveries, groups, reach, clicks, uniques, rates, orders.
 
     Ranked rows (reach at least min_reach) come first, best lower bound first; the rest follow by reach.
     """
@@ -93,6 +96,7 @@ def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
         row.groups.add(delivery.channel_id)
         key_of_delivery[delivery.id] = key
     made_for = _made_for(brand, by)
+    orders = orders_by_link(brand)
     for link in db.session.scalars(db.select(ShortLink).where(ShortLink.brand_id == brand.id)):
         if link.delivery_id:
             key = key_of_delivery.get(link.delivery_id)
@@ -105,6 +109,9 @@ def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
         row.clicks += link.clicks
         row.unique += link.unique_clicks
         row.bots += link.bot_clicks
+        link_orders, cents = orders.get(link.id, (0, 0))
+        row.orders += link_orders
+        row.revenue_cents += cents
     return _ranked([_as_dict(row, min_reach) for row in rows.values()])
 
 
@@ -158,7 +165,8 @@ def _as_dict(row: _Row, min_reach: int) -> dict:
     return {"key": row.key, "label": row.label, "deliveries": row.deliveries, "groups": len(row.groups),
             "reach": row.reach, "clicks": row.clicks, "unique": row.unique, "bots": row.bots,
             "rate": round(rate, 4) if rate is not None else None,
-            "rate_low": round(wilson_lower_bound(row.unique, row.reach), 4), "ranked": row.reach >= min_reach}
+            "rate_low": round(wilson_lower_bound(row.unique, row.reach), 4), "ranked": row.reach >= min_reach,
+            "orders": row.orders, "revenue": round(row.revenue_cents / 100, 2)}
 
 
 def _ranked(rows: list[dict]) -> list[dict]:

@@ -6,13 +6,15 @@ from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links import create_link, short_url
 from studio.links.analytics import brand_by_slug
+from studio.links.conversions import add_coupon
 from studio.links.tracking import UTM_MEDIUM
 from studio.models import Brief, Channel, Post, Segment
 
 
 def make_link(brand_slug: str, url: str, base_url: str, *, segment: str = "", group: str = "",
-              post_id: int | None = None) -> dict:
-    """A new tracked link of the brand; `segment`, `group` and `post_id` must belong to it."""
+              post_id: int | None = None, coupon: str = "") -> dict:
+    """A new tracked link of the brand; `segment`, `group` and `post_id` must belong to it. A `coupon` code
+    handed out with it makes the code's redemptions the link's orders."""
     brand = brand_by_slug(brand_slug)
     segment_row = _one(Segment, brand.id, segment, "人群 / segment") if segment else None
     group_row = _one(Channel, brand.id, group, "群 / group") if group else None
@@ -30,8 +32,11 @@ def make_link(brand_slug: str, url: str, base_url: str, *, segment: str = "", gr
     link = create_link(url, brand_id=brand.id, utm=utm, post_id=post.id if post else None,
                        segment_id=segment_row.id if segment_row else None,
                        channel_id=group_row.id if group_row else None)
+    result = {"token": link.token, "short_url": short_url(base_url, link.token)}
+    if coupon:
+        result["coupon"] = add_coupon(brand, coupon, link).code
     db.session.commit()
-    return {"token": link.token, "short_url": short_url(base_url, link.token)}
+    return result
 
 
 def _one(model, brand_id: int, slug: str, what: str):

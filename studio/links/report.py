@@ -6,17 +6,21 @@ import io
 from datetime import datetime
 
 from studio.links.analytics import analytics, brand_by_slug
+from studio.links.conversions import SECRET_SETTING, conversions_enabled, order_summary, secret_hint
 from studio.links.health import group_health
 
 CSV_FIELDS = ("key", "label", "deliveries", "groups", "reach", "clicks", "unique", "bots", "rate", "rate_low",
-              "ranked")
+              "ranked", "orders", "revenue")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 
 def brand_report(brand_slug: str, by: str, min_reach: int, now: datetime | None = None) -> dict:
-    """The brand, the rows of the breakdown `by`, and the health of each of its groups."""
-    return {"brand": brand_by_slug(brand_slug), "by": by, "min_reach": min_reach,
-            "rows": analytics(brand_slug, by, min_reach), "groups": group_health(brand_slug, now)}
+    """The brand, the rows of the breakdown `by`, the health of each of its groups, and its orders."""
+    brand = brand_by_slug(brand_slug)
+    return {"brand": brand, "by": by, "min_reach": min_reach,
+            "rows": analytics(brand_slug, by, min_reach), "groups": group_health(brand_slug, now),
+            "orders": order_summary(brand), "webhook_on": conversions_enabled(brand),
+            "secret_hint": secret_hint(brand.studio_setting(SECRET_SETTING) or "")}
 
 
 def breakdown_csv(brand_slug: str, by: str, min_reach: int, header: list[str],

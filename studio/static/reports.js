@@ -1,3 +1,10 @@
+// Forms that undo something ask first; the question comes from the page, in the page's language.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+});
+
 // The reports page's chart: each row's click rate, with the lower bound it is ranked by drawn over it.
 (() => {
   const element = document.getElementById("report-chart");

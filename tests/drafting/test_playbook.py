@@ -74,7 +74,7 @@ def test_the_brief_page_shows_what_worked_for_its_segments(tmp_path):
     with app.app_context():
         add_users("editor", "reviewer")
         brand = kits.get_brand("chayun")
-        kits.store_studio_setting(brand, "playbook:active", {
+        brand.store_studio_setting("playbook:active", {
             "written_at": "2026-12-01T03:00:00Z", "worst": [],
             "best": [{"post": 7, "rate": 0.3, "rate_low": 0.24, "reach": 200, "unique": 60, "stage": "促活",
                       "hour": 20, "length": 180, "template": "poster", "lines": ["script:active/hooks#1"],
@@ -116,7 +116,7 @@ def test_a_model_that_writes_sees_the_segments_best_posts_as_examples(tmp_path, 
         add_users("editor")
         brand = kits.get_brand("chayun")
         best = "亲们，周五晚8点我们对比着喝两年的白牡丹，来的朋友接个龙，我给大家留座～"
-        kits.store_studio_setting(brand, "playbook:active", {
+        brand.store_studio_setting("playbook:active", {
             "written_at": "2026-12-01T03:00:00Z", "worst": [],
             "best": [{"post": 7, "rate": 0.3, "rate_low": 0.24, "reach": 200, "unique": 60, "stage": "促活",
                       "hour": 20, "length": 40, "template": "", "lines": [], "excerpt": best[:60], "text": best}],

@@ -137,7 +137,7 @@ def test_the_reports_page_shows_rows_ranked_or_not_and_quiet_groups_with_a_winba
     rows = {row.get("data-key"): row for row in page.xpath('//table[@id="report-table"]/tbody/tr')}
     assert rows["big-1"].get("class") == "ranked" and rows["tiny"].get("class") == "below-reach"
     cells = [cell.text_content().strip() for cell in rows["big-1"].xpath("td")]
-    assert cells[:7] == ["群 big-1", "1", "1", "300", "30", "30", "10.0%"] and cells[8] == ""
+    assert cells[:7] == ["群 big-1", "1", "1", "300", "30", "30", "10.0%"] and cells[8:] == ["0", "0.00", ""]
     assert 6.0 < float(cells[7].rstrip("%")) < 10.0
     assert rows["tiny"].xpath('.//span[contains(@class, "unranked")]')
     current = page.xpath('//nav[contains(@class, "breakdowns")]/a[@aria-current]')
@@ -194,10 +194,10 @@ def test_the_csv_export_starts_with_a_byte_order_mark_and_has_a_header_and_one_l
     assert answer.data.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert lines[0] == ["代码", "人群", "发送次数", "群数", "触达人数", "点击次数", "点击人数", "预览与机器人", "点击率",
-                        "点击率下限（95%）", "参与排名"]
+                        "点击率下限（95%）", "参与排名", "订单", "销售额（元）"]
     [row] = lines[1:]
     assert row[0] == "active" and row[2:8] == ["1", "1", "300", "30", "30", "1"] and row[8] == "0.1"
-    assert 0.06 < float(row[9]) < 0.1 and row[10] == "是"
+    assert 0.06 < float(row[9]) < 0.1 and row[10:] == ["是", "0", "0.0"]
 
 
 def test_the_csv_export_follows_the_language_and_names_deliveries_without_a_poster(ctx, app, client, auth):
@@ -215,9 +215,10 @@ def test_the_csv_export_follows_the_language_and_names_deliveries_without_a_post
 
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted():
     row = {"key": "x", "label": '=HYPERLINK("http://evil.example")', "deliveries": 1, "groups": 1, "reach": 0,
-           "clicks": 0, "unique": 0, "bots": 0, "rate": None, "rate_low": 0.0, "ranked": False}
+           "clicks": 0, "unique": 0, "bots": 0, "rate": None, "rate_low": 0.0, "ranked": False, "orders": 0,
+           "revenue": 0.0}
 
-    [_, line] = list(csv.reader(io.StringIO(rows_as_csv([row], ["h"] * 11).decode("utf-8-sig"))))
+    [_, line] = list(csv.reader(io.StringIO(rows_as_csv([row], ["h"] * 13).decode("utf-8-sig"))))
 
     assert line[1] == "'=HYPERLINK(\"http://evil.example\")" and line[8] == ""
 

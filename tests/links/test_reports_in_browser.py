@@ -98,3 +98,49 @@ def test_the_reports_page_draws_its_chart_switches_breakdown_and_downloads_csv(c
         assert page.evaluate(BARS) == 2 and "Group health" in page.inner_text("main")
         assert stray_chinese(page.content()) == []
         shot(page, "reports-persona-en")
+
+
+def test_an_admin_turns_orders_on_and_an_editor_imports_redemptions(ctx, app, runner, tmp_path):
+    import json
+
+    from studio.links.conversions import sign
+
+    seed_a_month_of_posts(app)
+    runner.invoke(args=["links", "create", "--brand", "chayun", "--url", "https://shop.example/gift",
+                        "--group", "hz-east", "--segment", "active", "--coupon", "XMAS12"])
+    redemptions = tmp_path / "redemptions.csv"
+    redemptions.write_text("code,order_id,amount,redeemed_at\nXMAS12,R-1,199,2026-12-01 21:00\n"
+                           "XMAS12,R-2,59.9,2026-12-02 09:30\nOTHER,R-3,10,2026-12-02 10:00\n", encoding="utf-8")
+
+    with served(app) as base, chromium() as browser:
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        log_in(page, base, "admin", PASSWORDS["admin"])
+        page.goto(f"{base}/brands/chayun/reports?by=group")
+        assert "还没有密钥" in page.inner_text("#orders")
+        page.click("#rotate-order-secret")
+        secret = page.inner_text("#new-order-secret code")
+        body = json.dumps({"order_id": "W-1", "amount": "268.00", "token": link_of(_delivery_to("hz-west"))})
+        answer = app.test_client().post("/api/v1/brands/chayun/orders", data=body, headers={
+            "Content-Type": "application/json", "X-Studio-Signature": sign(secret, body.encode())})
+        assert answer.status_code == 201
+        page.set_input_files("#orders input[type=file]", str(redemptions))
+        page.click("#import-redemptions")
+        page.wait_for_url("**/reports#orders")
+        assert "新订单 2" in page.inner_text(".flash") and "未知券码 1" in page.inner_text(".flash")
+        page.goto(f"{base}/brands/chayun/reports?by=group")
+        assert secret not in page.content() and "已设置密钥" in page.inner_text("#orders")
+        cells = page.locator("#report-table tr[data-key=hz-east] td").all_inner_texts()
+        assert cells[8:10] == ["2", "258.90"]
+        assert "共 3 单，销售额 526.90 元；经链接带来 3 单" in page.inner_text("#orders")
+        page.locator("#orders").scroll_into_view_if_needed()
+        shot(page, "reports-orders-zh")
+        page.once("dialog", lambda dialog: dialog.dismiss())  # replacing the secret asks first
+        page.click("#rotate-order-secret")
+        assert "已设置密钥" in page.inner_text("#orders")
+
+
+def _delivery_to(group_slug: str) -> int:
+    from studio.models import Delivery
+
+    return db.session.scalar(db.select(Delivery.id).join(Channel, Channel.id == Delivery.channel_id)
+                             .where(Channel.slug == group_slug))
