@@ -216,7 +216,8 @@ def insert_order(brand: Brand, order: dict, link: ShortLink | None, attributed_b
     statement = module.insert(Conversion).values(
         brand_id=brand.id, link_id=link.id if link else None, attributed_by=attributed_by, source=source,
         coupon=normalize_code(coupon), received_at=utcnow(), **order).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: the one answer both drivers give alike for a row skipped by the conflict
+    return db.session.execute(statement.returning(Conversion.id)).first() is not None
 
 
 def _as_dict(conversion: Conversion, duplicate: bool = False) -> dict:
