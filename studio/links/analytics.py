@@ -3,7 +3,8 @@
 Breakdowns: segment, group, post, local hour of sending, persona, channel type and poster template.
 
 Members reached is the sum of the member counts of the groups that got each sent delivery. The click rate
-is unique clickers over members reached, ranked by its Wilson lower bound (95 %), and only rows above a
+is unique clickers (people, counted once per delivery however many of its links they tapped) over members
+reached, ranked by its Wilson lower bound (95 %), and only rows above a
 minimum reach are ranked, so one lucky small group does not top the list.
 """
 from __future__ import annotations
@@ -14,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import distinct, func
 from sqlalchemy.orm import selectinload
 
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links import short_url
 from studio.links.conversions import orders_by_link
-from studio.models import (Brand, Brief, Channel, Delivery, DeliveryStatus, Persona, PosterImage, Post,
-                           Revision, ShortLink)
+from studio.models import (Brand, Brief, Channel, Delivery, DeliveryStatus, LinkVisitor, Persona, PosterImage,
+                           Post, Revision, ShortLink)
 
 DIMENSIONS = ("segment", "group", "post", "hour")
 BREAKDOWNS = DIMENSIONS + ("persona", "channel_type", "template")
@@ -62,6 +64,15 @@ def brand_by_slug(slug: str) -> Brand:
     return brand
 
 
+def clickers_by_delivery(brand_id: int) -> dict[int, int]:
+    """Unique people per delivery, over all of its links: one who tapped two links of a post is one clicker."""
+    return dict(db.session.execute(
+        db.select(ShortLink.delivery_id, func.count(distinct(LinkVisitor.visitor)))
+        .join(LinkVisitor, LinkVisitor.link_id == ShortLink.id)
+        .where(ShortLink.brand_id == brand_id, ShortLink.delivery_id.is_not(None))
+        .group_by(ShortLink.delivery_id)).all())
+
+
 def link_stats(brand_slug: str, base_url: str) -> list[dict]:
     """Every short link of the brand with its clicks by people, unique people and robots."""
     brand = brand_by_slug(brand_slug)
@@ -97,6 +108,9 @@ def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
         key_of_delivery[delivery.id] = key
     made_for = _made_for(brand, by)
     orders = orders_by_link(brand)
+    for delivery_id, clickers in clickers_by_delivery(brand.id).items():
+        if delivery_id in key_of_delivery:
+            rows[key_of_delivery[delivery_id]].unique += clickers
     for link in db.session.scalars(db.select(ShortLink).where(ShortLink.brand_id == brand.id)):
         if link.delivery_id:
             key = key_of_delivery.get(link.delivery_id)
@@ -107,7 +121,7 @@ def analytics(brand_slug: str, by: str, min_reach: int) -> list[dict]:
             continue
         row = rows.setdefault(key, _Row(key, label))
         row.clicks += link.clicks
-        row.unique += link.unique_clicks
+        row.unique += 0 if link.delivery_id else link.unique_clicks  # a delivery's clickers are counted above
         row.bots += link.bot_clicks
         link_orders, cents = orders.get(link.id, (0, 0))
         row.orders += link_orders

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from prompts.loader import PromptTemplateError, read_template
 from studio.extensions import db
-from studio.links.analytics import brand_by_slug
+from studio.links.analytics import brand_by_slug, clickers_by_delivery
 from studio.models import Channel, Delivery, DeliveryStatus, ShortLink, utcnow
 
 QUIET_AFTER = timedelta(days=14)
@@ -38,22 +38,24 @@ def group_health(brand_slug: str, now: datetime | None = None) -> list[dict]:
                                                               ShortLink.channel_id.is_not(None))):
         links[link.channel_id].append(link)
     suggestion = {"brand": brand.slug, "key_message": _winback_message()}
-    rows = [_health(group, sent[group.id], links[group.id], now, suggestion) for group in groups]
+    clickers = clickers_by_delivery(brand.id)
+    rows = [_health(group, sent[group.id], links[group.id], clickers, now, suggestion) for group in groups]
     return sorted(rows, key=lambda row: (not row["quiet"], -row["members"], row["slug"]))
 
 
-def _health(group: Channel, sent: list[tuple[int, datetime]], links: list[ShortLink], now: datetime,
-            suggestion: dict) -> dict:
+def _health(group: Channel, sent: list[tuple[int, datetime]], links: list[ShortLink], clickers: dict[int, int],
+            now: datetime, suggestion: dict) -> dict:
     members = group.members or 0
     clicks = sum(link.clicks for link in links)
-    unique = sum(link.unique_clicks for link in links)
+    unique = sum(clickers.get(delivery_id, 0) for delivery_id, _ in sent) + \
+        sum(link.unique_clicks for link in links if not link.delivery_id)
     clicked = [link.last_clicked_at for link in links if link.last_clicked_at]
     last_click = max(clicked) if clicked else None
     unanswered = [at for _, at in sent if last_click is None or at > last_click]
     reasons = []
     if unanswered and now - min(unanswered) >= QUIET_AFTER:
         reasons.append("no_clicks")
-    recent_rate, earlier_rate = _rates(group, sent, links, now)
+    recent_rate, earlier_rate = _rates(group, sent, clickers, now)
     if recent_rate is not None and earlier_rate and recent_rate < earlier_rate * FALLING_RATIO:
         reasons.append("falling")
     return {
@@ -69,7 +71,8 @@ def _health(group: Channel, sent: list[tuple[int, datetime]], links: list[ShortL
     }
 
 
-def _rates(group: Channel, sent, links, now: datetime) -> tuple[float | None, float | None]:
+def _rates(group: Channel, sent, unique_by_delivery: dict[int, int], now: datetime) \
+        -> tuple[float | None, float | None]:
     """Unique clickers per member reached, for deliveries of the last 30 days (settled) and the 30 before.
 
     The earlier rate is None when it rests on too few clickers to show a fall.
@@ -77,19 +80,15 @@ def _rates(group: Channel, sent, links, now: datetime) -> tuple[float | None, fl
     members = group.members or 0
     if not members:
         return None, None
-    unique_by_delivery = defaultdict(int)
-    for link in links:
-        if link.delivery_id:
-            unique_by_delivery[link.delivery_id] += link.unique_clicks
     recent = [d for d, at in sent if SETTLE <= now - at <= RECENT]
     earlier = [d for d, at in sent if RECENT < now - at <= 2 * RECENT]
 
     def rate(deliveries: list[int]) -> float | None:
         if not deliveries:
             return None
-        return round(sum(unique_by_delivery[d] for d in deliveries) / (members * len(deliveries)), 4)
+        return round(sum(unique_by_delivery.get(d, 0) for d in deliveries) / (members * len(deliveries)), 4)
 
-    enough = sum(unique_by_delivery[d] for d in earlier) >= MIN_EARLIER_CLICKERS
+    enough = sum(unique_by_delivery.get(d, 0) for d in earlier) >= MIN_EARLIER_CLICKERS
     return rate(recent), rate(earlier) if enough else None
 
 

@@ -28,13 +28,13 @@ def brand_id() -> int:
     return db.session.scalar(db.select(Channel.brand_id).where(Channel.slug == "sandbox-main"))
 
 
-def approved(persona: str = "xiaocha", segment: str = "active", poster: bool = False) -> Post:
+def approved(persona: str = "xiaocha", segment: str = "active", poster: bool = False, body: str = BODY) -> Post:
     """A post of one segment, written in a persona's name, approved; with a poster when asked."""
     brief = briefs.create_brief(briefs.BriefInput(
         brand="chayun", persona=persona, channel="sandbox-main", segments=[segment], key_message="冬日品鉴会"),
         author_id=user("editor").id)
     post = brief.posts[0]
-    revision = Revision(post_id=post.id, number=1, body=BODY, citations=[], note="")
+    revision = Revision(post_id=post.id, number=1, body=body, citations=[], note="")
     db.session.add(revision)
     db.session.flush()
     post.current_revision_id, post.status = revision.id, "draft"

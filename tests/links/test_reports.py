@@ -14,6 +14,7 @@ from studio.links.analytics import analytics
 from studio.links.health import group_health
 from studio.links.report import rows_as_csv
 from studio.models import Channel, PosterImage, ShortLink, utcnow
+from tests.links.test_clicks import PHONE
 from tests.links.reporting import add_group, approved, brand_id, link_of, people_click, sent
 from tests.web.test_english_ui import stray_chinese
 
@@ -53,6 +54,25 @@ def test_rows_by_persona_channel_type_and_poster_template(ctx, app, receiver):
     assert (templates[""]["reach"], templates[""]["unique"], templates[""]["label"]) == (300, 30, "")
     assert (templates["share-card"]["reach"], templates["share-card"]["unique"]) == (300, 29)  # 25 + 4 scans
     assert templates["share-card"]["deliveries"] == 2
+
+
+def test_one_person_who_taps_two_links_of_a_post_is_one_clicker(ctx, app):
+    add_group(brand_id(), "big-1", 300)
+    body = "报名：https://chayun.example.com/tasting 看茶：https://chayun.example.com/bm-2024"
+    [delivery] = sent(approved(body=body), ["big-1"])
+    tokens = db.session.scalars(db.select(ShortLink.token).where(ShortLink.delivery_id == delivery)).all()
+    phone = app.test_client()  # one person: the cookie from the first tap comes back with the second
+    for token in tokens:
+        phone.get(f"/l/{token}", headers={"User-Agent": PHONE})
+    people_click(app, tokens[0], 3)
+    db.session.rollback()
+
+    [row] = analytics("chayun", "group", min_reach=50)
+    [health] = [group for group in group_health("chayun") if group["slug"] == "big-1"]
+
+    assert len(tokens) == 2
+    assert (row["clicks"], row["unique"]) == (5, 4)
+    assert (health["clicks"], health["unique"]) == (5, 4)
 
 
 def test_the_first_breakdowns_still_answer_as_before(ctx, app):
