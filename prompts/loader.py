@@ -76,6 +76,12 @@ def _resolve(name: str, overrides_dir: Path | None) -> tuple[Path, bool]:
     raise PromptTemplateError(f"prompt template {name!r} not found")
 
 
+def kit_overrides(kit_path: str | Path | None) -> Path | None:
+    """A brand kit's own ``prompts`` folder, which overrides and extends these files, when the kit has one."""
+    folder = Path(kit_path) / "prompts" if kit_path else None
+    return folder if folder and folder.is_dir() else None
+
+
 def template_exists(name: str, overrides_dir: Path | None = None) -> bool:
     try:
         _resolve(name, overrides_dir)

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from prompts import DraftBrief, PersonaProfile, SegmentProfile
+from prompts.loader import kit_overrides
 from studio.models import Brand, Brief, Persona, Segment
 
 
@@ -25,8 +26,7 @@ class BrandContext:
     @property
     def prompt_overrides(self) -> Path | None:
         """The brand kit's ``prompts`` folder, when it ships one."""
-        folder = Path(self.kit_path) / "prompts" if self.kit_path else None
-        return folder if folder and folder.is_dir() else None
+        return kit_overrides(self.kit_path)
 
 
 def brand_context(brand: Brand) -> BrandContext:

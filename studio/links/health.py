@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from prompts.loader import PromptTemplateError, read_template
+from prompts.loader import PromptTemplateError, kit_overrides, read_template
 from studio.extensions import db
 from studio.links.analytics import brand_by_slug, clickers_by_delivery
 from studio.models import Channel, Delivery, DeliveryStatus, ShortLink, utcnow
@@ -37,7 +37,7 @@ def group_health(brand_slug: str, now: datetime | None = None) -> list[dict]:
     for link in db.session.scalars(db.select(ShortLink).where(ShortLink.brand_id == brand.id,
                                                               ShortLink.channel_id.is_not(None))):
         links[link.channel_id].append(link)
-    suggestion = {"brand": brand.slug, "key_message": _winback_message()}
+    suggestion = {"brand": brand.slug, "key_message": _winback_message(kit_overrides(brand.kit_path))}
     clickers = clickers_by_delivery(brand.id)
     rows = [_health(group, sent[group.id], links[group.id], clickers, now, suggestion) for group in groups]
     return sorted(rows, key=lambda row: (not row["quiet"], -row["members"], row["slug"]))
@@ -98,9 +98,10 @@ def _winback(group: Channel, suggestion: dict) -> dict:
             "goal": f"{WINBACK_STAGE}：{group.name}"}
 
 
-def _winback_message() -> str:
-    """The win-back stage's own one-line guidance from the script files, as the brief's key message."""
+def _winback_message(overrides) -> str:
+    """The win-back stage's own one-line guidance from the script files (the kit's own first), as the brief's
+    key message."""
     try:
-        return read_template(f"stages/{WINBACK_STAGE}.txt").meta.get("short", "")
+        return read_template(f"stages/{WINBACK_STAGE}.txt", overrides).meta.get("short", "")
     except PromptTemplateError:
         return ""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from studio.compliance import Finding, lint_text
 from studio.compliance.grounding import check_grounding
@@ -26,10 +25,9 @@ def channel_limit(channel: Channel, kit_path: str) -> int | None:
         except (TypeError, ValueError):
             pass
     try:
-        from prompts.loader import read_template, template_exists
+        from prompts.loader import kit_overrides, read_template, template_exists
 
-        overrides = Path(kit_path) / "prompts" if kit_path else None
-        overrides = overrides if overrides and overrides.is_dir() else None
+        overrides = kit_overrides(kit_path)
         name = f"channels/{channel.type}.txt"
         if not template_exists(name, overrides):
             name = "channels/default.txt"

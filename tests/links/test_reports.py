@@ -56,6 +56,27 @@ def test_rows_by_persona_channel_type_and_poster_template(ctx, app, receiver):
     assert templates["share-card"]["deliveries"] == 2
 
 
+def test_a_kit_that_words_the_winback_stage_its_own_way_suggests_its_own_words(ctx, app, tmp_path):
+    import shutil
+
+    from studio.brands import kits
+    from studio.cli import DEMO_KIT
+
+    kit = tmp_path / "kit"
+    shutil.copytree(DEMO_KIT, kit)
+    (kit / "prompts" / "stages").mkdir(parents=True, exist_ok=True)
+    (kit / "prompts" / "stages" / "召回.txt").write_text(
+        "---\nshort: 请老茶友回来喝一杯新茶，送上一份小心意。\nopening: 好久不见！\nclosing: 等你回来。\n---\n正文\n",
+        encoding="utf-8")
+    kits.import_brand_kit(kit)
+    add_group(brand_id(), "silent", 120)
+    sent(approved(), ["silent"])
+
+    [silent] = [g for g in group_health("chayun", now=utcnow() + timedelta(days=20)) if g["slug"] == "silent"]
+
+    assert silent["winback"]["key_message"] == "请老茶友回来喝一杯新茶，送上一份小心意。"
+
+
 def test_one_person_who_taps_two_links_of_a_post_is_one_clicker(ctx, app):
     add_group(brand_id(), "big-1", 300)
     body = "报名：https://chayun.example.com/tasting 看茶：https://chayun.example.com/bm-2024"
