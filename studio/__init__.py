@@ -21,7 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(templates_folder()))
     app.config.update(build_config(overrides))
 
-    from studio import auth, cli, i18n, routing, unavailable
+    from studio import auth, cli, headers, i18n, routing, unavailable
     from studio.api import bp as api_bp
     from studio.extensions import csrf, db, migrate
     from studio.task_queue import celery_init_app
@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     routing.init_app(app)
     unavailable.init_app(app)
+    headers.init_app(app)
     register_blueprints(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

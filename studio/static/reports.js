@@ -1,14 +1,8 @@
-// Forms that undo something ask first; the question comes from the page, in the page's language.
-document.querySelectorAll("form[data-confirm]").forEach((form) => {
-  form.addEventListener("submit", (event) => {
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
-  });
-});
-
 // The reports page's chart: each row's click rate, with the lower bound it is ranked by drawn over it.
 (() => {
   const element = document.getElementById("report-chart");
   if (!element || !window.echarts) return;
+  element.style.height = `${element.dataset.height}px`; // one row's room per row; not a style attribute (CSP)
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const labels = data.labels;
   const escape = echarts.format.encodeHTML;

@@ -196,6 +196,17 @@
     });
   }
 
+  // Widths and questions come as data- attributes: the Content-Security-Policy allows no inline style or handler.
+  for (const bar of document.querySelectorAll(".bar[data-width]")) bar.style.width = bar.dataset.width + "%";
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+  for (const field of document.querySelectorAll("[data-submit-on-change]")) {
+    field.addEventListener("change", () => field.form.submit());
+  }
+
   const progress = document.querySelector(".progress[data-progress-url]");
   if (progress) {
     const poll = async () => {

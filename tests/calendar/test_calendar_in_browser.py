@@ -10,7 +10,7 @@ from studio.extensions import db
 from studio.models import Channel, DeliveryStatus
 from tests.calendar.support import days_ahead, directory_group, scheduled_post
 from tests.support.app import PASSWORDS, add_users, demo_app
-from tests.support.browser import chromium, log_in, served, shot
+from tests.support.browser import chromium, log_in, served, shot, wait_for
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_an_editor_drags_a_post_to_another_day_and_a_refused_drag_snaps_back(csr
         shot(page, "calendar-week")
 
         page.select_option("select[name=region]", "华北")
-        page.wait_for_function("document.querySelectorAll('.fc-event').length === 0")
+        wait_for(page, "document.querySelectorAll('.fc-event').length === 0")
         page.select_option("select[name=region]", "")
         page.goto(base + "/lang/en")
         page.goto(base + "/brands/chayun/calendar")

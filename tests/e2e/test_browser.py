@@ -6,7 +6,7 @@ import pytest
 
 from studio.distribution import deliveries, sending
 from tests.support.app import PASSWORDS
-from tests.support.browser import ARTIFACTS, chromium, log_in, served, shot
+from tests.support.browser import ARTIFACTS, chromium, log_in, served, shot, wait_for
 from tests.support.posts import drafted_post
 
 
@@ -46,7 +46,7 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
 
     page.goto(f"{live_server}/posts/{post_id}")
     page.fill("#body", "## 小茶来啦\n**白牡丹2024**建议90℃冲泡<script>alert('x')</script><img src=x onerror=alert(1)>")
-    page.wait_for_function("document.querySelector('#preview strong') !== null")
+    wait_for(page, "document.querySelector('#preview strong') !== null")
     assert page.inner_text("#preview strong") == "白牡丹2024"
     assert page.locator("#preview script, #preview img[onerror]").count() == 0
     page.fill("#body", "小茶来啦~ 这是最好的白牡丹2024，建议90℃冲泡。")
@@ -55,10 +55,10 @@ def test_editor_and_reviewer_work_a_post_through_the_browser(app, live_server, b
     assert page.inner_text("#marked mark.block") == "最好"
     shot(page, "lint")
     page.click("#findings button.fix")
-    page.wait_for_function("!document.querySelector('#findings li.block')")
+    wait_for(page, "!document.querySelector('#findings li.block')")
     assert "最好" not in page.input_value("#body")
     page.fill("#body", page.input_value("#body") + "\n**白牡丹2024**<script>alert('x')</script>")
-    page.wait_for_function("document.querySelector('#preview strong') !== null")
+    wait_for(page, "document.querySelector('#preview strong') !== null")
     page.click("text=保存为新修订")
     page.click("text=提交审核")
     assert "待审核" in page.inner_text("h1")
@@ -123,7 +123,7 @@ def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channe
         with app.app_context():
             db.session.get(Post, post_id).generation = {"partial": "小茶来啦~ 白牡丹2024建议用90℃"}
             db.session.commit()
-        page.wait_for_function("document.querySelector('#partial').textContent.includes('90℃')")
+        wait_for(page, "document.querySelector('#partial').textContent.includes('90℃')")
         shot(page, "drafting-partial")
         with app.app_context():  # the worker finishes: the page loads the draft
             growing = db.session.get(Post, post_id)
@@ -158,7 +158,7 @@ def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channe
         assert page.input_value("#body") == "小茶来啦~\n白牡丹2024用90℃左右的水泡就好，一次5克~\n周五见！"
         assert page.input_value("input[name=note]") == "改写选段：更口语一点"
         page.click(".tab[data-panel='preview']")
-        page.wait_for_function("document.querySelector('#preview').textContent.includes('水泡就好')")
+        wait_for(page, "document.querySelector('#preview').textContent.includes('水泡就好')")
         shot(page, "rewrite")
         page.click("text=保存为新修订")
         assert "已保存新修订" in page.inner_text("body")
@@ -194,9 +194,9 @@ def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_it
     shot(page, "lint-in-place")
 
     page.click("#findings button.fix:has-text('删去这一分句')")
-    page.wait_for_function("document.querySelector('#body').value.indexOf('改善睡眠') === -1")
+    wait_for(page, "document.querySelector('#body').value.indexOf('改善睡眠') === -1")
     assert page.input_value("#body").startswith("小茶来啦~ 每天一杯，大家试试。\n")
-    page.wait_for_function("document.querySelectorAll('#marked mark').length === 1")
+    wait_for(page, "document.querySelectorAll('#marked mark').length === 1")
     shot(page, "lint-fixed")
 
     login(page, live_server, "reviewer")
@@ -225,10 +225,10 @@ def test_brief_progress_shows_failures_in_red_and_ended_variants_without_a_reloa
         failed.status, failed.error = "error", "模型服务没有回应：请稍后点“重新生成”，或直接编辑这条变体"
         db.session.get(Post, third).status = "draft"
         db.session.commit()
-    page.wait_for_function("document.querySelector('.progress .label').textContent.includes('失败')")
+    wait_for(page, "document.querySelector('.progress .label').textContent.includes('失败')")
     assert page.inner_text(".progress .label") == "2 完成 · 1 失败 / 3"
     assert page.locator(".progress .bar.failed").bounding_box()["width"] > 0
-    page.wait_for_function(f"!document.querySelector('.variant[data-post-id=\"{second}\"] .s-generating')")
+    wait_for(page, f"!document.querySelector('.variant[data-post-id=\"{second}\"] .s-generating')")
     failed_card = page.locator(f".variant[data-post-id='{second}']")
     assert "重新生成" in failed_card.inner_text() and failed_card.locator(".partial").count() == 0
     assert page.locator(".variant .s-generating").count() == 0
@@ -305,7 +305,7 @@ def test_a_regeneration_shows_its_progress_and_then_the_new_revision(app, live_s
         db.session.commit()
         editor = db.session.scalar(db.select(User).where(User.username == "editor"))
         workflow.save_revision(post_id, "小茶来啦~ 新的一版：白牡丹2024建议90℃冲泡。", editor, note="重新生成")
-    page.wait_for_function("document.querySelector('#body').value.includes('新的一版')")
+    wait_for(page, "document.querySelector('#body').value.includes('新的一版')")
     assert page.locator("#regenerating").count() == 0 and "草稿" in page.inner_text("h1")
 
 
@@ -322,7 +322,7 @@ def test_the_schedule_form_counts_an_audience_before_it_is_sent(app, live_server
     page.goto(f"{live_server}/posts/{post_id}")
     assert page.locator("input[name=channels][value=sh-jingan-1]").count() == 0, "groups come by audience"
     page.fill("#audience", "segment:vip,active")
-    page.wait_for_function("document.querySelector('#audience-count').textContent.includes('3 个群')")
+    wait_for(page, "document.querySelector('#audience-count').textContent.includes('3 个群')")
     assert page.inner_text("#audience-count") == "将发送到 3 个群，共 740 人"
     shot(page, "schedule-audience")
     send_at = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=30)

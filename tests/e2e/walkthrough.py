@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from studio.auth import DEMO_USERS
-from tests.support.browser import ARTIFACTS, chromium, log_in
+from tests.support.browser import ARTIFACTS, chromium, log_in, wait_for
 
 PASSWORDS = {username: password for username, _role, password in DEMO_USERS}
 BASE, LANG = sys.argv[1].rstrip("/"), sys.argv[2]
@@ -47,7 +47,7 @@ with chromium() as browser:
     page.click("form:has(textarea[name=key_message]) button[type=submit]")
     page.wait_for_url(lambda url: "/briefs/" in url and "/new" not in url)
     started = time.monotonic()
-    page.wait_for_function("!document.querySelector('.variant .s-generating')", timeout=300_000)
+    wait_for(page, "!document.querySelector('.variant .s-generating')", timeout=300_000)
     print(f"drafted in {time.monotonic() - started:.1f} s", flush=True)
     shot(page, "brief-drafted")
     page.click(".variant a[href*='/posts/'] >> nth=0")

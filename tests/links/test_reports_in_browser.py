@@ -9,7 +9,7 @@ from studio.extensions import db
 from studio.models import Channel
 from tests.links.reporting import add_group, approved, brand_id, link_of, people_click, sent
 from tests.support.app import PASSWORDS
-from tests.support.browser import chromium, log_in, served, shot
+from tests.support.browser import chromium, log_in, served, shot, wait_for
 from tests.web.test_english_ui import stray_chinese
 
 # Pixels the chart's canvas has painted: a blank canvas has none.
@@ -52,7 +52,7 @@ def test_the_reports_page_draws_its_chart_switches_breakdown_and_downloads_csv(c
         page.goto(f"{base}/brands/chayun")
         page.click("#reports-link")
         page.wait_for_selector("#report-chart canvas")
-        page.wait_for_function(f"({PAINTED})() > 2000")
+        wait_for(page, f"({PAINTED})() > 2000")
         assert page.evaluate(BARS) == 3
         assert page.locator("#report-table tbody tr").count() == 3
         assert page.locator("#report-table tbody tr.below-reach").count() == 0
@@ -63,7 +63,7 @@ def test_the_reports_page_draws_its_chart_switches_breakdown_and_downloads_csv(c
 
         page.click(".breakdowns a[data-by=group]")
         page.wait_for_url("**/reports?by=group")
-        page.wait_for_function(f"({PAINTED})() > 2000")
+        wait_for(page, f"({PAINTED})() > 2000")
         assert page.evaluate(BARS) == 5
         assert page.locator("#report-table tbody tr").count() == 5
         assert page.get_attribute("#report-table tbody tr:first-child", "data-key") == "hz-west"
@@ -82,19 +82,19 @@ def test_the_reports_page_draws_its_chart_switches_breakdown_and_downloads_csv(c
 
         page.click(".breakdowns a[data-by=template]")
         page.wait_for_url("**/reports?by=template")
-        page.wait_for_function(f"({PAINTED})() > 2000")
+        wait_for(page, f"({PAINTED})() > 2000")
         assert page.locator("#report-table tbody tr").count() == 2
         shot(page, "reports-template-zh")
 
         page.click(".breakdowns a[data-by=post]")
         page.wait_for_url("**/reports?by=post")
-        page.wait_for_function(f"({PAINTED})() > 2000")
+        wait_for(page, f"({PAINTED})() > 2000")
         assert page.evaluate(BARS) == 3 and "冬日品鉴会" in page.inner_text("#report-table")
         shot(page, "reports-post-zh")
 
         page.goto(f"{base}/lang/en")
         page.goto(f"{base}/brands/chayun/reports?by=persona")
-        page.wait_for_function(f"({PAINTED})() > 2000")
+        wait_for(page, f"({PAINTED})() > 2000")
         assert page.evaluate(BARS) == 2 and "Group health" in page.inner_text("main")
         assert stray_chinese(page.content()) == []
         shot(page, "reports-persona-en")

@@ -7,7 +7,7 @@ from studio import accounts
 from studio.auth import DEMO_USERS
 from studio.extensions import db
 from studio.models import Post
-from tests.support.browser import chromium, log_in, served, shot
+from tests.support.browser import chromium, log_in, served, shot, wait_for
 from tests.support.posts import drafted_post
 
 PASSWORDS = {username: password for username, _role, password in DEMO_USERS}
@@ -34,7 +34,7 @@ def test_an_editor_previews_and_saves_a_poster_and_a_reviewer_approves_both(app,
         page.select_option("#poster-template", "share-card")
         page.fill("#poster-title", "周五晚8点 冬日品鉴会")
         page.fill("#poster-price", "¥168")
-        page.wait_for_function("() => { const img = document.getElementById('poster-preview');"
+        wait_for(page, "() => { const img = document.getElementById('poster-preview');"
                                " return !img.hidden && img.naturalWidth === 1000; }", timeout=20000)
         assert "KB" in page.inner_text("#poster-status")
         page.locator("#poster").scroll_into_view_if_needed()
@@ -42,7 +42,7 @@ def test_an_editor_previews_and_saves_a_poster_and_a_reviewer_approves_both(app,
 
         page.click("#poster-form button[type=submit]")
         page.wait_for_selector("#current-poster")
-        page.wait_for_function("() => document.getElementById('current-poster').naturalWidth === 1000")
+        wait_for(page, "() => document.getElementById('current-poster').naturalWidth === 1000")
         assert "海报已保存为修订 2" in page.inner_text("main")
         page.click("form[action$='/submit'] button")
         page.click("form[action$='/logout'] button")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 
 from werkzeug.serving import make_server
@@ -35,6 +36,29 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def wait_for(page, expression: str, timeout: float = 30_000):
+    """Poll a JavaScript expression (or function) until it is truthy, and return its value.
+
+    Not page.wait_for_function: that compiles the expression inside the page, which the studio's
+    Content-Security-Policy (no 'unsafe-eval') refuses; page.evaluate is not subject to it.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            value = page.evaluate(expression)
+        except Error as error:  # the page navigated while it was asked: ask the next page
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout / 1000:.0f} s: {expression[:160]}")
+        page.wait_for_timeout(100)
 
 
 def log_in(page, base: str, username: str, password: str) -> None:
