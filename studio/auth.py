@@ -5,7 +5,7 @@ import threading
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash
@@ -36,8 +36,8 @@ class LoginForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return accounts.get_user(int(user_id))
+def load_user(session_id: str):
+    return accounts.user_for_session(session_id)
 
 
 def init_app(app) -> None:
@@ -101,19 +101,30 @@ def demo_logins() -> list[tuple[str, str, str]]:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
-        if user:
-            login_user(user, remember=False)
-            return redirect(_safe_next(request.args.get("next")))
-        flash(_("用户名或密码不正确"), "error")
+        try:
+            user = accounts.login(form.username.data, form.password.data, request.remote_addr or "",
+                                  current_app.config["SECRET_KEY"])
+        except accounts.TooManyAttempts as exc:
+            user, status = None, 429
+            flash(_("登录尝试次数过多，请 {minutes} 分钟后再试", minutes=exc.minutes), "error")
+        else:
+            if user:
+                login_user(user, remember=False)
+                return redirect(_safe_next(request.args.get("next")))
+            flash(_("用户名或密码不正确"), "error")
     # A demo install says which demo logins work and where their passwords are written; the page itself
     # never shows a password, even a documented one.
     demo_usernames = [(username, role) for username, role, _password in demo_logins()]
-    return render_template("login.html", form=form, demo_usernames=demo_usernames)
+    return render_template("login.html", form=form, demo_usernames=demo_usernames), status
 
 
 @bp.post("/logout")
 def logout():
+    """End this session and every other one of the user: a copied session cookie stops working too."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))

@@ -174,6 +174,7 @@ ENGLISH: dict[str, str] = {
     "连续 14 天以上发送，没有人点击": "14 days or more of posts without a click",
     "点击率不到之前的一半": "click rate below half of what it was", "写一条召回简报": "Write a win-back brief",
     "还没有群": "No groups yet",
+    "登录尝试次数过多，请 {minutes} 分钟后再试": "Too many login attempts: try again in {minutes} minutes",
     # orders and conversions
     "订单": "Orders", "销售额（元）": "Sales (yuan)", "订单与转化": "Orders and conversions",
     "已导入核销记录：{rows} 行，新订单 {created}，重复 {duplicates}，未知券码 {skipped}":

@@ -26,10 +26,24 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # Part of every session's id: raising it ends every session the user has (logout, a new password).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def can(self, *roles: str) -> bool:
         return self.role == "admin" or self.role in roles
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch or 0}"
+
+
+class LoginFailure(db.Model):
+    """Failed logins of one account or one address (a keyed digest, not the address) in the current window."""
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Brand(db.Model):
