@@ -66,6 +66,26 @@ def import_brand(kit_dir: Path, reindex: bool, as_json: bool):
         sys.exit(1)
 
 
+@brand_cli.command("export")
+@click.argument("slug")
+@click.argument("kit_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def export_brand(slug: str, kit_dir: Path, as_json: bool):
+    """Write the brand out as a kit folder that `studio brand import` reads back to the same state: brand.yaml,
+    knowledge/, posters/ and prompts/, and the group directory as groups.csv. KIT_DIR must be new or empty."""
+    from studio.brands.export import export_brand as write_kit
+    from studio.distribution.groups import groups_csv
+
+    directory = groups_csv(slug)
+    result = write_kit(slug, kit_dir, {"groups.csv": directory} if directory else None)
+    if as_json:
+        _emit(result)
+    else:
+        click.echo(f"exported {result['brand']} to {result['directory']}: {result['personas']} personas, "
+                   f"{result['segments']} segments, {result['channels']} channels, {result['documents']} documents")
+
+
 @knowledge_cli.command("search")
 @click.argument("query")
 @click.option("--brand", "brand_slug", required=True)

@@ -128,6 +128,25 @@ def _secret_key(kind: str) -> str:
     return secret or "secret"
 
 
+def groups_csv(brand_slug: str) -> str:
+    """The groups the directory imported, as the CSV import_groups reads back; "" when there are none."""
+    brand = get_brand(brand_slug)
+    groups = db.session.scalars(db.select(Channel).where(Channel.brand_id == brand.id, Channel.active,
+                                                         Channel.origin == "directory").order_by(Channel.id)).all()
+    if not groups:
+        return ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS + OPTIONAL_COLUMNS)
+    for group in groups:
+        cells = {"slug": group.slug, "type": group.type, "target": group.target, "name": group.name,
+                 "secret": (group.settings or {}).get(_secret_key(group.type), ""),
+                 "segments": ";".join(group.segments or []), "region": group.region, "store": group.store,
+                 "members": group.members, "tags": ";".join(group.tags or []), "owner": group.owner}
+        writer.writerow([cells[column] for column in CSV_COLUMNS + OPTIONAL_COLUMNS])
+    return out.getvalue()
+
+
 def import_groups(brand_slug: str, text: str) -> dict:
     """Create or update the brand's groups from CSV text, by slug; any bad row changes nothing and every bad
     line is named."""
