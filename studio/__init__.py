@@ -21,12 +21,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(templates_folder()))
     app.config.update(build_config(overrides))
 
-    from studio import auth, cli, headers, i18n, routing, unavailable
+    from studio import auth, cli, headers, i18n, routing, secret_box, unavailable
     from studio.api import bp as api_bp
     from studio.extensions import csrf, db, migrate
     from studio.task_queue import celery_init_app
     from studio.web import register_blueprints
 
+    secret_box.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)

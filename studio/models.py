@@ -10,6 +10,7 @@ from sqlalchemy import (JSON, BigInteger, Date, DateTime, Enum, ForeignKey, Inde
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studio.extensions import db
+from studio.secret_box import EncryptedJSON, EncryptedText
 
 ROLES = ("editor", "reviewer", "admin")
 STUDIO_SETTINGS = "studio"  # the key of brand settings the studio writes itself; a kit's own is replaced
@@ -104,8 +105,9 @@ class Channel(db.Model):
     slug: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(100))
     type: Mapped[str] = mapped_column(String(32))
-    target: Mapped[str] = mapped_column(String(500))
-    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Encrypted at rest: a webhook URL carries its bot's key, and settings hold tokens and signing secrets.
+    target: Mapped[str] = mapped_column(EncryptedText)
+    settings: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
     # The group directory: who the group is for, where it is, how many people it reaches.
     segments: Mapped[list] = mapped_column(JSON, default=list)

@@ -22,6 +22,7 @@ from studio.errors import InvalidInput
 from studio.extensions import db
 from studio.links import CLICK_PARAM, ORDER_SECRET, conversions_on
 from studio.models import Brand, Conversion, Coupon, ShortLink, utcnow
+from studio.secret_box import decrypt, encrypt
 
 SECRET_SETTING = ORDER_SECRET
 SIGNATURE_HEADER = "X-Studio-Signature"
@@ -41,9 +42,9 @@ def webhook_secret(brand: Brand, rotate: bool = False) -> tuple[str, bool]:
     """
     current = brand.studio_setting(SECRET_SETTING)
     if current and not rotate:
-        return current, False
+        return decrypt(current), False
     secret = "whsec_" + secrets.token_urlsafe(32)
-    brand.store_studio_setting(SECRET_SETTING, secret)
+    brand.store_studio_setting(SECRET_SETTING, encrypt(secret))  # at rest, like every channel secret
     return secret, True
 
 
@@ -59,7 +60,7 @@ def sign(secret: str, body: bytes) -> str:
 
 def signature_matches(brand: Brand, body: bytes, header: str) -> bool:
     secret = brand.studio_setting(SECRET_SETTING)
-    return bool(secret) and hmac.compare_digest(sign(secret, body), (header or "").strip())
+    return bool(secret) and hmac.compare_digest(sign(decrypt(secret), body), (header or "").strip())
 
 
 def secret_hint(secret: str) -> str:

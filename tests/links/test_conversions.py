@@ -228,3 +228,13 @@ def test_redemptions_imported_on_the_page_say_what_came_in(ctx, app, client, aut
     assert "已导入核销记录：2 行，新订单 1，重复 0，未知券码 1" in shown
     assert broken.status_code == 302
     assert "amount, redeemed_at" in client.get(broken.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_order_secret_is_stored_encrypted(ctx, app, runner):
+    secret = order_secret(runner)
+
+    stored = db.session.scalar(db.select(Brand).where(Brand.slug == "chayun")).settings["studio"]
+    response = post_order(app, secret, {"order_id": "E-1", "amount": "1"})
+
+    assert secret not in json.dumps(stored) and stored["order_webhook_secret"].startswith("enc1:")
+    assert response.status_code == 201
