@@ -13,7 +13,11 @@
   100% + a noun (100%棉) states what something is made of.
 * A superlative the post denies (不是最便宜的, 不敢说是最好的) claims nothing, unless the sentence asks
   it rhetorically (谁说这不是最好的？).
-* A question someone else asked, quoted to be answered (会员问：“能祛斑吗？”), claims nothing.
+* A question someone else asked, quoted to be answered (会员问：“能祛斑吗？”) or told (有群友问…能不能减肥。),
+  claims nothing; nor does one asking whether something has an effect (燕麦能降血糖吗？) unless the next
+  sentence answers yes or sells (当然能！).
+* ``最好`` + a time word is advice (最好当周吃完); ``第一名是`` + someone, in a sentence naming nothing
+  offered, names who came first.
 * A sentence makes no claim about something offered when it reads as a notice, a story, a question or
   advice and names nothing offered (这款, 我们的, 下单, a price …).
 
@@ -62,15 +66,31 @@ class Sentences:
 
 
     def asked(self, index: int) -> bool:
-        """True when ``index`` lies in a question someone else asked, quoted to answer it
-        (会员问：这款真的能祛斑吗？): the question claims nothing; an answer or a testimonial still does."""
-        asking = self.claims.asking
-        if asking is None:
-            return False
+        """True when ``index`` lies in a question, not a claim: one someone else asked, quoted to answer it
+        (会员问：这款真的能祛斑吗？), one told (有群友问蛋白棒能不能减肥。), or one that asks whether
+        something has an effect (燕麦能降血糖吗？) unless the next sentence answers yes or sells
+        (当然能！ / 试试我们的…).  An answer or a testimonial still claims."""
+        claims, folded = self.claims, self.folded
         start, end = self.bounds(index)
-        if not self.folded[start:end].rstrip(" \n\"'”」』").endswith("?"):
+        clause = _clause_start(folded, start, index)
+        if claims.reported is not None and claims.reported.search(folded, clause, index):
+            return True
+        if not folded[start:end].rstrip(" \n\"'”」』").endswith(("?", "吗", "吗。", "呢")):
             return False
-        return bool(asking.search(self.folded, start, index))
+        if claims.asking is not None and claims.asking.search(folded, start, index):
+            return True
+        if claims.unasked is None or not claims.unasked.search(folded, clause, index):
+            return False
+        after = folded[end:end + 40].lstrip(" \n\"'”」』")
+        return not (claims.answers is not None and claims.answers.match(after))
+
+
+def _clause_start(folded: str, floor: int, index: int) -> int:
+    """Where the clause holding ``index`` begins (after the last comma or colon), not before ``floor``."""
+    for i in range(index - 1, floor - 1, -1):
+        if folded[i] in ",，:：、\"“「":
+            return i + 1
+    return floor
 
 
 def _clause_end(folded: str, start: int, reach: int) -> int:
@@ -96,6 +116,13 @@ def judge_degree(folded: str, start: int, end: int, degree: Degree, sentences: S
     return word_end
 
 
+def judge_advice(folded: str, end: int, degree: Degree) -> int | None:
+    """The end of 最好 at ``end`` as a claim, or None when a time word or a preposition follows: 最好当周吃完
+    tells when to do something, it praises nothing."""
+    word, tag, _ = first_word(folded, end, _clause_end(folded, end, degree.reach))
+    return None if word and tag in degree.advice_pos else end
+
+
 def picks_one(folded: str, start: int, end: int, degree: Degree, sentences: Sentences) -> bool:
     """True when the superlative at [start, end) picks one of a set (最香的是第三道) in a sentence that
     names nothing offered."""
@@ -115,6 +142,9 @@ def judge_ordinal(folded: str, start: int, end: int, ordinal: Ordinal, sentences
         # jieba knows the ordinal as one word (第一次, 第一批, 第一名, 第一家, 第一印象): what it adds decides
         added = token[end - start:]
         if added in ordinal.claim_words:
+            next_word, _, _ = first_word(folded, token_end, stop)
+            if next_word in ordinal.first_to_copulas and not sentences.offered(start):
+                return None  # 打卡的第一名是小雨妈妈: names who came first, offers nothing
             return token_end  # 第一名
         if added in ordinal.first_to_measures:
             next_word, next_tag, _ = first_word(folded, token_end, stop)
@@ -167,6 +197,12 @@ def rates(folded: str, rate: Rate) -> list[tuple[int, int]]:
     if rate.whole is not None:
         for m in rate.whole.finditer(folded):
             stop = _clause_end(folded, m.end(), 8)
+            word, _, word_end = first_word(folded, m.end(), stop)
+            if word in rate.whole_modals:
+                promised, _, promised_end = first_word(folded, word_end, stop)
+                if promised:
+                    spans.append((m.start(), promised_end))  # 100%能过: what the modal promises
+                    continue
             word, tag, word_end = first_word(folded, m.end(), stop, rate.whole_skip)
             if word and tag in rate.whole_pos:
                 spans.append((m.start(), word_end))
