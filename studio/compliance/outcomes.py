@@ -5,7 +5,8 @@ followed at once by a result.
   that should go down (血糖, 皱纹, 白头发) with a falling one, a few characters apart (注意力明显提高,
   血脂降下来了, 白头发都变黑了).  It only counts when the sentence, before it, names a use or a time
   (吃了…, 坚持用…, 报了…, 能让…, 三个月…): 孩子视力下降 goes the wrong way, and 入秋以后掉发减少
-  credits nothing.  A negation between the two (血糖没降下来) is no claim.
+  credits nothing.  A negation between the two (血糖没降下来) is no claim.  A symptom that stopped
+  (走路不瘸了, 眼睛都不花了) counts the same way.
 * A ``result`` section: a verb of use with its aspect (吃了, 上完, 戴上), then, in the same clause, 就 or
   one of its kin and an outcome (吃了就瘦, 上完就能过八级, 戴上就不疼了); 吃了就停不下来 names no outcome.
 
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 _HAN = "\u4e00-\u9fff"
-_CHANGE_KEYS = {"rising", "falling", "conditions", "gap", "outside_claims", "description"}
+_CHANGE_KEYS = {"rising", "falling", "stopped", "conditions", "gap", "outside_claims", "description"}
 _DIRECTION_KEYS = {"subjects", "verbs"}
 _RESULT_KEYS = {"uses", "aspects", "links", "outcomes", "reach", "outside_claims", "description"}
 
@@ -55,8 +56,11 @@ def parse_change(raw, where: str) -> Change:
         verbs = r._words_of(part.get("verbs"), f"{where}.{name}.verbs", required=True)
         # the gap holds adverbs (明显, 都, 一个月) but never a negation: 血糖没降下来 claims nothing
         arms.append(f"(?:{r._alt_words(subjects)})(?:(?![不没未别])[{_HAN}]){{0,{gap}}}?(?:{r._alt_words(verbs)})")
+    stopped = r._words_of(raw.get("stopped"), f"{where}.stopped")
+    if stopped:  # a symptom no longer there: 走路不瘸了 (the 了 marks the change)
+        arms.append(f"(?:不再?|没再|再也不)(?:{r._alt_words(stopped)})了")
     if not arms:
-        raise r.RulesError(f"{where} needs 'rising' or 'falling'")
+        raise r.RulesError(f"{where} needs 'rising', 'falling' or 'stopped'")
     condition = r._union(raw.get("conditions"), f"{where}.conditions")
     if condition is None:
         raise r.RulesError(f"{where}.conditions must be a non-empty list")
