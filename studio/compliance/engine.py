@@ -257,7 +257,11 @@ class _Scan:
         if entry.judge == "degree":
             return structure.judge_degree(self.folded, start, end, group.degree, self._sentences)
         if entry.judge == "advice":
-            return structure.judge_advice(self.folded, end, group.degree)
+            word_end = structure.judge_advice(self.folded, end, group.degree)
+            if word_end is None or structure.picks_one(self.folded, start, word_end, group.degree,
+                                                       self._sentences):
+                return None  # 最好当周吃完: advice; 最好搭配的是白衬衫: picks one, offers nothing
+            return end
         if entry.judge == "ordinal":
             return structure.judge_ordinal(self.folded, start, end, group.ordinal, self._sentences)
         if group.degree is not None and entry.literal is not None and entry.literal.startswith("最") \

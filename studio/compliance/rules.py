@@ -46,7 +46,8 @@ A file is a mapping with any of these keys:
     its ``outcomes`` (吃了就瘦); see `studio.compliance.outcomes`.  ``deniable: true`` drops a match the
     post denies (``context.denial``: 不是最便宜的).  A group with an ``effect``, ``pledge``, ``rate``,
     ``change`` or ``result`` section may have no terms.  The judge ``advice`` (for 最好) uses the
-    ``degree`` section's ``advice_pos``: a time word after it is advice (最好当周吃完).
+    ``degree`` section's ``advice_pos`` (a time word after it is advice: 最好当周吃完) and
+    ``advice_verb_pos`` (a verb of two characters or more, not before 的: 最好拉伸十分钟).
     ``mass_mention`` groups list ``patterns`` (each ``pattern`` plus ``escape`` — a character map
     applied to the match to build the suggestion — or a fixed ``suggestion``).  A ``length`` group has
     no terms; its message may use ``{max_chars}``, ``{length}`` and ``{overflow}``.
@@ -94,7 +95,7 @@ _TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_aft
 _MENTION_KEYS = {"pattern", "escape", "suggestion"}
 _CONTEXT_KEYS = {"negation", "denial", "single_char", "safe_phrases", "claims", "persona_taboo", "brand_deny"}
 _DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "of_time", "specifying", "reach",
-                "advice_pos", "description"}
+                "advice_pos", "advice_verb_pos", "description"}
 _ORDINAL_KEYS = {"sequence_pos", "sequence_words", "claim_words", "first_to_measures", "first_to_pos",
                  "first_to_copulas", "series", "description"}
 _EFFECT_KEYS = {"verbs", "objects", "object_suffixes", "gap", "exceptions", "outside_claims", "description"}
@@ -155,6 +156,7 @@ class Degree:
     specifying: re.Pattern | None = None  # 最香的是第三道: a claim only in a sentence about something offered
     reach: int = 8  # characters looked at after the marker
     advice_pos: frozenset[str] = frozenset()  # 最好 + a time word (最好当周吃完) is advice, not a claim
+    advice_verb_pos: frozenset[str] = frozenset()  # 最好 + a verb of 2+ characters, not before 的: advice
 
 
 @dataclass(frozen=True)
@@ -522,7 +524,8 @@ def _degree(raw, where: str) -> Degree:
                   if "of_time" in raw else None,
                   specifying=_compile(_text(raw["specifying"], f"{where}.specifying"), f"{where}.specifying")
                   if "specifying" in raw else None, reach=reach,
-                  advice_pos=_pos_of(raw.get("advice_pos"), f"{where}.advice_pos"))
+                  advice_pos=_pos_of(raw.get("advice_pos"), f"{where}.advice_pos"),
+                  advice_verb_pos=_pos_of(raw.get("advice_verb_pos"), f"{where}.advice_verb_pos"))
 
 
 def _ordinal(raw, where: str) -> Ordinal:

@@ -117,10 +117,18 @@ def judge_degree(folded: str, start: int, end: int, degree: Degree, sentences: S
 
 
 def judge_advice(folded: str, end: int, degree: Degree) -> int | None:
-    """The end of 最好 at ``end`` as a claim, or None when a time word or a preposition follows: 最好当周吃完
-    tells when to do something, it praises nothing."""
-    word, tag, _ = first_word(folded, end, _clause_end(folded, end, degree.reach))
-    return None if word and tag in degree.advice_pos else end
+    """None when 最好 ending at ``end`` gives advice: a time word follows (最好当周吃完), or a verb of two
+    characters or more that does not describe a noun (最好拉伸十分钟; 最好搭配的裙子 and 最好卖, where
+    好 + a one-character verb reads "easy to", praise).  Otherwise the end of the word after it, which a
+    picking-one judgment reads on from (最好搭配的是白衬衫)."""
+    word, tag, word_end = first_word(folded, end, _clause_end(folded, end, degree.reach))
+    if not word:
+        return end
+    if tag in degree.advice_pos:
+        return None
+    if tag in degree.advice_verb_pos and len(word) > 1 and not folded.startswith("的", word_end):
+        return None
+    return word_end
 
 
 def picks_one(folded: str, start: int, end: int, degree: Degree, sentences: Sentences) -> bool:
