@@ -619,7 +619,8 @@ def _rate(raw, where: str) -> Rate:
     links = _words_of(raw.get("links"), f"{where}.links")
     rate = None
     if stems:
-        link = f"(?:{_alt_words(links)})?" if links else ""
+        # a link word or a few words of time may stand between 率 and the share: 通过率连续三年100%
+        link = f"(?:{_alt_words(links)}|[\u4e00-\u9fff]{{0,6}}?)" if links else ""
         # the stem may stand a character or two before 率: 去除率, 杀菌率
         rate = _compile(rf"(?:{_alt_words(stems)})[\u4e00-\u9fff]{{0,2}}?率\s*{link}\s*\d+(?:\.\d+)?\s*%",
                         f"{where}.stems")
