@@ -81,6 +81,8 @@ class Sentences:
             return True
         if claims.unasked is None or not claims.unasked.search(folded, clause, index):
             return False
+        if any(ch in ",，;；" for ch in folded[index:end]):
+            return False  # …能让你年轻十岁，还等什么？ asks about something else: the claim is not doubted
         after = folded[end:end + 40].lstrip(" \n\"'”」』")
         return not (claims.answers is not None and claims.answers.match(after))
 
