@@ -192,8 +192,8 @@ class _Scan:
                 kept.append(hit)
         findings = []
         for hit in kept:
-            if self._sentences.asked(hit.start):
-                continue  # 会员问：这款真的能祛斑吗？ quotes a question to answer it
+            if self._sentences.asked(hit.start) or self._sentences.disowned(hit.start):
+                continue  # 会员问：这款真的能祛斑吗？ quotes a question; “…最好的炸锅”，但宣传上不会这么讲 disowns praise
             severity = hit.severity
             if hit.outside_claims != "keep" and self._sentences.outside_claims(hit.start):
                 if hit.outside_claims == "drop":

@@ -59,7 +59,8 @@ A file is a mapping with any of these keys:
     ``brand_deny``); each key may be defined by one file only.  ``claims`` has ``offering`` (regexes of
     what marks a sentence about something offered: 这款, 我们的, 下单, a price), ``asking`` /
     ``reported`` / ``unasked`` / ``answers`` (a question quoted, told, or asked about an effect, unless
-    the next sentence answers yes) and ``non_claim`` (kinds
+    the next sentence answers yes), ``disowning`` (what, after a closing quote, disowns the words quoted:
+    不会这么讲) and ``non_claim`` (kinds
     of sentences that claim nothing, each a list of regexes: notice, story, question, advice …); a
     sentence is outside claims when it matches a ``non_claim`` regex and no ``offering`` one (sentences
     end where ``sentence_end`` matches: 。！？；, a newline).
@@ -103,7 +104,7 @@ _PLEDGE_KEYS = {"markers", "compounds", "outcomes", "services", "bound_markers",
                 "outside_claims", "description"}
 _RATE_KEYS = {"stems", "links", "whole", "whole_skip", "whole_pos", "whole_modals", "outside_claims", "description"}
 _DENIAL_KEYS = {"cues", "saying_cues", "scopes", "rhetorical", "description"}
-_CLAIMS_KEYS = {"offering", "non_claim", "asking", "reported", "unasked", "answers", "sentence_end"}
+_CLAIMS_KEYS = {"offering", "non_claim", "asking", "reported", "unasked", "answers", "disowning", "sentence_end"}
 
 OUTSIDE_CLAIMS = ("keep", "warn", "drop")
 JUDGES = ("degree", "ordinal", "advice")
@@ -244,6 +245,7 @@ class Claims:
     reported: re.Pattern | None = None  # 有群友问蛋白棒能不能减肥。: a question told, not asked
     unasked: re.Pattern | None = None  # 燕麦能降血糖吗？: a modal of effect in a question with no asker
     answers: re.Pattern | None = None  # 当然能 / 试试我们的…: the next sentence makes the question a claim
+    disowning: re.Pattern | None = None  # “…”，但宣传上不会这么讲: quoted praise the post does not adopt
     sentence_end: re.Pattern = re.compile(r"[。！？!?；;\n]")
 
 
@@ -762,7 +764,7 @@ def _claims(raw, where: str) -> Claims:
             kinds.append((str(kind), pattern))
     values = {"offering": union(raw.get("offering", []), f"{where}.offering"), "non_claim": tuple(kinds),
               **{key: union(raw.get(key, []), f"{where}.{key}")
-                 for key in ("asking", "reported", "unasked", "answers")}}
+                 for key in ("asking", "reported", "unasked", "answers", "disowning")}}
     if "sentence_end" in raw:
         values["sentence_end"] = _compile(_text(raw["sentence_end"], f"{where}.sentence_end"),
                                           f"{where}.sentence_end")

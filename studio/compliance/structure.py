@@ -65,6 +65,20 @@ class Sentences:
         return any(p.search(self.folded, start, end) for _, p in self.claims.non_claim)
 
 
+    def disowned(self, index: int) -> bool:
+        """True when ``index`` lies in words quoted from someone (“…”) that the same sentence then disowns
+        (但宣传上不会这么讲 / 我们不这么说): the post reports the praise, it does not make the claim."""
+        disowning = self.claims.disowning
+        if disowning is None:
+            return False
+        start, end = self.bounds(index)
+        folded = self.folded
+        opened = max(folded.rfind(q, start, index) for q in "“「『\"")
+        if opened < 0 or any(folded.find(q, opened + 1, index) >= 0 for q in "”」』"):
+            return False
+        closed = min((i for i in (folded.find(q, index, end) for q in "”」』\"") if i >= 0), default=-1)
+        return closed >= 0 and bool(disowning.search(folded, closed, end))
+
     def asked(self, index: int) -> bool:
         """True when ``index`` lies in a question, not a claim: one someone else asked, quoted to answer it
         (会员问：这款真的能祛斑吗？), one told (有群友问蛋白棒能不能减肥。), or one that asks whether

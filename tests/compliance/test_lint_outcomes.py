@@ -117,3 +117,8 @@ def test_change_and_result_sections_are_data(tmp_path):
                     encoding="utf-8")
     with pytest.raises(RulesError, match="health.yaml"):
         load_rules(folder)
+
+
+def test_quoted_praise_the_sentence_disowns_is_reported_not_claimed():
+    assert found("有位群友说“这是我用过最好的炸锅”，我们很开心，但宣传上不会这么讲。") == []
+    assert "最好" in spans("有位群友说“这是我用过最好的炸锅”，我们也这么觉得。")
