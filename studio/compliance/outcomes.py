@@ -4,8 +4,8 @@ followed at once by a result.
 * A ``change`` section: something that should go up (注意力, 视力, 成绩) with a rising verb, or something
   that should go down (血糖, 皱纹, 白头发) with a falling one, a few characters apart (注意力明显提高,
   血脂降下来了, 白头发都变黑了).  It only counts when the sentence, before it, names a use or a time
-  (吃了…, 坚持用…, 报了…, 能让…, 三个月…): 孩子视力下降 goes the wrong way, and 入秋以后掉发减少
-  credits nothing.  A negation between the two (血糖没降下来) is no claim.  A symptom that stopped
+  (吃了…, 坚持用…, 报了…, 能让…; the education rule also takes a time, 一学期…): 孩子视力下降 goes the
+  wrong way, and 入秋以后掉发减少 credits nothing.  A negation between the two (血糖没降下来) is no claim.  A symptom that stopped
   (走路不瘸了, 眼睛都不花了) counts the same way.
 * A ``result`` section: a verb of use with its aspect (吃了, 上完, 戴上), then, in the same clause, 就 or
   one of its kin and an outcome (吃了就瘦, 上完就能过八级, 戴上就不疼了); 吃了就停不下来 names no outcome.
