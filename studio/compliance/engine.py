@@ -12,6 +12,8 @@ this module only knows how to apply them:
   a question or advice does not, and findings marked ``outside_claims`` are dropped or downgraded there;
   a question someone else asked, quoted to answer it (会员问：…吗？), is dropped whatever the rule;
   promises of an outcome (保证 + 回本, 包回本) and shares promised as results (除臭率100%, 100%保留营养);
+  a measure moved after a use (吃了三周，血脂降下来了) and a use with an immediate result (吃了就瘦),
+  found by `studio.compliance.outcomes`;
 * a claim the post denies (不是最便宜的) in a rule marked ``deniable``;
 * the persona's taboo words and the brand's deny list (a single-character word only counts when it
   stands alone; a longer one is not flagged when jieba puts it inside another word, and a word that
@@ -27,7 +29,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import structure
+from . import outcomes, structure
 from .rules import Entry, Group, RuleSet, fold, load_rules
 from .shown import shown_text
 from .tagging import tokenizer
@@ -51,6 +53,7 @@ class _Hit:
     suggestion: str
     outside_claims: str
     found_by_structure: bool = False
+    broad: bool = False  # a change or a result: a narrower rule finding the same place names it better
 
 
 @dataclass
@@ -179,7 +182,7 @@ class _Scan:
         for group in self.rules.term_groups():
             hits += self._term_hits(group)
         # A match inside a longer (or equally long, more severe) match of another term is the same claim.
-        hits.sort(key=lambda h: (h.found_by_structure, -(h.end - h.start), -_SEVERITY_RANK[h.severity]))
+        hits.sort(key=lambda h: (h.found_by_structure, h.broad, -(h.end - h.start), -_SEVERITY_RANK[h.severity]))
         kept: list[_Hit] = []
         for hit in hits:
             if hit.found_by_structure:  # a term already reports this claim, under its own rule
@@ -189,8 +192,8 @@ class _Scan:
                 kept.append(hit)
         findings = []
         for hit in kept:
-            if self._sentences.asked(hit.start):
-                continue  # 会员问：这款真的能祛斑吗？ quotes a question to answer it
+            if self._sentences.asked(hit.start) or self._sentences.disowned(hit.start):
+                continue  # 会员问：这款真的能祛斑吗？ quotes a question; “…最好的炸锅”，但宣传上不会这么讲 disowns praise
             severity = hit.severity
             if hit.outside_claims != "keep" and self._sentences.outside_claims(hit.start):
                 if hit.outside_claims == "drop":
@@ -228,10 +231,16 @@ class _Scan:
             structural += [(s, group.pledge.outside_claims) for s in structure.pledges(folded, group.pledge)]
         if group.rate is not None:
             structural += [(s, group.rate.outside_claims) for s in structure.rates(folded, group.rate)]
-        for (start, end), outside_claims in structural:
+        broad = len(structural)
+        if group.change is not None:
+            structural += [(s, group.change.outside_claims) for s in
+                           outcomes.changes(folded, group.change, lambda i: self._sentences.bounds(i)[0])]
+        if group.result is not None:
+            structural += [(s, group.result.outside_claims) for s in outcomes.results(folded, group.result)]
+        for i, ((start, end), outside_claims) in enumerate(structural):
             if not self._silenced(start, end) and not self._denied(group, start):
                 hits.append(_Hit(start, end, group, group.severity, group.message, group.suggestion,
-                                 outside_claims, found_by_structure=True))
+                                 outside_claims, found_by_structure=True, broad=i >= broad))
         return hits
 
     def _denial(self, group: Group, start: int) -> str | None:
@@ -247,6 +256,12 @@ class _Scan:
         """The end of the claim at [start, end) as the entry's judge sees it; None when it is no claim."""
         if entry.judge == "degree":
             return structure.judge_degree(self.folded, start, end, group.degree, self._sentences)
+        if entry.judge == "advice":
+            word_end = structure.judge_advice(self.folded, end, group.degree)
+            if word_end is None or structure.picks_one(self.folded, start, word_end, group.degree,
+                                                       self._sentences):
+                return None  # 最好当周吃完: advice; 最好搭配的是白衬衫: picks one, offers nothing
+            return end
         if entry.judge == "ordinal":
             return structure.judge_ordinal(self.folded, start, end, group.ordinal, self._sentences)
         if group.degree is not None and entry.literal is not None and entry.literal.startswith("最") \

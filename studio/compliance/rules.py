@@ -38,9 +38,16 @@ A file is a mapping with any of these keys:
     section finds shares promised as results: one of its ``stems`` before 率, an optional word of its
     ``links`` and a percentage (除臭率100%), and its ``whole`` regex (100%) followed, past ``whole_skip``
     words, by a word tagged one of ``whole_pos`` (100%保留营养, not 100%棉).  Both default to
-    ``outside_claims: drop`` and ``keep`` respectively.  ``deniable: true`` drops a match the post denies
-    (``context.denial``: 不是最便宜的).  A group with an ``effect``, ``pledge`` or ``rate`` section may
-    have no terms.
+    ``outside_claims: drop`` and ``keep`` respectively; ``whole_modals`` (100% + 能 / 会) promise whatever
+    follows.  A ``change`` section finds a measure moved the hoped-for way (``rising`` / ``falling``, each
+    ``subjects`` and ``verbs``, at most ``gap`` characters apart with no negation between) after one of
+    its ``conditions`` earlier in the sentence (吃了…，血脂降下来了); a ``result`` section a verb of
+    ``uses`` with one of its ``aspects``, then within ``reach`` characters one of its ``links`` and one of
+    its ``outcomes`` (吃了就瘦); see `studio.compliance.outcomes`.  ``deniable: true`` drops a match the
+    post denies (``context.denial``: 不是最便宜的).  A group with an ``effect``, ``pledge``, ``rate``,
+    ``change`` or ``result`` section may have no terms.  The judge ``advice`` (for 最好) uses the
+    ``degree`` section's ``advice_pos`` (a time word after it is advice: 最好当周吃完) and
+    ``advice_verb_pos`` (a verb of two characters or more, not before 的: 最好拉伸十分钟).
     ``mass_mention`` groups list ``patterns`` (each ``pattern`` plus ``escape`` — a character map
     applied to the match to build the suggestion — or a fixed ``suggestion``).  A ``length`` group has
     no terms; its message may use ``{max_chars}``, ``{length}`` and ``{overflow}``.
@@ -50,7 +57,10 @@ A file is a mapping with any of these keys:
     ``saying_cues`` that may name their subject before 是, and ``rhetorical`` regexes of a sentence that
     asks the denial back —, ``single_char``, ``safe_phrases``, ``claims``, ``persona_taboo``,
     ``brand_deny``); each key may be defined by one file only.  ``claims`` has ``offering`` (regexes of
-    what marks a sentence about something offered: 这款, 我们的, 下单, a price) and ``non_claim`` (kinds
+    what marks a sentence about something offered: 这款, 我们的, 下单, a price), ``asking`` /
+    ``reported`` / ``unasked`` / ``answers`` (a question quoted, told, or asked about an effect, unless
+    the next sentence answers yes), ``disowning`` (what, after a closing quote, disowns the words quoted:
+    不会这么讲) and ``non_claim`` (kinds
     of sentences that claim nothing, each a list of regexes: notice, story, question, advice …); a
     sentence is outside claims when it matches a ``non_claim`` regex and no ``offering`` one (sentences
     end where ``sentence_end`` matches: 。！？；, a newline).
@@ -80,23 +90,24 @@ FLAGS = re.IGNORECASE
 _FILE_KEYS = {"groups", "context", "description", "version"}
 _GROUP_KEYS = {"id", "kind", "severity", "message", "suggestion", "negatable", "terms", "patterns",
                "allow_after", "allow_before", "description", "outside_claims", "whole_word", "degree",
-               "ordinal", "effect", "pledge", "rate", "deniable"}
+               "ordinal", "effect", "pledge", "rate", "deniable", "change", "result"}
 _TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_after", "allow_before",
               "exceptions", "judge", "outside_claims", "whole_word"}
 _MENTION_KEYS = {"pattern", "escape", "suggestion"}
 _CONTEXT_KEYS = {"negation", "denial", "single_char", "safe_phrases", "claims", "persona_taboo", "brand_deny"}
-_DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "of_time", "specifying", "reach", "description"}
+_DEGREE_KEYS = {"skip", "claim_pos", "narrative_pos", "narrative_words", "of_time", "specifying", "reach",
+                "advice_pos", "advice_verb_pos", "description"}
 _ORDINAL_KEYS = {"sequence_pos", "sequence_words", "claim_words", "first_to_measures", "first_to_pos",
                  "first_to_copulas", "series", "description"}
 _EFFECT_KEYS = {"verbs", "objects", "object_suffixes", "gap", "exceptions", "outside_claims", "description"}
 _PLEDGE_KEYS = {"markers", "compounds", "outcomes", "services", "bound_markers", "bound_outcomes", "reach",
                 "outside_claims", "description"}
-_RATE_KEYS = {"stems", "links", "whole", "whole_skip", "whole_pos", "outside_claims", "description"}
+_RATE_KEYS = {"stems", "links", "whole", "whole_skip", "whole_pos", "whole_modals", "outside_claims", "description"}
 _DENIAL_KEYS = {"cues", "saying_cues", "scopes", "rhetorical", "description"}
-_CLAIMS_KEYS = {"offering", "non_claim", "asking", "sentence_end"}
+_CLAIMS_KEYS = {"offering", "non_claim", "asking", "reported", "unasked", "answers", "disowning", "sentence_end"}
 
 OUTSIDE_CLAIMS = ("keep", "warn", "drop")
-JUDGES = ("degree", "ordinal")
+JUDGES = ("degree", "ordinal", "advice")
 # Every part-of-speech tag jieba gives (its dictionary's tags plus eng and x for Latin words and punctuation).
 JIEBA_POS = frozenset("a ad ag an b c d df dg e eng f g h i j k l m mg mq n ng nr nrfg nrt ns nt nz o p q r "
                       "rg rr rz s t tg u ud ug uj ul uv uz v vd vg vi vn vq x y z zg".split())
@@ -145,6 +156,8 @@ class Degree:
     of_time: re.Pattern | None = None  # 最冷的一天: what follows the word makes it about a time
     specifying: re.Pattern | None = None  # 最香的是第三道: a claim only in a sentence about something offered
     reach: int = 8  # characters looked at after the marker
+    advice_pos: frozenset[str] = frozenset()  # 最好 + a time word (最好当周吃完) is advice, not a claim
+    advice_verb_pos: frozenset[str] = frozenset()  # 最好 + a verb of 2+ characters, not before 的: advice
 
 
 @dataclass(frozen=True)
@@ -190,6 +203,7 @@ class Rate:
     whole_skip: frozenset[str]
     whole_pos: frozenset[str]
     outside_claims: str
+    whole_modals: frozenset[str] = frozenset()  # 100% + 能 / 会: a promise of whatever follows
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,8 @@ class Group:
     pledge: Pledge | None = None
     rate: Rate | None = None
     deniable: bool = False  # a claim of this rule the post denies is no claim (context.denial)
+    change: object | None = None  # outcomes.Change: 注意力明显提高 after 吃了…
+    result: object | None = None  # outcomes.Result: 吃了就瘦
 
 
 @dataclass(frozen=True)
@@ -226,6 +242,10 @@ class Claims:
     offering: re.Pattern | None = None
     non_claim: tuple[tuple[str, re.Pattern], ...] = ()
     asking: re.Pattern | None = None  # 会员问： / 私信问“: a question someone else asked, quoted to answer it
+    reported: re.Pattern | None = None  # 有群友问蛋白棒能不能减肥。: a question told, not asked
+    unasked: re.Pattern | None = None  # 燕麦能降血糖吗？: a modal of effect in a question with no asker
+    answers: re.Pattern | None = None  # 当然能 / 试试我们的…: the next sentence makes the question a claim
+    disowning: re.Pattern | None = None  # “…”，但宣传上不会这么讲: quoted praise the post does not adopt
     sentence_end: re.Pattern = re.compile(r"[。！？!?；;\n]")
 
 
@@ -398,7 +418,7 @@ def _group(raw, where: str, source: str) -> Group:
     before = _fragments(raw.get("allow_before"), f"{where}.allow_before", anchor="end")
     outside = _choice(raw.get("outside_claims", "keep"), OUTSIDE_CLAIMS, f"{where}.outside_claims")
     whole_word = _flag(raw.get("whole_word", False), f"{where}.whole_word")
-    structural = ("degree", "ordinal", "effect", "pledge", "rate", "deniable")
+    structural = ("degree", "ordinal", "effect", "pledge", "rate", "deniable", "change", "result")
     if kind != "terms" and any(k in raw for k in structural):
         raise RulesError(f"{where}: only a 'terms' rule may have 'degree', 'ordinal', 'effect', 'pledge', "
                          "'rate' or 'deniable'")
@@ -429,19 +449,24 @@ def _group(raw, where: str, source: str) -> Group:
     effect = _effect(raw["effect"], f"{where}.effect") if "effect" in raw else None
     pledge = _pledge(raw["pledge"], f"{where}.pledge") if "pledge" in raw else None
     rate = _rate(raw["rate"], f"{where}.rate") if "rate" in raw else None
+    from . import outcomes  # imports this module's helpers, so it is loaded here
+
+    change = outcomes.parse_change(raw["change"], f"{where}.change") if "change" in raw else None
+    result = outcomes.parse_result(raw["result"], f"{where}.result") if "result" in raw else None
     deniable = _flag(raw.get("deniable", False), f"{where}.deniable")
     terms = _as_list(raw.get("terms", []), f"{where}.terms")
-    if not terms and effect is None and pledge is None and rate is None:
+    if not terms and all(x is None for x in (effect, pledge, rate, change, result)):
         raise RulesError(f"{where}.terms is empty")
     entries = []
     for i, item in enumerate(terms, 1):
         entry = _entry(item, f"{where}.terms[{i}]", severity, message, suggestion, after, before, outside,
                        whole_word)
-        if entry.judge and {"degree": degree, "ordinal": ordinal}[entry.judge] is None:
+        if entry.judge and {"degree": degree, "ordinal": ordinal, "advice": degree}[entry.judge] is None:
             raise RulesError(f"{where}.terms[{i}]: judge {entry.judge!r} needs the rule's '{entry.judge}' section")
         entries.append(entry)
     return Group(gid, kind, severity, message, suggestion, negatable, tuple(entries), source,
-                 degree=degree, ordinal=ordinal, effect=effect, pledge=pledge, rate=rate, deniable=deniable)
+                 degree=degree, ordinal=ordinal, effect=effect, pledge=pledge, rate=rate, deniable=deniable,
+                 change=change, result=result)
 
 
 def _choice(value, choices: tuple[str, ...], where: str) -> str:
@@ -500,7 +525,9 @@ def _degree(raw, where: str) -> Degree:
                   of_time=_compile(_text(raw["of_time"], f"{where}.of_time"), f"{where}.of_time")
                   if "of_time" in raw else None,
                   specifying=_compile(_text(raw["specifying"], f"{where}.specifying"), f"{where}.specifying")
-                  if "specifying" in raw else None, reach=reach)
+                  if "specifying" in raw else None, reach=reach,
+                  advice_pos=_pos_of(raw.get("advice_pos"), f"{where}.advice_pos"),
+                  advice_verb_pos=_pos_of(raw.get("advice_verb_pos"), f"{where}.advice_verb_pos"))
 
 
 def _ordinal(raw, where: str) -> Ordinal:
@@ -594,7 +621,8 @@ def _rate(raw, where: str) -> Rate:
     links = _words_of(raw.get("links"), f"{where}.links")
     rate = None
     if stems:
-        link = f"(?:{_alt_words(links)})?" if links else ""
+        # a link word or a few words of time may stand between 率 and the share: 通过率连续三年100%
+        link = f"(?:{_alt_words(links)}|[\u4e00-\u9fff]{{0,6}}?)" if links else ""
         # the stem may stand a character or two before 率: 去除率, 杀菌率
         rate = _compile(rf"(?:{_alt_words(stems)})[\u4e00-\u9fff]{{0,2}}?率\s*{link}\s*\d+(?:\.\d+)?\s*%",
                         f"{where}.stems")
@@ -605,7 +633,7 @@ def _rate(raw, where: str) -> Rate:
     if rate is None and whole is None:
         raise RulesError(f"{where} needs 'stems' or 'whole'")
     return Rate(rate=rate, whole=whole, whole_skip=_words_of(raw.get("whole_skip"), f"{where}.whole_skip"),
-                whole_pos=whole_pos,
+                whole_pos=whole_pos, whole_modals=_words_of(raw.get("whole_modals"), f"{where}.whole_modals"),
                 outside_claims=_choice(raw.get("outside_claims", "keep"), OUTSIDE_CLAIMS,
                                        f"{where}.outside_claims"))
 
@@ -615,7 +643,7 @@ def _denial(raw, where: str) -> Denial:
     cues = _words_of(raw.get("cues"), f"{where}.cues", required=True)
     saying = _words_of(raw.get("saying_cues"), f"{where}.saying_cues")
     # a verb of saying may name what it denies before 是: 不敢说这款扫地机是最好的
-    said = f"|(?:{_alt_words(saying)})[\\u4e00-\\u9fff]{{0,8}}?是" if saying else ""
+    said = f"|(?:{_alt_words(saying)})[\\u4e00-\\u9fff]{{0,8}}?是?" if saying else ""
     # a scope may stand between the denial and the claim: 不是全城最便宜的
     scopes = _words_of(raw.get("scopes"), f"{where}.scopes")
     scope = f"(?:{_alt_words(scopes)})?" if scopes else ""
@@ -735,7 +763,8 @@ def _claims(raw, where: str) -> Claims:
         if pattern is not None:
             kinds.append((str(kind), pattern))
     values = {"offering": union(raw.get("offering", []), f"{where}.offering"), "non_claim": tuple(kinds),
-              "asking": union(raw.get("asking", []), f"{where}.asking")}
+              **{key: union(raw.get(key, []), f"{where}.{key}")
+                 for key in ("asking", "reported", "unasked", "answers", "disowning")}}
     if "sentence_end" in raw:
         values["sentence_end"] = _compile(_text(raw["sentence_end"], f"{where}.sentence_end"),
                                           f"{where}.sentence_end")

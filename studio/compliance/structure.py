@@ -13,7 +13,11 @@
   100% + a noun (100%棉) states what something is made of.
 * A superlative the post denies (不是最便宜的, 不敢说是最好的) claims nothing, unless the sentence asks
   it rhetorically (谁说这不是最好的？).
-* A question someone else asked, quoted to be answered (会员问：“能祛斑吗？”), claims nothing.
+* A question someone else asked, quoted to be answered (会员问：“能祛斑吗？”) or told (有群友问…能不能减肥。),
+  claims nothing; nor does one asking whether something has an effect (燕麦能降血糖吗？) unless the next
+  sentence answers yes or sells (当然能！).
+* ``最好`` + a time word is advice (最好当周吃完); ``第一名是`` + someone, in a sentence naming nothing
+  offered, names who came first.
 * A sentence makes no claim about something offered when it reads as a notice, a story, a question or
   advice and names nothing offered (这款, 我们的, 下单, a price …).
 
@@ -61,16 +65,48 @@ class Sentences:
         return any(p.search(self.folded, start, end) for _, p in self.claims.non_claim)
 
 
-    def asked(self, index: int) -> bool:
-        """True when ``index`` lies in a question someone else asked, quoted to answer it
-        (会员问：这款真的能祛斑吗？): the question claims nothing; an answer or a testimonial still does."""
-        asking = self.claims.asking
-        if asking is None:
+    def disowned(self, index: int) -> bool:
+        """True when ``index`` lies in words quoted from someone (“…”) that the same sentence then disowns
+        (但宣传上不会这么讲 / 我们不这么说): the post reports the praise, it does not make the claim."""
+        disowning = self.claims.disowning
+        if disowning is None:
             return False
         start, end = self.bounds(index)
-        if not self.folded[start:end].rstrip(" \n\"'”」』").endswith("?"):
+        folded = self.folded
+        opened = max(folded.rfind(q, start, index) for q in "“「『\"")
+        if opened < 0 or any(folded.find(q, opened + 1, index) >= 0 for q in "”」』"):
             return False
-        return bool(asking.search(self.folded, start, index))
+        closed = min((i for i in (folded.find(q, index, end) for q in "”」』\"") if i >= 0), default=-1)
+        return closed >= 0 and bool(disowning.search(folded, closed, end))
+
+    def asked(self, index: int) -> bool:
+        """True when ``index`` lies in a question, not a claim: one someone else asked, quoted to answer it
+        (会员问：这款真的能祛斑吗？), one told (有群友问蛋白棒能不能减肥。), or one that asks whether
+        something has an effect (燕麦能降血糖吗？) unless the next sentence answers yes or sells
+        (当然能！ / 试试我们的…).  An answer or a testimonial still claims."""
+        claims, folded = self.claims, self.folded
+        start, end = self.bounds(index)
+        clause = _clause_start(folded, start, index)
+        if claims.reported is not None and claims.reported.search(folded, clause, index):
+            return True
+        if not folded[start:end].rstrip(" \n\"'”」』").endswith(("?", "吗", "吗。", "呢")):
+            return False
+        if claims.asking is not None and claims.asking.search(folded, start, index):
+            return True
+        if claims.unasked is None or not claims.unasked.search(folded, clause, index):
+            return False
+        if any(ch in ",，;；" for ch in folded[index:end]):
+            return False  # …能让你年轻十岁，还等什么？ asks about something else: the claim is not doubted
+        after = folded[end:end + 40].lstrip(" \n\"'”」』")
+        return not (claims.answers is not None and claims.answers.match(after))
+
+
+def _clause_start(folded: str, floor: int, index: int) -> int:
+    """Where the clause holding ``index`` begins (after the last comma or colon), not before ``floor``."""
+    for i in range(index - 1, floor - 1, -1):
+        if folded[i] in ",，:：、\"“「":
+            return i + 1
+    return floor
 
 
 def _clause_end(folded: str, start: int, reach: int) -> int:
@@ -96,6 +132,21 @@ def judge_degree(folded: str, start: int, end: int, degree: Degree, sentences: S
     return word_end
 
 
+def judge_advice(folded: str, end: int, degree: Degree) -> int | None:
+    """None when 最好 ending at ``end`` gives advice: a time word follows (最好当周吃完), or a verb of two
+    characters or more that does not describe a noun (最好拉伸十分钟; 最好搭配的裙子 and 最好卖, where
+    好 + a one-character verb reads "easy to", praise).  Otherwise the end of the word after it, which a
+    picking-one judgment reads on from (最好搭配的是白衬衫)."""
+    word, tag, word_end = first_word(folded, end, _clause_end(folded, end, degree.reach))
+    if not word:
+        return end
+    if tag in degree.advice_pos:
+        return None
+    if tag in degree.advice_verb_pos and len(word) > 1 and not folded.startswith("的", word_end):
+        return None
+    return word_end
+
+
 def picks_one(folded: str, start: int, end: int, degree: Degree, sentences: Sentences) -> bool:
     """True when the superlative at [start, end) picks one of a set (最香的是第三道) in a sentence that
     names nothing offered."""
@@ -115,6 +166,9 @@ def judge_ordinal(folded: str, start: int, end: int, ordinal: Ordinal, sentences
         # jieba knows the ordinal as one word (第一次, 第一批, 第一名, 第一家, 第一印象): what it adds decides
         added = token[end - start:]
         if added in ordinal.claim_words:
+            next_word, _, _ = first_word(folded, token_end, stop)
+            if next_word in ordinal.first_to_copulas and not sentences.offered(start):
+                return None  # 打卡的第一名是小雨妈妈: names who came first, offers nothing
             return token_end  # 第一名
         if added in ordinal.first_to_measures:
             next_word, next_tag, _ = first_word(folded, token_end, stop)
@@ -167,6 +221,12 @@ def rates(folded: str, rate: Rate) -> list[tuple[int, int]]:
     if rate.whole is not None:
         for m in rate.whole.finditer(folded):
             stop = _clause_end(folded, m.end(), 8)
+            word, _, word_end = first_word(folded, m.end(), stop)
+            if word in rate.whole_modals:
+                promised, _, promised_end = first_word(folded, word_end, stop)
+                if promised:
+                    spans.append((m.start(), promised_end))  # 100%能过: what the modal promises
+                    continue
             word, tag, word_end = first_word(folded, m.end(), stop, rate.whole_skip)
             if word and tag in rate.whole_pos:
                 spans.append((m.start(), word_end))
