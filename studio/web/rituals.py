@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from studio.auth import role_required
 from studio.brands.kits import get_brand
 from studio.errors import InvalidInput
 from studio.i18n import gettext as _
@@ -32,21 +33,28 @@ def create_ritual(slug: str):
 
 
 @bp.post("/brands/<slug>/rituals/<ritual_slug>/occurrence")
+@role_required("editor")
 def change_occurrence(slug: str, ritual_slug: str):
-    """Skip or move one occurrence (its local time in the series in `at`)."""
-    if not current_user.can("editor"):
-        abort(403)
+    """Skip, move or give its own brief to one occurrence (its local time in the series in `at`)."""
     form = request.form
     at = form.get("at", "")
-    if form.get("action") == "skip":
+    shown = at.replace("T", " ")
+    action = form.get("action")
+    if action == "skip":
         service.change_occurrence(slug, ritual_slug, at, skip=True, actor_id=current_user.id)
-        flash(_("已跳过 {at} 这一次", at=at.replace("T", " ")), "ok")
-    else:
+        flash(_("已跳过 {at} 这一次", at=shown), "ok")
+    elif action == "move":
         moved = form.get("move_to", "")
         if not moved:
             raise InvalidInput("请填写新时间 / give the new time")
         service.change_occurrence(slug, ritual_slug, at, move_to=moved)
-        flash(_("已把 {at} 这一次改到 {to}", at=at.replace("T", " "), to=moved.replace("T", " ")), "ok")
+        flash(_("已把 {at} 这一次改到 {to}", at=shown, to=moved.replace("T", " ")), "ok")
+    elif action == "brief":
+        row = service.change_occurrence(slug, ritual_slug, at, brief=form.get("brief", ""))
+        flash(_("{at} 这一次有了自己的简报", at=shown) if row["own_brief"]
+              else _("{at} 这一次改回仪式的简报", at=shown), "ok")
+    else:
+        abort(400)
     return redirect(url_for("web.rituals", slug=slug))
 
 
