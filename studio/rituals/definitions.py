@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -172,13 +172,13 @@ def _next(ritual: Ritual, count: int) -> list[dict]:
         RitualOccurrence.ritual_id == ritual.id, RitualOccurrence.occurrence_utc > now))}
     skipped = sum(row.state == OccurrenceState.SKIPPED for row in changed.values())
     zone = ZoneInfo(ritual.timezone)
+    # Written ones go on whatever the series became since; the series only while the ritual is active.
+    ahead = {instant: occurrence_at_instant(instant, zone) for instant, row in changed.items()
+             if row.state in (OccurrenceState.MATERIALIZED, OccurrenceState.FROZEN)}
     if ritual.active:
-        ahead = series_known(ritual, limit=count + skipped, after=now)
-    else:
-        ahead = [occurrence_at_instant(instant, zone) for instant, row in sorted(changed.items())
-                 if row.state in (OccurrenceState.MATERIALIZED, OccurrenceState.FROZEN)]
+        ahead.update((naive_utc(o), o) for o in series_known(ritual, limit=count + skipped, after=now))
     found = []
-    for occurrence in ahead:
+    for occurrence in ahead.values():
         row = changed.get(naive_utc(occurrence))
         if row is not None and row.state == OccurrenceState.SKIPPED:
             continue
@@ -189,9 +189,19 @@ def _next(ritual: Ritual, count: int) -> list[dict]:
     return sorted(found, key=lambda entry: entry["utc"])[:count]
 
 
+def followed_from(ritual: Ritual) -> datetime:
+    """The first instant (naive UTC) whose occurrences the beat writes, or finds missed: from its creation
+    plus the freeze (no time before could be reviewed), or the instant an edit or reactivation set."""
+    return ritual.series_from or ritual.created_at + timedelta(minutes=ritual.freeze_minutes)
+
+
 def series_known(ritual: Ritual, *, limit: int, after: datetime | None = None,
                  until: datetime | None = None) -> list[Occurrence]:
-    """The series, for a ritual that skips holidays only as far as the holiday calendar has data."""
+    """The series as it is followed, for a ritual that skips holidays only as far as the holiday calendar has
+    data; an edited or reactivated one from its `series_from` on."""
+    if ritual.series_from is not None:
+        lower = ritual.series_from - timedelta(microseconds=1)
+        after = lower if after is None else max(_naive(after), lower)
     try:
         return series(ritual, limit=limit, after=after, until=until)
     except HolidayDataMissing:
@@ -203,6 +213,10 @@ def _planner_id() -> int:
     """The studio's own account, author of the briefs of rituals no person created (they came from the CLI):
     any reviewer may approve them. Its password is random and never shown, so nobody signs in as it."""
     return ensure_user(PLANNER, secrets.token_urlsafe(24), "editor").id
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _aware(moment: datetime | None) -> datetime | None:

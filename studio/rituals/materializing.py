@@ -20,7 +20,7 @@ from studio.extensions import db
 from studio.models import (Channel, Delivery, DeliveryStatus, OccurrenceState, Post, PostStatus, Ritual, RitualOccurrence,
                            utcnow)
 from studio.posts import is_approved
-from studio.rituals.definitions import brief_words, fill_template, naive_utc, series_known
+from studio.rituals.definitions import brief_words, fill_template, followed_from, naive_utc, series_known
 from studio.task_names import ALERT_MISSED_OCCURRENCE
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,13 @@ def _materialize_ritual(ritual: Ritual, now: datetime, until: datetime | None) -
     horizon = max(now + lead, until or now)
     rows = {row.occurrence_utc: row for row in db.session.scalars(
         db.select(RitualOccurrence).where(RitualOccurrence.ritual_id == ritual.id))}
-    # From the ritual's creation on, so an occurrence a stopped beat never saw is still found (and missed).
-    first = ritual.created_at + freeze - timedelta(microseconds=1)
+    # From the ritual's creation (or its last edit of the series, or reactivation) on, so an occurrence a
+    # stopped beat never saw is still found (and missed), and one from before the edit is not.
+    first = followed_from(ritual) - timedelta(microseconds=1)
     # Past the holiday calendar's data a holiday-skipping ritual waits: no brief for a day that may be off.
     instants = {naive_utc(o) for o in series_known(ritual, limit=MOST_OCCURRENCES, after=first, until=horizon)}
-    instants |= {instant for instant, row in rows.items() if row.state == OccurrenceState.PLANNED}
+    instants |= {instant for instant, row in rows.items()
+                 if row.state == OccurrenceState.PLANNED and row.due_utc > first}
     found = []
     for instant in sorted(instants):
         row = rows.get(instant)

@@ -32,6 +32,35 @@ def create_ritual(slug: str):
     return redirect(url_for("web.rituals", slug=slug))
 
 
+# The edit form's fields, by RitualInput's names; hours are numbers, segments a list.
+EDIT_FIELDS = ("name", "rrule", "start", "timezone", "brief", "audience")
+
+
+@bp.post("/brands/<slug>/rituals/<ritual_slug>")
+@role_required("editor")
+def update_ritual(slug: str, ritual_slug: str):
+    """Change the fields the form sent; the rest stay."""
+    form = request.form
+    changes = {name: form[name] for name in EDIT_FIELDS if name in form}
+    changes.update({name: _hours(form[name], 0) for name in ("lead_hours", "freeze_hours")
+                    if form.get(name, "").strip()})
+    if form.getlist("segments"):
+        changes["segments"] = form.getlist("segments")
+    ritual = service.update(slug, ritual_slug, changes)
+    flash(_("已保存仪式“{name}”", name=ritual["name"]), "ok")
+    return redirect(url_for("web.rituals", slug=slug))
+
+
+@bp.post("/brands/<slug>/rituals/<ritual_slug>/active")
+@role_required("editor")
+def set_ritual_active(slug: str, ritual_slug: str):
+    """Deactivate (active=0) or activate again (active=1)."""
+    ritual = service.set_active(slug, ritual_slug, request.form.get("active") == "1")
+    flash(_("已重新启用仪式“{name}”", name=ritual["name"]) if ritual["active"]
+          else _("已停用仪式“{name}”：不再生成新的简报", name=ritual["name"]), "ok")
+    return redirect(url_for("web.rituals", slug=slug))
+
+
 @bp.post("/brands/<slug>/rituals/<ritual_slug>/occurrence")
 @role_required("editor")
 def change_occurrence(slug: str, ritual_slug: str):
