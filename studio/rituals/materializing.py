@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 
+from studio import audit
 from studio.distribution.alerts import queue_alert_task
 from studio.distribution.brief_schedule import plan_brief
 from studio.distribution.scheduling import schedule_post, utc_to_brand_local
@@ -26,6 +27,9 @@ from studio.task_names import ALERT_MISSED_OCCURRENCE
 log = logging.getLogger(__name__)
 # Enough for a ritual that ran hourly for a year; the series is read from the ritual's creation on.
 MOST_OCCURRENCES = 10_000
+# What is not approved at the freeze is never sent: drafts, those in review or sent back, and failed ones.
+UNAPPROVED = (PostStatus.GENERATING, PostStatus.ERROR, PostStatus.DRAFT, PostStatus.IN_REVIEW,
+              PostStatus.CHANGES_REQUESTED)
 
 
 @dataclass
@@ -199,11 +203,11 @@ def freeze_due(now: datetime | None = None) -> int:
     closed = 0
     for row in _open_rows():
         if row.due_utc - timedelta(minutes=row.ritual.freeze_minutes) <= now:
-            closed += _freeze(row.id, row.brief_id)
+            closed += _freeze(row.id, row.brief_id, row.ritual.name)
     return closed
 
 
-def _freeze(row_id: int, brief_id: int) -> int:
+def _freeze(row_id: int, brief_id: int, ritual_name: str) -> int:
     taken = db.session.execute(
         update(RitualOccurrence).where(RitualOccurrence.id == row_id,
                                        RitualOccurrence.state == OccurrenceState.MATERIALIZED)
@@ -222,9 +226,24 @@ def _freeze(row_id: int, brief_id: int) -> int:
             .values(state=OccurrenceState.MISSED, note=_why_nothing_went(brief_id)),
             execution_options={"synchronize_session": False})
         queue_alert_task(ALERT_MISSED_OCCURRENCE, row_id)
+    _set_aside_unapproved(brief_id, ritual_name)
     db.session.commit()
     db.session.expire_all()
     return 1
+
+
+def _set_aside_unapproved(brief_id: int, ritual_name: str) -> None:
+    """Archive the variants nobody approved by the freeze: they will never be sent, so reviewers should not
+    find them in the queue. Each update is conditional, so a variant approved at this moment stays approved."""
+    reason = f"仪式「{ritual_name}」已过冻结时间，未批准的变体不再发送"
+    for post_id in db.session.scalars(db.select(Post.id).where(Post.brief_id == brief_id,
+                                                                Post.status.in_(UNAPPROVED))).all():
+        # The job token goes too: a draft still being written is not stored over the archive.
+        if db.session.execute(
+                update(Post).where(Post.id == post_id, Post.status.in_(UNAPPROVED))
+                .values(status=PostStatus.ARCHIVED, job_token=None, job_seen_at=None),
+                execution_options={"synchronize_session": False}).rowcount:
+            audit.record("archived", post_id=post_id, detail=reason)
 
 
 def _why_nothing_went(brief_id: int) -> str:
