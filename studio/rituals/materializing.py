@@ -166,6 +166,17 @@ def schedule_approved(now: datetime | None = None) -> int:
     return scheduled
 
 
+def schedule_occurrence(occurrence_id: int, now: datetime | None = None) -> int:
+    """Schedule the approved variants of one occurrence still open, as the beat would: what an approval asks
+    for at once. Returns how many were scheduled."""
+    row = db.session.get(RitualOccurrence, occurrence_id)
+    if row is None or row.state != OccurrenceState.MATERIALIZED or row.brief_id is None:
+        return 0
+    if row.due_utc - timedelta(minutes=row.ritual.freeze_minutes) <= (now or utcnow()):
+        return 0
+    return _schedule_occurrence(row)
+
+
 def _schedule_occurrence(row: RitualOccurrence) -> int:
     ritual, brief = row.ritual, row.brief
     ready = [post for post in brief.posts if post.status == PostStatus.APPROVED and is_approved(post)]

@@ -11,7 +11,7 @@ from studio.rituals import definitions, editing, materializing, single_occurrenc
 from studio.rituals.definitions import RitualInput  # noqa: F401  the input of create()
 
 __all__ = ["RitualInput", "change_occurrence", "create", "list_rituals", "materialize", "run_beat",
-           "set_active", "update"]
+           "schedule_occurrence", "set_active", "update"]
 
 
 def create(data: RitualInput, created_by_id: int | None = None) -> dict:
@@ -46,6 +46,11 @@ def materialize(brand_slug: str, until_text: str = "") -> list[dict]:
 def run_beat() -> dict:
     """Freeze, schedule and materialize every brand's rituals: what the beat runs each minute."""
     return materializing.run_rituals()
+
+
+def schedule_occurrence(occurrence_id: int) -> int:
+    """Schedule an open occurrence's approved variants now (one was just approved); how many were."""
+    return materializing.schedule_occurrence(occurrence_id)
 
 
 def change_occurrence(brand_slug: str, ritual_slug: str, at: str, *, skip: bool = False, move_to: str = "",
