@@ -1,4 +1,5 @@
-"""A brand's rituals: the list with their next occurrences, and a form to create one."""
+"""A brand's rituals: the list with their next occurrences, forms to create or edit one, switch it off and on,
+and skip, move or rewrite one occurrence. Each calls the rituals service; errors come back as flashes."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
