@@ -197,6 +197,20 @@ ENGLISH: dict[str, str] = {
         "CSV columns: code,order_id,amount,redeemed_at (token optional). A code must first be handed out with a "
         "link (studio links create --coupon); unknown codes are skipped and listed. If any row is wrong, nothing "
         "in the file is imported.",
+    # rituals: one occurrence's own brief, editing and deactivating a ritual
+    "（原定 {at}）": "(in the series: {at})", "自己的简报": "Own brief", "这一次的简报": "This one's brief",
+    "清空后保存，即改回仪式的简报。": "Save it empty to use the ritual's brief again.",
+    "保存这一次的简报": "Save this one's brief", "简报已生成，只能跳过": "Brief written: it can only be skipped",
+    "{at} 这一次有了自己的简报": "The one at {at} has its own brief",
+    "{at} 这一次改回仪式的简报": "The one at {at} uses the ritual's brief again",
+    "编辑仪式": "Edit rituals", "保存修改": "Save changes", "停用仪式": "Deactivate",
+    "重新启用仪式": "Activate again",
+    "修改只影响还没生成简报的各次：已生成的照常审核和发送。停用后不再生成新的简报。":
+        "Changes apply to the occurrences whose brief is not written yet: those already written are reviewed "
+        "and sent as before. A deactivated ritual writes no new briefs.",
+    "已保存仪式“{name}”": "Ritual “{name}” saved",
+    "已停用仪式“{name}”：不再生成新的简报": "Ritual “{name}” deactivated: no new briefs are written",
+    "已重新启用仪式“{name}”": "Ritual “{name}” is active again",
 }
 
 CHINESE_LABELS: dict[str, str] = {
@@ -338,6 +352,10 @@ MESSAGES: dict[str, str] = {
     "{time} {zone} → {channels}": "{time} {zone} → {channels}",
     # posters
     "更新海报": "Poster updated", "移除海报": "Poster removed", "只有编辑可以修改海报": "Only editors can change posters",
+    # rituals: why a variant was set aside
+    "仪式「{name}」本次跳过": "Ritual “{name}”: this occurrence was skipped",
+    "仪式「{name}」已过冻结时间，未批准的变体不再发送":
+        "Ritual “{name}” is past its freeze time: a variant not approved is not sent",
 }
 
 # Phrases the page scripts show; the page carries them in the user's language (`script_phrases`).

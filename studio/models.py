@@ -425,6 +425,9 @@ class Ritual(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when its series is edited or it is activated again: its occurrences from this instant on (UTC) are
+    # followed, so the times before (never part of the series it had) are neither written nor missed.
+    series_from: Mapped[datetime | None] = mapped_column(DateTime)
 
     brand: Mapped[Brand] = relationship()
 

@@ -18,6 +18,7 @@ from studio.task_names import (
     WRITE_PLAYBOOKS,
     REGENERATE_VARIANT,
     RUN_RITUALS,
+    SCHEDULE_RITUAL_OCCURRENCE,
     SEND_DELIVERIES,
     SEND_DELIVERY,
     SWEEP_STALLED_GENERATIONS,
@@ -86,6 +87,12 @@ def write_playbooks() -> dict:
 def run_rituals() -> dict:
     # Each occurrence is claimed under a unique row, so a beat that overlaps another writes nothing twice.
     return rituals.run_beat()
+
+
+@shared_task(name=SCHEDULE_RITUAL_OCCURRENCE, ignore_result=True)
+def schedule_ritual_occurrence(occurrence_id: int) -> int:
+    # Racing the beat is safe: a group already holding a variant of the occurrence gets no second one.
+    return rituals.schedule_occurrence(occurrence_id)
 
 
 @shared_task(name=ALERT_MISSED_OCCURRENCE)

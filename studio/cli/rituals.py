@@ -81,6 +81,71 @@ def create_command(brand_slug, name, rule, start, zone, brief_text, slug, person
         click.echo(f"  {row['local']}  {row['utc']}")
 
 
+@ritual_cli.command("update")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--ritual", "ritual_slug", required=True)
+@click.option("--name", default=None)
+@click.option("--rrule", "rule", default=None, help="RFC 5545 RRULE or an RFC 7529 lunar rule.")
+@click.option("--start", default=None, help="First local date and time, YYYY-MM-DDTHH:MM.")
+@click.option("--tz", "zone", default=None, help="IANA time zone, e.g. Asia/Shanghai.")
+@click.option("--brief", "brief_text", default=None,
+              help="Key message of each brief, with the same placeholders.")
+@click.option("--persona", default=None)
+@click.option("--channel", default=None)
+@click.option("--segments", default=None,
+              help="Comma-separated segment slugs (empty: those the audience reaches).")
+@click.option("--audience", default=None)
+@click.option("--lead-hours", default=None, type=float)
+@click.option("--freeze-hours", default=None, type=float)
+@click.option("--exdate", "exdates", multiple=True, help="Replaces the dates left out (repeat it).")
+@click.option("--holidays", default=None, type=click.Choice(HOLIDAY_POLICIES))
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def update_command(brand_slug, ritual_slug, name, rule, start, zone, brief_text, persona, channel, segments,
+                   audience, lead_hours, freeze_hours, exdates, holidays, as_json):
+    """Change the given fields, checked as by create; briefs already written stay as they are."""
+    given = dict(name=name, rrule=rule, start=start, timezone=zone, brief=brief_text, persona=persona,
+                 channel=channel, audience=audience, lead_hours=lead_hours, freeze_hours=freeze_hours,
+                 holidays=holidays, exdates=list(exdates) or None,
+                 segments=None if segments is None else [s for s in segments.split(",") if s.strip()])
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise click.UsageError("give at least one field to change")
+    ritual = service.update(brand_slug, ritual_slug, changes)
+    if as_json:
+        _emit(ritual)
+        return
+    click.echo(f"ritual {ritual['slug']} (#{ritual['id']}) {ritual['rrule']} {ritual['timezone']}"
+               f"{' inactive' if not ritual['active'] else ''}")
+
+
+@ritual_cli.command("deactivate")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--ritual", "ritual_slug", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def deactivate_command(brand_slug, ritual_slug, as_json):
+    """Write no more briefs for the ritual; those already written are reviewed and sent as before."""
+    _print_switched(service.set_active(brand_slug, ritual_slug, False), as_json)
+
+
+@ritual_cli.command("activate")
+@click.option("--brand", "brand_slug", required=True)
+@click.option("--ritual", "ritual_slug", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def activate_command(brand_slug, ritual_slug, as_json):
+    """Write the ritual's briefs again, from its next occurrence on."""
+    _print_switched(service.set_active(brand_slug, ritual_slug, True), as_json)
+
+
+def _print_switched(ritual: dict, as_json: bool) -> None:
+    if as_json:
+        _emit(ritual)
+    else:
+        click.echo(f"ritual {ritual['slug']} {'active' if ritual['active'] else 'inactive'}")
+
+
 @ritual_cli.command("list")
 @click.option("--brand", "brand_slug", required=True)
 @click.option("--json", "as_json", is_flag=True)

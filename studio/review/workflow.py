@@ -1,6 +1,8 @@
 """Editing and review: revisions, submission, approval bound to one revision."""
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import or_, update
 
 from studio import audit
@@ -9,13 +11,18 @@ from studio.errors import (
     Forbidden,
     InvalidInput,
     InvalidTransition,
+    QueueUnavailable,
     SelfApproval,
 )
 from studio.extensions import db
-from studio.models import Post, PostStatus, Revision, User
+from studio.models import OccurrenceState, Post, PostStatus, Revision, RitualOccurrence, User
 from studio.posts import get_post
 from studio.rendering import MAX_RENDER_CHARS, render_problems
 from studio.review import post_lint
+from studio.task_names import SCHEDULE_RITUAL_OCCURRENCE
+from studio.task_queue import enqueue
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_CHARS = MAX_RENDER_CHARS
 
@@ -135,7 +142,21 @@ def approve(post_id: int, reviewer: User, revision_id: int, override_reason: str
     post.approved_by_id = reviewer.id
     audit.record("approved", post_id=post.id, actor_id=reviewer.id, detail=f"修订 {post.current_revision.number}")
     db.session.commit()
+    _schedule_ritual_occurrence(post)
     return post
+
+
+def _schedule_ritual_occurrence(post: Post) -> None:
+    """A variant of an open ritual occurrence is scheduled now rather than at the next beat; the beat stays
+    the safety net, so a queue that is down only delays it."""
+    occurrence_id = db.session.scalar(db.select(RitualOccurrence.id).where(
+        RitualOccurrence.brief_id == post.brief_id, RitualOccurrence.state == OccurrenceState.MATERIALIZED))
+    if occurrence_id is None:
+        return
+    try:
+        enqueue(SCHEDULE_RITUAL_OCCURRENCE, occurrence_id)
+    except QueueUnavailable as exc:
+        log.warning("ritual occurrence %s waits for the beat: %s", occurrence_id, exc)
 
 
 def send_back(post_id: int, reviewer: User, comment: str) -> Post:

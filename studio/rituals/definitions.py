@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +55,22 @@ class RitualInput:
 def create_ritual(data: RitualInput, created_by_id: int | None = None) -> Ritual:
     """Check the rule, zone, template and brief against the brand, then store the ritual."""
     brand = get_brand(data.brand)
+    fields = checked_fields(data, brand)
+    ritual = Ritual(brand_id=brand.id, slug=_slug(brand.id, data.slug, fields["name"]),
+                    created_by_id=created_by_id or _planner_id(), **fields)
+    series(ritual, limit=1)  # the holiday data must cover its first occurrence
+    db.session.add(ritual)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another planner took the slug a moment ago
+        db.session.rollback()
+        raise InvalidInput(f"仪式 {ritual.slug} 已存在，请换个名称 / ritual {ritual.slug} exists") from None
+    return ritual
+
+
+def checked_fields(data: RitualInput, brand) -> dict:
+    """The ritual's stored fields from what the planner wrote, each checked; InvalidInput names the first
+    that cannot work. Creating and editing a ritual both go through here."""
     name = (data.name or "").strip()
     if not name or len(name) > Ritual.__table__.c.name.type.length:
         raise InvalidInput("仪式名称须为 1–100 字 / the ritual name must be 1 to 100 characters")
@@ -78,19 +94,10 @@ def create_ritual(data: RitualInput, created_by_id: int | None = None) -> Ritual
     resolve_brief(BriefInput(brand=brand.slug, persona=persona, channel=channel, segments=segments,
                              key_message=fill_template(data.brief, {word: "" for word in TEMPLATE_WORDS})
                              or "-"))
-    ritual = Ritual(brand_id=brand.id, name=name, slug=_slug(brand.id, data.slug, name), rrule=rule.text,
-                    dtstart=start, timezone=zone.key, exdates=exdate_texts, holidays=data.holidays,
-                    brief_template=data.brief.strip(), persona=persona, channel=channel, segments=segments,
-                    audience=data.audience.strip(), lead_minutes=round(data.lead_hours * 60),
-                    freeze_minutes=round(data.freeze_hours * 60), created_by_id=created_by_id or _planner_id())
-    series(ritual, limit=1)  # the holiday data must cover its first occurrence
-    db.session.add(ritual)
-    try:
-        db.session.commit()
-    except IntegrityError:  # another planner took the slug a moment ago
-        db.session.rollback()
-        raise InvalidInput(f"仪式 {ritual.slug} 已存在，请换个名称 / ritual {ritual.slug} exists") from None
-    return ritual
+    return dict(name=name, rrule=rule.text, dtstart=start, timezone=zone.key, exdates=exdate_texts,
+                holidays=data.holidays, brief_template=data.brief.strip(), persona=persona, channel=channel,
+                segments=segments, audience=data.audience.strip(), lead_minutes=round(data.lead_hours * 60),
+                freeze_minutes=round(data.freeze_hours * 60))
 
 
 def check_template(text: str) -> None:
@@ -158,25 +165,43 @@ def ritual_dict(ritual: Ritual, next_count: int = NEXT_SHOWN) -> dict:
 
 def _next(ritual: Ritual, count: int) -> list[dict]:
     """The next occurrences as they will be sent: skipped ones left out, moved ones at their new time; `at`
-    is each one's local time in the series, by which it is skipped or moved."""
+    is each one's local time in the series, by which it is skipped or moved. A deactivated ritual has only
+    those already written."""
     now = utcnow()
     changed = {row.occurrence_utc: row for row in db.session.scalars(db.select(RitualOccurrence).where(
         RitualOccurrence.ritual_id == ritual.id, RitualOccurrence.occurrence_utc > now))}
     skipped = sum(row.state == OccurrenceState.SKIPPED for row in changed.values())
     zone = ZoneInfo(ritual.timezone)
+    # Written ones go on whatever the series became since; the series only while the ritual is active.
+    ahead = {instant: occurrence_at_instant(instant, zone) for instant, row in changed.items()
+             if row.state in (OccurrenceState.MATERIALIZED, OccurrenceState.FROZEN)}
+    if ritual.active:
+        ahead.update((naive_utc(o), o) for o in series_known(ritual, limit=count + skipped, after=now))
     found = []
-    for occurrence in series_known(ritual, limit=count + skipped, after=now):
+    for occurrence in ahead.values():
         row = changed.get(naive_utc(occurrence))
         if row is not None and row.state == OccurrenceState.SKIPPED:
             continue
         due = occurrence_at_instant(row.due_utc, zone) if row is not None else occurrence
-        found.append({**due.as_dict(), "at": occurrence.local.strftime("%Y-%m-%dT%H:%M")})
+        found.append({**due.as_dict(), "at": occurrence.local.strftime("%Y-%m-%dT%H:%M"),
+                      "state": str(row.state.value) if row else OccurrenceState.PLANNED.value,
+                      "own_brief": row.brief_override if row else "", "brief_id": row.brief_id if row else None})
     return sorted(found, key=lambda entry: entry["utc"])[:count]
+
+
+def followed_from(ritual: Ritual) -> datetime:
+    """The first instant (naive UTC) whose occurrences the beat writes, or finds missed: from its creation
+    plus the freeze (no time before could be reviewed), or the instant an edit or reactivation set."""
+    return ritual.series_from or ritual.created_at + timedelta(minutes=ritual.freeze_minutes)
 
 
 def series_known(ritual: Ritual, *, limit: int, after: datetime | None = None,
                  until: datetime | None = None) -> list[Occurrence]:
-    """The series, for a ritual that skips holidays only as far as the holiday calendar has data."""
+    """The series as it is followed, for a ritual that skips holidays only as far as the holiday calendar has
+    data; an edited or reactivated one from its `series_from` on."""
+    if ritual.series_from is not None:
+        lower = ritual.series_from - timedelta(microseconds=1)
+        after = lower if after is None else max(_naive(after), lower)
     try:
         return series(ritual, limit=limit, after=after, until=until)
     except HolidayDataMissing:
@@ -188,6 +213,10 @@ def _planner_id() -> int:
     """The studio's own account, author of the briefs of rituals no person created (they came from the CLI):
     any reviewer may approve them. Its password is random and never shown, so nobody signs in as it."""
     return ensure_user(PLANNER, secrets.token_urlsafe(24), "editor").id
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _aware(moment: datetime | None) -> datetime | None:

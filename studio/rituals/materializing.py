@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 
+from studio import audit
 from studio.distribution.alerts import queue_alert_task
 from studio.distribution.brief_schedule import plan_brief
 from studio.distribution.scheduling import schedule_post, utc_to_brand_local
@@ -20,12 +21,15 @@ from studio.extensions import db
 from studio.models import (Channel, Delivery, DeliveryStatus, OccurrenceState, Post, PostStatus, Ritual, RitualOccurrence,
                            utcnow)
 from studio.posts import is_approved
-from studio.rituals.definitions import brief_words, fill_template, naive_utc, series_known
+from studio.rituals.definitions import brief_words, fill_template, followed_from, naive_utc, series_known
 from studio.task_names import ALERT_MISSED_OCCURRENCE
 
 log = logging.getLogger(__name__)
 # Enough for a ritual that ran hourly for a year; the series is read from the ritual's creation on.
 MOST_OCCURRENCES = 10_000
+# What is not approved at the freeze is never sent: drafts, those in review or sent back, and failed ones.
+UNAPPROVED = (PostStatus.GENERATING, PostStatus.ERROR, PostStatus.DRAFT, PostStatus.IN_REVIEW,
+              PostStatus.CHANGES_REQUESTED)
 
 
 @dataclass
@@ -72,11 +76,13 @@ def _materialize_ritual(ritual: Ritual, now: datetime, until: datetime | None) -
     horizon = max(now + lead, until or now)
     rows = {row.occurrence_utc: row for row in db.session.scalars(
         db.select(RitualOccurrence).where(RitualOccurrence.ritual_id == ritual.id))}
-    # From the ritual's creation on, so an occurrence a stopped beat never saw is still found (and missed).
-    first = ritual.created_at + freeze - timedelta(microseconds=1)
+    # From the ritual's creation (or its last edit of the series, or reactivation) on, so an occurrence a
+    # stopped beat never saw is still found (and missed), and one from before the edit is not.
+    first = followed_from(ritual) - timedelta(microseconds=1)
     # Past the holiday calendar's data a holiday-skipping ritual waits: no brief for a day that may be off.
     instants = {naive_utc(o) for o in series_known(ritual, limit=MOST_OCCURRENCES, after=first, until=horizon)}
-    instants |= {instant for instant, row in rows.items() if row.state == OccurrenceState.PLANNED}
+    instants |= {instant for instant, row in rows.items()
+                 if row.state == OccurrenceState.PLANNED and row.due_utc > first}
     found = []
     for instant in sorted(instants):
         row = rows.get(instant)
@@ -160,6 +166,17 @@ def schedule_approved(now: datetime | None = None) -> int:
     return scheduled
 
 
+def schedule_occurrence(occurrence_id: int, now: datetime | None = None) -> int:
+    """Schedule the approved variants of one occurrence still open, as the beat would: what an approval asks
+    for at once. Returns how many were scheduled."""
+    row = db.session.get(RitualOccurrence, occurrence_id)
+    if row is None or row.state != OccurrenceState.MATERIALIZED or row.brief_id is None:
+        return 0
+    if row.due_utc - timedelta(minutes=row.ritual.freeze_minutes) <= (now or utcnow()):
+        return 0
+    return _schedule_occurrence(row)
+
+
 def _schedule_occurrence(row: RitualOccurrence) -> int:
     ritual, brief = row.ritual, row.brief
     ready = [post for post in brief.posts if post.status == PostStatus.APPROVED and is_approved(post)]
@@ -197,11 +214,11 @@ def freeze_due(now: datetime | None = None) -> int:
     closed = 0
     for row in _open_rows():
         if row.due_utc - timedelta(minutes=row.ritual.freeze_minutes) <= now:
-            closed += _freeze(row.id, row.brief_id)
+            closed += _freeze(row.id, row.brief_id, row.ritual.name)
     return closed
 
 
-def _freeze(row_id: int, brief_id: int) -> int:
+def _freeze(row_id: int, brief_id: int, ritual_name: str) -> int:
     taken = db.session.execute(
         update(RitualOccurrence).where(RitualOccurrence.id == row_id,
                                        RitualOccurrence.state == OccurrenceState.MATERIALIZED)
@@ -220,9 +237,24 @@ def _freeze(row_id: int, brief_id: int) -> int:
             .values(state=OccurrenceState.MISSED, note=_why_nothing_went(brief_id)),
             execution_options={"synchronize_session": False})
         queue_alert_task(ALERT_MISSED_OCCURRENCE, row_id)
+    _set_aside_unapproved(brief_id, ritual_name)
     db.session.commit()
     db.session.expire_all()
     return 1
+
+
+def _set_aside_unapproved(brief_id: int, ritual_name: str) -> None:
+    """Archive the variants nobody approved by the freeze: they will never be sent, so reviewers should not
+    find them in the queue. Each update is conditional, so a variant approved at this moment stays approved."""
+    reason = f"仪式「{ritual_name}」已过冻结时间，未批准的变体不再发送"
+    for post_id in db.session.scalars(db.select(Post.id).where(Post.brief_id == brief_id,
+                                                                Post.status.in_(UNAPPROVED))).all():
+        # The job token goes too: a draft still being written is not stored over the archive.
+        if db.session.execute(
+                update(Post).where(Post.id == post_id, Post.status.in_(UNAPPROVED))
+                .values(status=PostStatus.ARCHIVED, job_token=None, job_seen_at=None),
+                execution_options={"synchronize_session": False}).rowcount:
+            audit.record("archived", post_id=post_id, detail=reason)
 
 
 def _why_nothing_went(brief_id: int) -> str:

@@ -7,15 +7,28 @@ from zoneinfo import ZoneInfo
 from studio.brands.kits import get_brand
 from studio.errors import InvalidInput
 from studio.models import RitualOccurrence
-from studio.rituals import definitions, materializing, single_occurrences
+from studio.rituals import definitions, editing, materializing, single_occurrences
 from studio.rituals.definitions import RitualInput  # noqa: F401  the input of create()
 
-__all__ = ["RitualInput", "change_occurrence", "create", "list_rituals", "materialize", "run_beat"]
+__all__ = ["RitualInput", "change_occurrence", "create", "list_rituals", "materialize", "run_beat",
+           "schedule_occurrence", "set_active", "update"]
 
 
 def create(data: RitualInput, created_by_id: int | None = None) -> dict:
     """Store a ritual; its plain values with the next occurrences."""
     return definitions.ritual_dict(definitions.create_ritual(data, created_by_id))
+
+
+def update(brand_slug: str, ritual_slug: str, changes: dict) -> dict:
+    """Change the given fields (RitualInput's names), checked as on creation; its plain values, with how many
+    planned changes to occurrences the new series no longer has were dropped."""
+    ritual, dropped = editing.update_ritual(brand_slug, ritual_slug, changes)
+    return {**definitions.ritual_dict(ritual), "dropped_plans": dropped}
+
+
+def set_active(brand_slug: str, ritual_slug: str, active: bool) -> dict:
+    """Deactivate the ritual (nothing more is materialized) or activate it again."""
+    return definitions.ritual_dict(editing.set_active(brand_slug, ritual_slug, active))
 
 
 def list_rituals(brand_slug: str) -> list[dict]:
@@ -33,6 +46,11 @@ def materialize(brand_slug: str, until_text: str = "") -> list[dict]:
 def run_beat() -> dict:
     """Freeze, schedule and materialize every brand's rituals: what the beat runs each minute."""
     return materializing.run_rituals()
+
+
+def schedule_occurrence(occurrence_id: int) -> int:
+    """Schedule an open occurrence's approved variants now (one was just approved); how many were."""
+    return materializing.schedule_occurrence(occurrence_id)
 
 
 def change_occurrence(brand_slug: str, ritual_slug: str, at: str, *, skip: bool = False, move_to: str = "",
