@@ -15,7 +15,7 @@ from studio import accounts
 from studio.auth import DEMO_USERS
 from studio.brands import kits
 from studio.drafting import briefs, generation
-from studio.errors import StudioError
+from studio.errors import InvalidInput, StudioError
 from studio.schema import require_migrated
 
 brand_cli = AppGroup("brand", help="Brand kits.")
@@ -29,6 +29,15 @@ DEMO_KIT = Path(knowledge.__file__).resolve().parent / "samples" / "chayun"
 
 def _emit(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def read_csv_file(path: str) -> str:
+    """A CSV file's text (a byte order mark dropped), or InvalidInput when it is not UTF-8."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} 不是 UTF-8 编码的 CSV / {path} is not UTF-8 text") from None
 
 
 def service_command(func):

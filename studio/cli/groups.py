@@ -4,9 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from studio.cli import _emit, service_command
+from studio.cli import _emit, read_csv_file, service_command
 from studio.distribution import groups
-from studio.errors import InvalidInput
 
 groups_cli = AppGroup("groups", help="The group directory: import groups, match audiences.")
 
@@ -19,11 +18,7 @@ groups_cli = AppGroup("groups", help="The group directory: import groups, match 
 def import_groups(csv_file: str, brand_slug: str, as_json: bool):
     """Create or update groups by slug from CSV (slug,type,target,name,secret,segments,region,store,members
     [,tags,owner]; list cells are ';'-separated). A file with any bad row changes nothing."""
-    try:
-        with open(csv_file, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{csv_file} 不是 UTF-8 编码的 CSV / {csv_file} is not UTF-8 text") from None
+    text = read_csv_file(csv_file)
     result = groups.import_groups(brand_slug, text)
     if as_json:
         _emit(result)

@@ -5,8 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from studio.cli import _emit, service_command
-from studio.errors import InvalidInput
+from studio.cli import _emit, read_csv_file, service_command
 from studio.extensions import db
 from studio.links import conversions, redemptions
 from studio.links.analytics import brand_by_slug
@@ -43,11 +42,7 @@ def secret_command(brand_slug: str, rotate: bool, as_json: bool):
 def import_command(csv_file: str, brand_slug: str, as_json: bool):
     """Coupon redemptions from CSV (code,order_id,amount,redeemed_at[,token]), each an order attributed by its
     code. A file with any bad row changes nothing; codes the studio never handed out are skipped and named."""
-    try:
-        with open(csv_file, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{csv_file} 不是 UTF-8 编码的 CSV / {csv_file} is not UTF-8 text") from None
+    text = read_csv_file(csv_file)
     result = redemptions.import_redemptions(brand_slug, text)
     if as_json:
         _emit(result)

@@ -9,6 +9,7 @@ from studio.extensions import db
 from studio.i18n import gettext as _
 from studio.models import Segment
 from studio.web import bp
+from studio.web.uploads import uploaded_csv
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -42,17 +43,7 @@ def _segments(brand_id: int) -> dict:
 @bp.post("/brands/<slug>/groups/import")
 @role_required("editor")
 def import_groups(slug: str):
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise InvalidInput("请选择 CSV 文件 / choose a CSV file")
-    data = upload.read(MAX_CSV_BYTES + 1)
-    if len(data) > MAX_CSV_BYTES:
-        raise InvalidInput("CSV 文件超过 2 MB / the CSV file is over 2 MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("CSV 文件不是 UTF-8 编码 / the CSV file is not UTF-8") from None
-    result = groups.import_groups(slug, text)
+    result = groups.import_groups(slug, uploaded_csv(max_bytes=MAX_CSV_BYTES))
     flash(_("已导入群目录：{groups} 个群，新建 {created}，更新 {updated}", **result), "ok")
     return redirect(url_for("web.group_directory", slug=slug))
 

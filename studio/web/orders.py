@@ -1,8 +1,7 @@
 """Orders on the reports page: what came through the brand's links, the webhook's secret, and coupon imports."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from studio.auth import role_required
-from studio.errors import InvalidInput
 from studio.extensions import db
 from studio.i18n import gettext as _
 from studio.links import redemptions
@@ -10,6 +9,7 @@ from studio.links.analytics import brand_by_slug
 from studio.links.conversions import webhook_secret
 from studio.web import bp
 from studio.web.reports import render_reports
+from studio.web.uploads import uploaded_csv
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
@@ -27,16 +27,6 @@ def rotate_order_secret(slug: str):
 @bp.post("/brands/<slug>/orders/import")
 @role_required("editor")
 def import_redemptions(slug: str):
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise InvalidInput("请选择 CSV 文件 / choose a CSV file")
-    data = upload.read(MAX_CSV_BYTES + 1)
-    if len(data) > MAX_CSV_BYTES:
-        raise InvalidInput("CSV 文件超过 5 MB / the CSV file is over 5 MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("CSV 文件不是 UTF-8 编码 / the CSV file is not UTF-8") from None
-    result = redemptions.import_redemptions(slug, text)
+    result = redemptions.import_redemptions(slug, uploaded_csv(max_bytes=MAX_CSV_BYTES))
     flash(_("已导入核销记录：{rows} 行，新订单 {created}，重复 {duplicates}，未知券码 {skipped}", **result), "ok")
     return redirect(url_for("web.reports", slug=slug, _anchor="orders"))

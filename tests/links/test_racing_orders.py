@@ -5,29 +5,17 @@ import threading
 
 import pytest
 
-from studio.brands import kits
-from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.links.analytics import brand_by_slug
 from studio.links.conversions import sign, webhook_secret
 from studio.models import Conversion
-from tests.support import create_postgres_database, drop_postgres_database
-from tests.support.app import make_app
+from tests.support.app import demo_app_on
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def shop_app(request, tmp_path):
-    url = create_postgres_database() if request.param == "postgresql" else None
-    overrides = {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")} if url else {}
-    app = make_app(tmp_path / "data", **overrides)
-    with app.app_context():
-        kits.import_brand_kit(DEMO_KIT)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if url:
-        drop_postgres_database(url)
+    with demo_app_on(request.param, tmp_path / "data") as app:
+        yield app
 
 
 def test_the_same_order_sent_eight_times_at_once_is_stored_once(shop_app):

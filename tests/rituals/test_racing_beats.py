@@ -3,30 +3,17 @@ import threading
 
 import pytest
 
-from studio.brands import kits
-from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import Brief, RitualOccurrence
 from studio.rituals import materializing
 from tests.rituals.support import tomorrow_at, weekly_ritual
-from tests.support import create_postgres_database, drop_postgres_database
-from tests.support.app import add_users, make_app
+from tests.support.app import demo_app_on
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def racing_app(request, tmp_path):
-    url = create_postgres_database() if request.param == "postgresql" else None
-    overrides = {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")} if url else {}
-    app = make_app(tmp_path / "data", **overrides)
-    with app.app_context():
-        kits.import_brand_kit(DEMO_KIT)
-        add_users("editor", "reviewer")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if url:
-        drop_postgres_database(url)
+    with demo_app_on(request.param, tmp_path / "data", "editor", "reviewer") as app:
+        yield app
 
 
 def test_two_beats_that_both_find_an_occurrence_unwritten_write_its_brief_once(racing_app, monkeypatch):

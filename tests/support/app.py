@@ -1,6 +1,7 @@
 """The real app on a throwaway data folder, database and Chroma index, and the test users' passwords."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import workers.tasks  # noqa: F401  eager-mode tests run the tasks registered under their names
@@ -55,3 +56,25 @@ class AuthActions:
 
     def logout(self):
         return self.client.post("/logout")
+
+
+@contextmanager
+def demo_app_on(database: str, data_dir: Path, *users: str):
+    """The demo brand's app on a fresh SQLite file ("sqlite") or PostgreSQL database ("postgresql"), with
+    these users; the database is dropped afterwards."""
+    from studio.extensions import db
+    from tests.support.services import create_postgres_database, drop_postgres_database
+
+    url = create_postgres_database() if database == "postgresql" else None
+    overrides = {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")} if url else {}
+    app = demo_app(data_dir, **overrides)
+    with app.app_context():
+        add_users(*users)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if url:
+            drop_postgres_database(url)
