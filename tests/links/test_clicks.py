@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from crawleruseragents import CRAWLER_USER_AGENTS_DATA, is_crawler
 
 from studio import links
 from studio.extensions import db
 from studio.links.analytics import wilson_lower_bound
-from studio.links.visitors import VISITOR_COOKIE, robot_reason
+from studio.links.visitors import CHAT_PREVIEW_FETCHERS, VISITOR_COOKIE, robot_reason
 from studio.models import LinkClick, LinkVisitor, ShortLink, utcnow
 from workers import tasks
 
@@ -41,6 +42,19 @@ def test_previews_and_robots_are_told_from_people(agent, reason):
 def test_people_in_browsers_and_chat_apps_are_people(agent):
     assert robot_reason("GET", agent) == ""
     assert robot_reason("HEAD", agent) == "head"  # a link checker, whatever it says it is
+
+
+def test_robots_are_told_as_crawler_user_agents_and_the_preview_list_tell_them():
+    """The quicker search answers as the library's is_crawler and the case-blind preview expression do."""
+    agents = [instance for crawler in CRAWLER_USER_AGENTS_DATA for instance in crawler.get("instances", [])]
+    agents += [PHONE, DESKTOP, ANDROID_WECOM, *PREVIEWS_AND_ROBOTS, "SLACKBOT-LinkExpanding", "Mozilla/5.0 TelegramBOT",
+               "Mozilla/5.0 (ſlackbot; Keyboard)", "浏览器 DingTalk-Link 手机", "Googleboté/2.1"]
+    expected = ["preview" if CHAT_PREVIEW_FETCHERS.search(agent.strip()[:512]) else
+                "crawler" if is_crawler(agent.strip()[:512]) else "" for agent in agents]
+
+    assert [robot_reason("GET", agent) if agent.strip() else "" for agent in agents] == expected
+    assert {"preview", "crawler", ""} <= set(expected)
+    assert len(agents) > 2000
 
 
 def make_link(app) -> str:
