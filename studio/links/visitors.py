@@ -68,10 +68,11 @@ class CrawlerPatterns:
                     self.always.add(number)
                 else:
                     self.texts.setdefault(text[:3], []).append((text, number))
+        self.starts = frozenset(self.texts)
 
     def matches(self, agent: str) -> bool:
         wanted = set(self.always)
-        for start in {agent[i:i + 3] for i in range(len(agent) - 2)}.intersection(self.texts):
+        for start in {agent[i:i + 3] for i in range(len(agent) - 2)} & self.starts:
             wanted.update(number for text, number in self.texts[start] if text in agent)
         return any(self.expressions[number].search(agent) for number in sorted(wanted))
 
