@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import DateTime, bindparam, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from studio.extensions import db
@@ -111,24 +111,18 @@ def _count(connection, group: list[Click]) -> None:
         people, robots, last = counts.get(click.link_id, (0, 0, None))
         counts[click.link_id] = (people + (0 if click.bot else 1), robots + (1 if click.bot else 0),
                                  click.at if not click.bot else last)
-    read = [{"link": link_id, "people": people, "unique": unique[link_id], "robots": robots, "last": last}
-            for link_id, (people, robots, last) in sorted(counts.items()) if people]
-    unread = [{"link": link_id, "robots": robots}
-              for link_id, (people, robots, _last) in sorted(counts.items()) if not people]
-    if read:
-        connection.execute(COUNT_PEOPLE, read)
-    if unread:
-        connection.execute(COUNT_ROBOTS, unread)
+    connection.execute(COUNT, [{"link": link_id, "people": people, "unique": unique[link_id], "robots": robots,
+                                "last": last} for link_id, (people, robots, last) in sorted(counts.items())])
     connection.execute(insert(LinkClick), [{"link_id": c.link_id, "at": c.at, "visitor": c.visitor,
                                             "bot": c.bot} for c in group])
 
 
-# Executed with one set of parameters per link of the group.
-COUNT_PEOPLE = update(ShortLink).where(ShortLink.id == bindparam("link")).values(
+# Executed with one set of parameters per link of the group, in id order; a group of robots only leaves the
+# time of the last click by a person as it was.
+COUNT = update(ShortLink).where(ShortLink.id == bindparam("link")).values(
     clicks=ShortLink.clicks + bindparam("people"), unique_clicks=ShortLink.unique_clicks + bindparam("unique"),
-    bot_clicks=ShortLink.bot_clicks + bindparam("robots"), last_clicked_at=bindparam("last"))
-COUNT_ROBOTS = update(ShortLink).where(ShortLink.id == bindparam("link")).values(
-    bot_clicks=ShortLink.bot_clicks + bindparam("robots"))
+    bot_clicks=ShortLink.bot_clicks + bindparam("robots"),
+    last_clicked_at=func.coalesce(bindparam("last", type_=DateTime), ShortLink.last_clicked_at))
 
 
 def recorder(app) -> ClickRecorder:
