@@ -55,9 +55,10 @@ def run_link_bench(options: LinkBenchOptions, progress=lambda message: None) -> 
         _wait_until_idle(server.pid)  # each process loads jieba and the index as it starts
         plan = _plan(options, tokens)
         progress(f"{len(plan)} requests from {options.concurrency} clients on {len(tokens)} links")
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _group_cpu_seconds(server.pid)
         answers = asyncio.run(_send_all(base, plan, options.concurrency))
         elapsed = time.perf_counter() - started
+        web_cpu = _group_cpu_seconds(server.pid) - cpu_before
         counted = _counted(env)
         answered = [a for a in answers if a[0] == 302]
         people = {(token, agent) for (token, agent), a in zip(plan, answers) if a[0] == 302 and agent != PREVIEW}
@@ -66,6 +67,8 @@ def run_link_bench(options: LinkBenchOptions, progress=lambda message: None) -> 
             "requests": len(plan), "answered": len(answered), "errors": len(plan) - len(answered),
             "seconds": round(elapsed, 2), "clicks_per_second": round(len(answered) / elapsed, 1),
             "latency_ms": percentiles([a[1] for a in answered]),
+            # What a click costs the web processes, whatever else the machine is busy with.
+            "web_cpu_ms_per_click": round(web_cpu * 1000 / max(len(answered), 1), 2),
             "counted_people": counted["clicks"], "expected_people": expected_people,
             "counted_unique": counted["unique"], "expected_unique": len(people),
             "counted_robots": counted["bots"], "expected_robots": len(answered) - expected_people,

@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, update
+from sqlalchemy import DateTime, bindparam, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from studio.extensions import db
@@ -59,6 +59,8 @@ class ClickRecorder:
                 self.writer.start()
 
     def _run(self) -> None:
+        with self.app.app_context():
+            engine = db.engine
         while True:
             try:
                 first = self.pending.get(timeout=IDLE_SECONDS)
@@ -74,50 +76,53 @@ class ClickRecorder:
                     group.append(self.pending.get_nowait())
                 except queue.Empty:
                     break
-            with self.app.app_context():
-                self._write(group)
+            self._write(engine, group)
 
-    def _write(self, group: list[Click]) -> None:
+    def _write(self, engine, group: list[Click]) -> None:
+        # A connection of the engine, not an ORM session: the writer runs a few fixed statements per group.
         try:
-            connection = db.session.connection()
-            people = [click for click in group if not click.bot]
-            new_visitors = set()
-            if people:
-                # One statement for the group; RETURNING names the visitors not seen on that link before.
-                pairs = [{"link_id": c.link_id, "visitor": c.visitor} for c in people]
-                new_visitors = set(connection.execute(
-                    _insert_ignoring_duplicates(LinkVisitor).values(pairs)
-                    .returning(LinkVisitor.link_id, LinkVisitor.visitor)).all())
-            counts = {}
-            for click in group:
-                people_, robots, last = counts.get(click.link_id, (0, 0, None))
-                counts[click.link_id] = (people_ + (0 if click.bot else 1), robots + (1 if click.bot else 0),
-                                         click.at if not click.bot else last)
-            unique = Counter(link_id for link_id, _visitor in new_visitors)
-            for link_id, (people_, robots, last) in counts.items():
-                values = {"bot_clicks": ShortLink.bot_clicks + robots}
-                if people_:
-                    values.update(clicks=ShortLink.clicks + people_, last_clicked_at=last,
-                                  unique_clicks=ShortLink.unique_clicks + unique[link_id])
-                connection.execute(update(ShortLink).where(ShortLink.id == link_id).values(**values))
-            connection.execute(insert(LinkClick), [{"link_id": c.link_id, "at": c.at, "visitor": c.visitor,
-                                                    "bot": c.bot} for c in group])
-            db.session.commit()
+            with engine.begin() as connection:
+                _count(connection, group)
         except Exception as exc:  # noqa: BLE001  every request of the group learns it was not counted
-            db.session.rollback()
             log.warning("could not record %d clicks: %s", len(group), exc)
             for click in group:
                 click.error = exc
         finally:
-            db.session.remove()
             for click in group:
                 click.done.set()
 
 
-def _insert_ignoring_duplicates(model):
-    """INSERT ... ON CONFLICT DO NOTHING in the database's own dialect."""
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return module.insert(model).on_conflict_do_nothing()
+def _count(connection, group: list[Click]) -> None:
+    """The group's clicks, visitors and counters, in one transaction.
+
+    Rows are touched in link and visitor order, so that two processes writing at once wait for each other
+    rather than deadlock (PostgreSQL)."""
+    new_visitors = set()
+    pairs = sorted({(c.link_id, c.visitor) for c in group if not c.bot})
+    if pairs:
+        # One statement for the group; RETURNING names the visitors not seen on that link before.
+        insert_visitors = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(LinkVisitor)
+        new_visitors = set(connection.execute(
+            insert_visitors.values([{"link_id": link_id, "visitor": visitor} for link_id, visitor in pairs])
+            .on_conflict_do_nothing().returning(LinkVisitor.link_id, LinkVisitor.visitor)).all())
+    unique = Counter(link_id for link_id, _visitor in new_visitors)
+    counts = {}
+    for click in group:
+        people, robots, last = counts.get(click.link_id, (0, 0, None))
+        counts[click.link_id] = (people + (0 if click.bot else 1), robots + (1 if click.bot else 0),
+                                 click.at if not click.bot else last)
+    connection.execute(COUNT, [{"link": link_id, "people": people, "unique": unique[link_id], "robots": robots,
+                                "last": last} for link_id, (people, robots, last) in sorted(counts.items())])
+    connection.execute(insert(LinkClick), [{"link_id": c.link_id, "at": c.at, "visitor": c.visitor,
+                                            "bot": c.bot} for c in group])
+
+
+# Executed with one set of parameters per link of the group, in id order; a group of robots only leaves the
+# time of the last click by a person as it was.
+COUNT = update(ShortLink).where(ShortLink.id == bindparam("link")).values(
+    clicks=ShortLink.clicks + bindparam("people"), unique_clicks=ShortLink.unique_clicks + bindparam("unique"),
+    bot_clicks=ShortLink.bot_clicks + bindparam("robots"),
+    last_clicked_at=func.coalesce(bindparam("last", type_=DateTime), ShortLink.last_clicked_at))
 
 
 def recorder(app) -> ClickRecorder:

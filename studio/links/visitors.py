@@ -11,8 +11,9 @@ import hmac
 import re
 from datetime import date
 from functools import lru_cache
+from re import _constants, _parser  # the expressions' structure, as re itself reads it
 
-from crawleruseragents import is_crawler
+from crawleruseragents import CRAWLER_PATTERNS
 
 VISITOR_COOKIE = "studio_visitor"
 VISITOR_COOKIE_DAYS = 365
@@ -37,11 +38,69 @@ def robot_reason(method: str, user_agent: str) -> str:
     return _agent_reason(agent[:512])
 
 
+# The same expression without IGNORECASE, for browser strings in ASCII lowercased first: ten times faster.
+CHAT_PREVIEW_FETCHERS_LOWER = re.compile(CHAT_PREVIEW_FETCHERS.pattern)
+
+
 @lru_cache(maxsize=4096)
 def _agent_reason(agent: str) -> str:
-    if CHAT_PREVIEW_FETCHERS.search(agent):
+    if (CHAT_PREVIEW_FETCHERS_LOWER.search(agent.lower()) if agent.isascii()
+            else CHAT_PREVIEW_FETCHERS.search(agent)):
         return "preview"
-    return "crawler" if is_crawler(agent) else ""
+    return "crawler" if _crawler_patterns().matches(agent) else ""
+
+
+class CrawlerPatterns:
+    """is_crawler of crawler-user-agents, without searching every one of its 61 expressions for each person.
+
+    Each of the library's own compiled expressions is an alternation of about 25 patterns, and each pattern
+    contains a run of plain text that any match must contain. An expression is searched only when one of
+    its patterns' texts occurs in the browser string (found through its first three characters), so the
+    answer is the library's, for a fraction of the time (~0.5 ms a person before)."""
+
+    def __init__(self, expressions: list[re.Pattern]):
+        self.expressions = expressions
+        self.always: set[int] = set()  # expressions with a pattern whose text could not be told
+        self.texts: dict[str, list[tuple[str, int]]] = {}  # first three characters -> (text, expression)
+        for number, expression in enumerate(expressions):
+            for text in _required_texts(expression):
+                if len(text) < 3:
+                    self.always.add(number)
+                else:
+                    self.texts.setdefault(text[:3], []).append((text, number))
+        self.starts = frozenset(self.texts)
+
+    def matches(self, agent: str) -> bool:
+        wanted = set(self.always)
+        for start in {agent[i:i + 3] for i in range(len(agent) - 2)} & self.starts:
+            wanted.update(number for text, number in self.texts[start] if text in agent)
+        return any(self.expressions[number].search(agent) for number in sorted(wanted))
+
+
+def _required_texts(expression: re.Pattern) -> list[str]:
+    """For each alternative of the expression, its longest run of literal characters ("" when unknown)."""
+    try:
+        tree = _parser.parse(expression.pattern, expression.flags)
+    except Exception:  # noqa: BLE001  an expression this cannot read is simply always searched
+        return [""]
+    if tree.state.flags & re.IGNORECASE:
+        return [""]
+    branches = tree.data[0][1][1] if len(tree.data) == 1 and tree.data[0][0] is _constants.BRANCH else [tree]
+    texts = []
+    for branch in branches:
+        longest, run = "", ""
+        for op, argument in list(branch) + [(None, None)]:
+            if op is _constants.LITERAL:
+                run += chr(argument)
+            else:
+                longest, run = max(longest, run, key=len), ""
+        texts.append(longest)
+    return texts
+
+
+@lru_cache(maxsize=1)
+def _crawler_patterns() -> CrawlerPatterns:
+    return CrawlerPatterns(CRAWLER_PATTERNS._chunks_case_sensitive)  # what is_crawler(agent) searches
 
 
 def visitor_key(cookie: str, address: str, user_agent: str, secret: str, day: date) -> str:

@@ -41,5 +41,7 @@ def register_blueprints(app) -> None:
     app.register_blueprint(bp)
     from studio.web.links import bp as links_bp
     app.register_blueprint(links_bp)
+    from studio.web import link_redirect
+    link_redirect.install(app)  # `/l/<token>` answered before Flask's dispatch; the route above stays
     # Pages compare states by member, the same names the services use.
     app.jinja_env.globals.update(PostStatus=PostStatus, DeliveryStatus=DeliveryStatus)

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from crawleruseragents import CRAWLER_USER_AGENTS_DATA, is_crawler
 
 from studio import links
 from studio.extensions import db
 from studio.links.analytics import wilson_lower_bound
-from studio.links.visitors import VISITOR_COOKIE, robot_reason
+from studio.links.visitors import CHAT_PREVIEW_FETCHERS, VISITOR_COOKIE, robot_reason
 from studio.models import LinkClick, LinkVisitor, ShortLink, utcnow
 from workers import tasks
 
@@ -41,6 +42,19 @@ def test_previews_and_robots_are_told_from_people(agent, reason):
 def test_people_in_browsers_and_chat_apps_are_people(agent):
     assert robot_reason("GET", agent) == ""
     assert robot_reason("HEAD", agent) == "head"  # a link checker, whatever it says it is
+
+
+def test_robots_are_told_as_crawler_user_agents_and_the_preview_list_tell_them():
+    """The quicker search answers as the library's is_crawler and the case-blind preview expression do."""
+    agents = [instance for crawler in CRAWLER_USER_AGENTS_DATA for instance in crawler.get("instances", [])]
+    agents += [PHONE, DESKTOP, ANDROID_WECOM, *PREVIEWS_AND_ROBOTS, "SLACKBOT-LinkExpanding", "Mozilla/5.0 TelegramBOT",
+               "Mozilla/5.0 (ſlackbot; Keyboard)", "浏览器 DingTalk-Link 手机", "Googleboté/2.1"]
+    expected = ["preview" if CHAT_PREVIEW_FETCHERS.search(agent.strip()[:512]) else
+                "crawler" if is_crawler(agent.strip()[:512]) else "" for agent in agents]
+
+    assert [robot_reason("GET", agent) if agent.strip() else "" for agent in agents] == expected
+    assert {"preview", "crawler", ""} <= set(expected)
+    assert len(agents) > 2000
 
 
 def make_link(app) -> str:
@@ -127,3 +141,42 @@ def test_beat_forgets_old_click_events_on_its_own(app):
         entry = app.config["CELERY"]["beat_schedule"]["forget-old-clicks"]
         assert entry["task"] == tasks.forget_old_clicks.name
         assert tasks.forget_old_clicks() == 1
+
+
+def test_a_group_of_clicks_counts_each_link_once_in_id_order(app):
+    """People and robots on several links in one group: each link's counters move by its own clicks, a link
+    with robots only keeps the time of its last person, and links are updated in id order (two processes
+    writing at once then wait for each other instead of deadlocking)."""
+    from sqlalchemy import event
+
+    from studio.links.recorder import Click, _count
+
+    with app.app_context():
+        first, second, third = (links.create_link(f"https://chayun.example.com/{n}") for n in range(3))
+        earlier = utcnow().replace(year=2024)
+        second.last_clicked_at = earlier
+        db.session.commit()
+        now = utcnow()
+        group = [Click(third.id, now, "c" * 32, ""), Click(second.id, now, "", "preview"),
+                 Click(first.id, now, "a" * 32, ""), Click(third.id, now, "c" * 32, ""),
+                 Click(first.id, now, "b" * 32, ""), Click(second.id, now, "", "head")]
+        updated = []
+
+        def seen(conn, cursor, statement, parameters, context, executemany):
+            if statement.startswith("UPDATE short_link"):
+                updated.extend(row[-1] if isinstance(row, tuple) else row["link"] for row in parameters)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            with db.engine.begin() as connection:
+                _count(connection, group)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        rows = {link.id: link for link in db.session.scalars(db.select(ShortLink).execution_options(
+            populate_existing=True))}
+
+    assert updated == sorted([first.id, second.id, third.id])
+    assert (rows[first.id].clicks, rows[first.id].unique_clicks, rows[first.id].bot_clicks) == (2, 2, 0)
+    assert (rows[second.id].clicks, rows[second.id].unique_clicks, rows[second.id].bot_clicks) == (0, 0, 2)
+    assert (rows[third.id].clicks, rows[third.id].unique_clicks, rows[third.id].bot_clicks) == (2, 1, 0)
+    assert rows[second.id].last_clicked_at == earlier and rows[first.id].last_clicked_at == now
