@@ -34,10 +34,13 @@ def init_app(app) -> None:
 
     @app.after_request
     def security_headers(response):
-        nonce = request.environ.get(NONCE_KEY)
-        response.headers.setdefault("Content-Security-Policy",
-                                    POLICY.format(nonce=f" 'nonce-{nonce}'" if nonce else ""))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers without CSP 2
-        return response
+        return add_security_headers(response, request.environ.get(NONCE_KEY))
+
+
+def add_security_headers(response, nonce: str | None = None):
+    """The policy and its companions, where the response has not set its own (a short link's Referrer-Policy)."""
+    response.headers.setdefault("Content-Security-Policy", POLICY.format(nonce=f" 'nonce-{nonce}'" if nonce else ""))
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers without CSP 2
+    return response

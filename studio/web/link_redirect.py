@@ -13,6 +13,7 @@ from werkzeug.http import parse_cookie
 
 from studio import links
 from studio.errors import StudioError
+from studio.headers import add_security_headers
 from studio.links.visitors import VISITOR_COOKIE
 from studio.web.links import FAILED_CLICK, redirect_to_link
 
@@ -43,7 +44,7 @@ class LinkRedirect:
         if response is None:
             return self.wsgi_app(environ, start_response)
         response.vary.add("Cookie")  # as Flask's answer has it: Flask-Login looks into the session after each request
-        return response(environ, start_response)
+        return add_security_headers(response)(environ, start_response)  # as Flask's after_request adds them
 
 
 def _visit(environ: dict, method: str) -> links.Visit:
