@@ -83,7 +83,7 @@ def _wait_warmed_up(processes: CeleryProcesses, pool: int, deadline: float) -> N
 def run_brief_bench(options: BriefBenchOptions, progress=lambda message: None) -> dict:
     app = current_app._get_current_object()
     brand = kits.get_brand(options.brand)
-    editor_id = _editor().id
+    editor_session = _editor().get_id()  # the session id Flask-Login keeps: user and session epoch
     seconds, failed = [], 0
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as folder:
         processes = CeleryProcesses({"STUDIO_WORKER_WARM_UP": "drafting"}, Path(folder))
@@ -93,7 +93,7 @@ def run_brief_bench(options: BriefBenchOptions, progress=lambda message: None) -
             _wait_warmed_up(processes, pool=2, deadline=time.monotonic() + 120)
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(editor_id)
+                session["_user_id"] = editor_session
                 session["_fresh"] = True
             for run in range(options.runs):
                 started = time.monotonic()
