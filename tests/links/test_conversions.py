@@ -13,6 +13,7 @@ from studio.links.conversions import sign
 from studio.models import Brand, Conversion, Coupon, ShortLink
 from tests.links.reporting import add_group, approved, brand_id, link_of, people_click, sent
 from tests.links.test_clicks import PHONE
+from tests.links.test_reports import by_key
 
 ORDERS = "/api/v1/brands/chayun/orders"
 
@@ -36,10 +37,6 @@ def follow_uncached(app, token: str) -> str:
     """Where the link sends a phone now: a destination is cached for 30 s, and the test does not wait."""
     links._resolved.clear()
     return app.test_client().get(f"/l/{token}", headers={"User-Agent": PHONE}).headers["Location"]
-
-
-def by_key(rows: list[dict]) -> dict[str, dict]:
-    return {row["key"]: row for row in rows}
 
 
 def test_a_signed_order_from_a_clicked_link_counts_for_its_post_segment_and_group(ctx, app, runner):
