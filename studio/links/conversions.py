@@ -68,6 +68,11 @@ def secret_hint(secret: str) -> str:
     return secret[:10] + "…" if secret else ""
 
 
+def stored_secret_hint(brand: Brand) -> str:
+    """The hint of the brand's order webhook secret; "" when none is set."""
+    return secret_hint(decrypt(brand.studio_setting(SECRET_SETTING) or ""))
+
+
 # -- one order ----------------------------------------------------------------------------------------------
 
 def record_order(brand: Brand, data: dict, source: str = "webhook") -> dict:

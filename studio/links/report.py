@@ -6,9 +6,8 @@ import io
 from datetime import datetime
 
 from studio.links.analytics import analytics, brand_by_slug
-from studio.links.conversions import SECRET_SETTING, conversions_enabled, order_summary, secret_hint
+from studio.links.conversions import conversions_enabled, order_summary, stored_secret_hint
 from studio.links.health import group_health
-from studio.secret_box import decrypt
 
 CSV_FIELDS = ("key", "label", "deliveries", "groups", "reach", "clicks", "unique", "bots", "rate", "rate_low",
               "ranked", "orders", "revenue")
@@ -21,7 +20,7 @@ def brand_report(brand_slug: str, by: str, min_reach: int, now: datetime | None 
     return {"brand": brand, "by": by, "min_reach": min_reach,
             "rows": analytics(brand_slug, by, min_reach), "groups": group_health(brand_slug, now),
             "orders": order_summary(brand), "webhook_on": conversions_enabled(brand),
-            "secret_hint": secret_hint(decrypt(brand.studio_setting(SECRET_SETTING) or ""))}
+            "secret_hint": stored_secret_hint(brand)}
 
 
 def breakdown_csv(brand_slug: str, by: str, min_reach: int, header: list[str],
