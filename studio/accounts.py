@@ -26,7 +26,7 @@ def create_user(username: str, password: str, role: str) -> User:
     """Create a user, or reset the password and role of an existing one."""
     if not USERNAME.match(username or ""):
         raise InvalidInput("用户名只能包含字母、数字、点、下划线和连字符（2–64位）")
-    if role not in ROLES:
+    if role not in ROLES + ("member",):  # editor, reviewer and member: a member of the brands given to them
         raise InvalidInput(f"未知角色 {role!r}：应为 {', '.join(ROLES)} 之一")
     if len(password or "") < 8:
         raise InvalidInput("密码至少需要8个字符")

@@ -30,12 +30,46 @@ class User(UserMixin, db.Model):
     # Part of every session's id: raising it ends every session the user has (logout, a new password).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user", lazy="selectin",
+                                                           cascade="all, delete-orphan")
 
-    def can(self, *roles: str) -> bool:
-        return self.role == "admin" or self.role in roles
+    @property
+    def is_site_admin(self) -> bool:
+        """A site admin manages every brand; everyone else works in the brands they are a member of."""
+        return self.role == "admin"
+
+    def role_in(self, brand_id: int | None) -> str | None:
+        """The user's role in the brand ("admin" for a site admin), or None when not a member."""
+        if self.is_site_admin:
+            return "admin"
+        return next((m.role for m in self.memberships if m.brand_id == brand_id), None)
+
+    def can(self, *roles: str, brand_id: int | None = None) -> bool:
+        """Whether the user holds one of the roles (a brand admin holds all) in the brand, or, without a
+        brand, in at least one brand: enough to show a page whose records are then checked one by one."""
+        if self.is_site_admin:
+            return True
+        held = [self.role_in(brand_id)] if brand_id is not None else [m.role for m in self.memberships]
+        return any(role == "admin" or role in roles for role in held if role)
+
+    def brand_ids(self) -> set[int] | None:
+        """The brands the user may see; None means every brand (a site admin)."""
+        return None if self.is_site_admin else {m.brand_id for m in self.memberships}
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch or 0}"
+
+
+class Membership(db.Model):
+    """A user's role in one brand: editor, reviewer or admin (the brand's admin)."""
+
+    __table_args__ = (UniqueConstraint("user_id", "brand_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped["User"] = relationship(back_populates="memberships")
 
 
 class LoginFailure(db.Model):
@@ -307,6 +341,7 @@ class SandboxMessage(db.Model):
 class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")

@@ -12,7 +12,7 @@ from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
 from tests.support import WebhookReceiver
-from tests.support.app import PASSWORDS, AuthActions, add_users, make_app
+from tests.support.app import PASSWORDS, AuthActions, add_users, join_brands, make_app
 from tests.support.fake_llm import NEWCOMERS, TEA_BRIEF, TEA_FACTS, TEA_PERSONA
 
 # The studio must never reach a model hub: fail loudly instead of downloading.
@@ -56,7 +56,9 @@ def auth(client, users):
 @pytest.fixture
 def demo_brand(app):
     with app.app_context():
-        return kits.import_brand_kit(DEMO_KIT)
+        result = kits.import_brand_kit(DEMO_KIT)
+        join_brands()
+        return result
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 import knowledge
-from studio import accounts
+from studio import accounts, memberships
 from studio.auth import DEMO_USERS
 from studio.brands import kits
 from studio.drafting import briefs, generation
@@ -187,16 +187,24 @@ def draft_eval(briefs_file, brand_slug: str, as_json: bool):
 @user_cli.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["editor", "reviewer", "admin"]))
+@click.option("--brand", "brand_slugs", multiple=True,
+              help="A brand the user works in with this role (repeatable); admin means site admin without it.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @service_command
-def create_user(username: str, role: str, password_stdin: bool):
-    """Create a user (or reset their password and role)."""
+def create_user(username: str, role: str, brand_slugs: tuple[str, ...], password_stdin: bool):
+    """Create a user (or reset their password and role). Editors and reviewers work only in the brands
+    they are members of: --brand here, or `studio member add` later."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = accounts.create_user(username, password, role)
-    click.echo(f"user {user.username} ({user.role}) ready")
+    site_role = "admin" if role == "admin" and not brand_slugs else "member"
+    user = accounts.create_user(username, password, site_role)
+    for slug in brand_slugs:
+        memberships.add_member(username, slug, role)
+    brands = ", ".join(f"{slug} ({role})" for slug in brand_slugs) or (
+        "every brand (site admin)" if user.is_site_admin else "no brand yet: studio member add")
+    click.echo(f"user {user.username} ready: {brands}")
 
 
 @user_cli.command("token")
@@ -219,7 +227,9 @@ def demo_setup():
     kit = copy_kit(DEMO_KIT, Path(current_app.config["STUDIO_DATA_DIR"]), "chayun")
     result = kits.import_brand_kit(kit)
     for username, role, password in DEMO_USERS:
-        accounts.ensure_user(username, password, role)
+        user = accounts.ensure_user(username, password, role)
+        if not user.is_site_admin and result["brand"] not in dict(memberships.memberships_of(username)):
+            memberships.add_member(username, result["brand"], role)
     click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
     # A password someone changed since an earlier setup is never printed.
     for line in login_lines():
@@ -233,6 +243,7 @@ def init_app(app) -> None:
     from studio.cli.knowledge_eval import eval_command
     from studio.cli.links import analytics_command, links_cli
     from studio.cli.lint import lint_command
+    from studio.cli.members import member_cli
     from studio.cli.orders import orders_cli
     from studio.cli.poster import poster_cli
     from studio.cli.ready import ready_command
@@ -254,6 +265,7 @@ def init_app(app) -> None:
     app.cli.add_command(links_cli)
     app.cli.add_command(analytics_command)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(member_cli)
 
 
 def _create_app():

@@ -34,6 +34,7 @@ def demo_app(data_dir: Path, **overrides):
     app = make_app(data_dir, **overrides)
     with app.app_context():
         kits.import_brand_kit(DEMO_KIT)
+        join_brands()
     return app
 
 
@@ -43,6 +44,24 @@ def add_users(*names: str) -> None:
 
     for name in names:
         accounts.create_user(name, PASSWORDS[name], ROLES[name])
+    join_brands()
+
+
+def join_brands() -> None:
+    """Make the test users who exist members of every brand that exists, with their role in ROLES; tests of
+    the boundary between brands add a brand afterwards, or remove a membership."""
+    from studio.extensions import db
+    from studio.models import Brand, Membership, User
+
+    brand_ids = db.session.scalars(db.select(Brand.id)).all()
+    for user in db.session.scalars(db.select(User).where(User.username.in_(list(ROLES)))):
+        held = {m.brand_id for m in user.memberships}
+        if user.is_site_admin:
+            continue
+        for brand_id in brand_ids:
+            if brand_id not in held:
+                user.memberships.append(Membership(brand_id=brand_id, role=ROLES[user.username]))
+    db.session.commit()
 
 
 class AuthActions:
