@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from studio import accounts
+from studio import accounts, memberships
 from studio.extensions import db, login_manager
 from studio.i18n import gettext as _
 from studio.models import User
@@ -52,7 +52,12 @@ def init_app(app) -> None:
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        memberships.act_as(current_user._get_current_object())
         return None
+
+    @app.teardown_request
+    def forget_actor(_exc=None):
+        memberships.act_as(None)
 
 
 def role_required(*roles: str):
@@ -73,6 +78,15 @@ def _safe_next(target: str | None) -> str:
             and not any(ch == "\\" or ord(ch) < 32 for ch in target) and not urlsplit(target).netloc:
         return target
     return url_for("web.dashboard")
+
+
+def ensure_demo_users(brand_slug: str) -> None:
+    """Create the demo logins that are missing (a changed password stays) and make the editor and the
+    reviewer members of the demo brand; the demo admin is a site admin."""
+    for username, role, password in DEMO_USERS:
+        user = accounts.ensure_user(username, password, role)
+        if not user.is_site_admin and brand_slug not in dict(memberships.memberships_of(username)):
+            memberships.add_member(username, brand_slug, role)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -211,6 +211,18 @@ ENGLISH: dict[str, str] = {
     "已保存仪式“{name}”": "Ritual “{name}” saved",
     "已停用仪式“{name}”：不再生成新的简报": "Ritual “{name}” deactivated: no new briefs are written",
     "已重新启用仪式“{name}”": "Ritual “{name}” is active again",
+    # Brand members and the audit log
+    "成员": "Members", "内容编辑": "Editor", "审核员": "Reviewer", "品牌管理员": "Brand admin",
+    "成员只能看到和处理本品牌的内容。编辑写稿，审核批准，品牌管理员还能管理成员；站点管理员管理所有品牌。":
+        "Members see and work on this brand only. Editors write, reviewers approve, brand admins also manage "
+        "members; site admins manage every brand.",
+    "用户": "User", "角色": "Role", "加入时间": "Joined", "修改": "Change", "移除这位成员？": "Remove this member?",
+    "移除": "Remove", "还没有成员": "No members yet", "添加成员": "Add a member", "添加": "Add",
+    "用户需已有账号（studio user create）。": "The user needs an account first (studio user create).",
+    "操作记录": "Activity log", "谁": "Who", "做了什么": "What", "从": "From", "到": "To",
+    "时间（UTC）": "Time (UTC)", "详情": "Detail", "没有符合条件的记录": "Nothing matches",
+    "找不到": "Not found", "没有权限": "Not allowed", "回到工作台": "Back to the dashboard",
+    "{username} 现在是{role}": "{username} is now {role}", "已移除 {username}": "{username} removed",
 }
 
 CHINESE_LABELS: dict[str, str] = {

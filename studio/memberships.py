@@ -2,12 +2,14 @@
 makes before touching a brand's records."""
 from __future__ import annotations
 
+from flask import g, has_app_context
+
 from studio import audit
 from studio.errors import Forbidden, InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import ROLES, Brand, Membership, User
 
-ROLE_NAMES = {"editor": "编辑", "reviewer": "审核", "admin": "品牌管理员"}
+ROLE_NAMES = {"editor": "内容编辑", "reviewer": "审核员", "admin": "品牌管理员"}
 
 
 def require(actor: User, brand_id: int, *roles: str, what: str = "") -> str:
@@ -19,7 +21,8 @@ def require(actor: User, brand_id: int, *roles: str, what: str = "") -> str:
     if role is None:
         raise NotFound(what or "没有这条记录")
     if roles and role != "admin" and role not in roles:
-        raise Forbidden("需要{}权限".format("或".join(ROLE_NAMES.get(r, r) for r in roles)))
+        raise Forbidden("需要{}权限 / needs the {} role in this brand".format(
+            "或".join(ROLE_NAMES.get(r, r) for r in roles), " or ".join(roles)))
     return role
 
 
@@ -27,6 +30,30 @@ def visible(actor: User, column):
     """A WHERE clause limiting a query's brand column to the brands the actor may see."""
     brand_ids = actor.brand_ids()
     return column.is_not(None) if brand_ids is None else column.in_(brand_ids or [-1])
+
+
+# The person a web request or an API call acts for. Every lookup of a brand's records checks it, so an id
+# from another brand answers 404 whichever page or route asked; the command line and the workers act for
+# the studio itself and set nobody.
+def act_as(user: User | None) -> None:
+    g.studio_actor = user
+
+
+def current_actor() -> User | None:
+    return g.get("studio_actor") if has_app_context() else None
+
+
+def check(brand_id: int | None, *roles: str, what: str = "") -> None:
+    """require() for the current actor, when there is one."""
+    actor = current_actor()
+    if actor is not None:
+        require(actor, brand_id, *roles, what=what)
+
+
+def scope(query, brand_column):
+    """The query limited to the brands the current actor may see (unchanged when nobody acts)."""
+    actor = current_actor()
+    return query if actor is None else query.where(visible(actor, brand_column))
 
 
 def _user(username: str) -> User:

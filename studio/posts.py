@@ -1,6 +1,7 @@
 """Finding a post, and whether its approval still holds: what review, scheduling and drafting all ask."""
 from __future__ import annotations
 
+from studio import memberships
 from studio.errors import NotFound
 from studio.extensions import db
 from studio.models import Post
@@ -10,6 +11,7 @@ def get_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
     if post is None:
         raise NotFound(f"没有帖子 #{post_id}")
+    memberships.check(post.brief.brand_id, what=f"没有帖子 #{post_id}")
     return post
 
 

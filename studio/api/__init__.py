@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
-from studio import accounts
+from studio import accounts, memberships
 from studio.errors import InvalidInput, StudioError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -56,6 +56,7 @@ def token_required(view):
         if user is None:
             return jsonify({"error": "missing or invalid API token"}), 401
         g.api_user = user
+        memberships.act_as(user)
         return view(*args, **kwargs)
     return wrapped
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from knowledge.errors import KitError
 from knowledge.kit import BrandKit, load_brand_kit
+from studio import memberships
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.knowledge_base.index import get_index, index_errors
@@ -132,15 +133,18 @@ def _sync_documents(brand: Brand, kit: BrandKit) -> list[str]:
     return kept
 
 
-def get_brand(slug: str) -> Brand:
+def get_brand(slug: str, *roles: str) -> Brand:
+    """The brand, when the person acting (if any) is a member holding one of the roles (any role if none)."""
     brand = db.session.scalar(db.select(Brand).where(Brand.slug == slug))
     if brand is None:
         raise NotFound(f"没有品牌 {slug!r} / unknown brand {slug!r}")
+    memberships.check(brand.id, *roles, what=f"没有品牌 {slug!r} / unknown brand {slug!r}")
     return brand
 
 
 def list_brands() -> list[Brand]:
-    return db.session.scalars(db.select(Brand).order_by(Brand.name)).all()
+    """Every brand, or for a person the brands they are a member of."""
+    return db.session.scalars(memberships.scope(db.select(Brand), Brand.id).order_by(Brand.name)).all()
 
 
 def list_documents(brand_id: int) -> list[KnowledgeDocument]:

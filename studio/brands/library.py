@@ -83,6 +83,7 @@ def _replace_and_reimport(slug: str, changes: dict[Path, bytes | None]) -> dict:
 
 def add_files(slug: str, files: list[tuple[str, bytes]]) -> dict:
     """Add or replace knowledge files; a file that does not load changes nothing."""
+    get_brand(slug, "editor")  # who may, before what was sent: another brand's page tells nothing
     if not files:
         raise InvalidInput("请选择要上传的文件")
     folder = _knowledge_dir(slug)
@@ -100,7 +101,7 @@ def add_files(slug: str, files: list[tuple[str, bytes]]) -> dict:
 
 def delete_document(slug: str, doc_id: str) -> dict:
     """Remove a document's file from the kit and the index; a row of a product table cannot go alone."""
-    brand = get_brand(slug)
+    brand = get_brand(slug, "editor")
     row = db.session.scalar(db.select(KnowledgeDocument).where(KnowledgeDocument.brand_id == brand.id,
                                                                KnowledgeDocument.doc_id == doc_id))
     if row is None:
@@ -118,8 +119,9 @@ def delete_document(slug: str, doc_id: str) -> dict:
 
 def reindex(slug: str) -> dict:
     """Rebuild the brand's index from its kit, e.g. after changing the embedder."""
+    kit_path = get_brand(slug, "admin").kit_path
     with _changing_library():
-        return import_brand_kit(get_brand(slug).kit_path, reindex=True)
+        return import_brand_kit(kit_path, reindex=True)
 
 
 def document_chunks(slug: str, doc_id: str) -> tuple[KnowledgeDocument, list[dict]]:

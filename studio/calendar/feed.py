@@ -28,9 +28,9 @@ def feed_token(brand: Brand) -> str | None:
 
 def rotate_feed_token(brand_slug: str, actor: User) -> str:
     """A new secret for the brand's feed URL; the old URL stops working at once."""
-    if not actor.can("editor", "reviewer"):
-        raise Forbidden("没有排期权限")
     brand = get_brand(brand_slug)
+    if not actor.can("editor", "reviewer", brand_id=brand.id):
+        raise Forbidden("没有排期权限")
     token = secrets.token_urlsafe(24)
     brand.store_studio_setting(TOKEN_SETTING, token)
     audit.record("calendar_feed_rotated", actor_id=actor.id, detail=brand.slug)

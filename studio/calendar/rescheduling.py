@@ -37,7 +37,7 @@ class ChannelMisfit(InvalidInput):
 def reschedule_post(post_id: int, local_time: datetime, actor: User) -> list[Delivery]:
     """Move the post's waiting deliveries to local_time, wall-clock time in the brand's zone."""
     post = get_post(post_id)
-    if not actor.can("editor", "reviewer"):
+    if not actor.can("editor", "reviewer", brand_id=post.brief.brand_id):
         raise Forbidden("没有排期权限")
     if not is_approved(post) or post.status not in (PostStatus.APPROVED, PostStatus.SCHEDULED):
         raise ApprovalNoLongerHolds(

@@ -32,9 +32,9 @@ def send_test_message(brand_slug: str, channel_slug: str, actor: User) -> SendRe
     """Post a short test message now, outside any schedule, and return how the platform answered."""
     from studio.channels import OutgoingMessage
 
-    if not actor.can("admin"):
-        raise Forbidden("只有管理员可以向真实群发送测试消息")
     channel = get_channel(brand_slug, channel_slug)
+    if not actor.can("admin", brand_id=channel.brand_id):
+        raise Forbidden("只有管理员可以向真实群发送测试消息")
     try:
         adapter = get_adapter(channel.type)
     except ValueError as exc:

@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from studio import memberships
 from studio.channels.base import ChannelAdapter, OutgoingMessage, Rendering, SendResult
 from studio.channels.plain import plain_rendering
+from studio.errors import NotFound
 from studio.extensions import db
 from studio.models import Channel, SandboxMessage
 
@@ -59,4 +61,13 @@ def messages(channel_id: int, after_id: int = 0) -> list[SandboxMessage]:
 
 
 def sandbox_channels() -> list[Channel]:
-    return db.session.scalars(db.select(Channel).where(Channel.type == "sandbox").order_by(Channel.id)).all()
+    query = memberships.scope(db.select(Channel).where(Channel.type == "sandbox"), Channel.brand_id)
+    return db.session.scalars(query.order_by(Channel.id)).all()
+
+
+def sandbox_channel(channel_id: int) -> Channel:
+    channel = db.session.get(Channel, channel_id)
+    if channel is None or channel.type != "sandbox":
+        raise NotFound(f"没有沙盒群 #{channel_id}")
+    memberships.check(channel.brand_id, what=f"没有沙盒群 #{channel_id}")
+    return channel

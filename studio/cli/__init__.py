@@ -12,7 +12,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 import knowledge
 from studio import accounts, memberships
-from studio.auth import DEMO_USERS
+from studio.auth import ensure_demo_users
 from studio.brands import kits
 from studio.drafting import briefs, generation
 from studio.errors import InvalidInput, StudioError
@@ -226,10 +226,7 @@ def demo_setup():
 
     kit = copy_kit(DEMO_KIT, Path(current_app.config["STUDIO_DATA_DIR"]), "chayun")
     result = kits.import_brand_kit(kit)
-    for username, role, password in DEMO_USERS:
-        user = accounts.ensure_user(username, password, role)
-        if not user.is_site_admin and result["brand"] not in dict(memberships.memberships_of(username)):
-            memberships.add_member(username, result["brand"], role)
+    ensure_demo_users(result["brand"])
     click.echo(f"demo brand {result['brand']}: {result['documents']} documents, {result['chunks']} chunks")
     # A password someone changed since an earlier setup is never printed.
     for line in login_lines():

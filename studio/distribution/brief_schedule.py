@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from studio import memberships
 from studio.distribution import groups
 from studio.distribution.scheduling import schedule_post
 from studio.errors import InvalidInput, NotFound, StudioError
@@ -26,6 +27,7 @@ def plan_brief(brief_id: int, audience: str = "") -> tuple[dict[int, list[str]],
     brief = db.session.get(Brief, brief_id)
     if brief is None:
         raise NotFound(f"没有简报 #{brief_id}")
+    memberships.check(brief.brand_id, what=f"没有简报 #{brief_id}")
     ready = {post.segment.slug: post for post in brief.posts
              if post.status == PostStatus.APPROVED and is_approved(post)}
     waiting = {post.segment.slug: post for post in brief.posts if post.segment.slug not in ready}

@@ -10,12 +10,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, update
 
-from studio import audit
+from studio import audit, memberships
 from studio.distribution.alerts import queue_alert
 from studio.distribution.sending import claim_lease_seconds, mark_published_when_done
 from studio.errors import Forbidden, InvalidTransition, NotFound
 from studio.extensions import db
-from studio.models import Delivery, DeliveryStatus, utcnow
+from studio.posts import get_post
+from studio.models import Brief, Delivery, DeliveryStatus, Post, utcnow
 
 CLAIMABLE = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY)
 MAX_BATCH = 10  # deliveries per send task: fewer round trips, yet a lost worker holds few of them
@@ -133,7 +134,8 @@ def _attention(delivery_id: int, actor, allowed: tuple[DeliveryStatus, ...]) -> 
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None:
         raise NotFound(f"没有发送记录 #{delivery_id}")
-    if not actor.can("reviewer"):
+    post = get_post(delivery.post_id)  # another brand's delivery is not found, like its post
+    if not actor.can("reviewer", brand_id=post.brief.brand_id):
         raise Forbidden("只有审核员可以处理发送异常")
     if delivery.status not in allowed:
         raise InvalidTransition(f"当前状态（{delivery.status}）不能这样处理")
@@ -141,5 +143,6 @@ def _attention(delivery_id: int, actor, allowed: tuple[DeliveryStatus, ...]) -> 
 
 
 def deliveries_needing_attention(limit: int = 50) -> list[Delivery]:
-    return db.session.scalars(db.select(Delivery).where(Delivery.status.in_(NEEDS_ATTENTION))
-                              .order_by(Delivery.updated_at.desc()).limit(limit)).all()
+    query = db.select(Delivery).join(Post, Post.id == Delivery.post_id).join(Brief, Brief.id == Post.brief_id)
+    query = memberships.scope(query.where(Delivery.status.in_(NEEDS_ATTENTION)), Brief.brand_id)
+    return db.session.scalars(query.order_by(Delivery.updated_at.desc()).limit(limit)).all()

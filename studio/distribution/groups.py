@@ -150,7 +150,7 @@ def groups_csv(brand_slug: str) -> str:
 def import_groups(brand_slug: str, text: str) -> dict:
     """Create or update the brand's groups from CSV text, by slug; any bad row changes nothing and every bad
     line is named."""
-    brand = get_brand(brand_slug)
+    brand = get_brand(brand_slug, "editor")
     segment_slugs = set(db.session.scalars(db.select(Segment.slug).where(Segment.brand_id == brand.id)))
     rows, problems = _read_rows(text, segment_slugs)
     if problems:
@@ -249,7 +249,7 @@ def audience_size(groups: list[Channel]) -> dict:
 def bulk_edit(brand_slug: str, slugs: list[str], *, add_tags=(), remove_tags=(), add_segments=(),
               remove_segments=()) -> int:
     """Add or remove tags and segments on many groups at once; returns how many groups changed."""
-    brand = get_brand(brand_slug)
+    brand = get_brand(brand_slug, "editor")
     if not slugs:
         raise InvalidInput("请先勾选群 / select some groups first")
     if len(slugs) > MAX_BULK:

@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from studio import audit
+from studio import audit, memberships
 from studio.channels import get_adapter
 from studio.distribution import groups
 from studio.errors import Forbidden, InvalidInput, InvalidTransition, SlotInPast
 from studio.extensions import db
-from studio.models import Channel, Delivery, DeliveryStatus, PostStatus, User, utcnow
+from studio.models import Brief, Channel, Delivery, DeliveryStatus, Post, PostStatus, User, utcnow
 from studio.posts import get_post, is_approved
 
 PENDING = (DeliveryStatus.SCHEDULED, DeliveryStatus.RETRY, DeliveryStatus.CLAIMED)
@@ -39,7 +39,7 @@ def schedule_post(post_id: int, local_time: datetime, channel_slugs: list[str], 
     """Create the deliveries of an approved post, one per channel named and per group in the audience;
     local_time is wall-clock time in the brand's zone."""
     post = get_post(post_id)
-    if not actor.can("editor", "reviewer"):
+    if not actor.can("editor", "reviewer", brand_id=post.brief.brand_id):
         raise Forbidden("没有排期权限")
     if not is_approved(post) or post.status != PostStatus.APPROVED:
         raise InvalidTransition("只有已批准的当前修订才能排期")
@@ -101,4 +101,6 @@ def deliveries_of(post_id: int) -> list[Delivery]:
 
 
 def upcoming_deliveries(limit: int = 200) -> list[Delivery]:
-    return db.session.scalars(db.select(Delivery).order_by(Delivery.due_at.desc()).limit(limit)).all()
+    query = db.select(Delivery).join(Post, Post.id == Delivery.post_id).join(Brief, Brief.id == Post.brief_id)
+    query = memberships.scope(query, Brief.brand_id)
+    return db.session.scalars(query.order_by(Delivery.due_at.desc()).limit(limit)).all()

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from studio import audit
+from studio import audit, memberships
 from studio.brands.kits import get_brand
 from studio.drafting import jobs
 from studio.drafting.subjects import unknown_products
 from studio.errors import Forbidden, InvalidInput, NotFound, QueueUnavailable
 from studio.extensions import db
 from studio.models import Brief, Channel, Persona, Post, PostStatus, Segment
+from studio.posts import get_post
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def create_brief(data: BriefInput, author_id: int) -> Brief:
 def add_brief(data: BriefInput, author_id: int) -> Brief:
     """The brief and its posts in the session, not committed: a caller may store more in the same commit."""
     brand, persona, channel, segments = resolve_brief(data)
+    memberships.check(brand.id, "editor")
     brief = Brief(brand_id=brand.id, author_id=author_id, persona_id=persona.id, channel_id=channel.id,
                   goal=data.goal.strip(), key_message=data.key_message.strip(), products=data.products,
                   event_date=data.event_date)
@@ -141,6 +143,7 @@ def get_brief(brief_id: int) -> Brief:
     brief = db.session.get(Brief, brief_id)
     if brief is None:
         raise NotFound(f"没有简报 #{brief_id}")
+    memberships.check(brief.brand_id, what=f"没有简报 #{brief_id}")
     return brief
 
 
@@ -170,9 +173,7 @@ def product_warnings(data: BriefInput) -> list[str]:
 
 def post_progress(post_id: int) -> dict:
     """A post's drafting state, with the text written so far while the model is still at it."""
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise NotFound(f"没有帖子 #{post_id}")
+    post = get_post(post_id)
     return {"id": post.id, "status": post.status, "error": post.error, "partial": _partial(post),
             "regenerating": jobs.regenerating(post)}
 
@@ -183,10 +184,8 @@ def request_regeneration(post_id: int, actor, instruction: str = "") -> None:
     A variant whose first draft is under way is not asked twice (one whose drafting went silent or never
     reached the queue is); a regeneration already under way is replaced by this one. When the queue is unavailable the job is kept for the sweep and QueueUnavailable
     says so."""
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise NotFound(f"没有帖子 #{post_id}")
-    if not actor.can("editor"):
+    post = get_post(post_id)
+    if not actor.can("editor", brand_id=post.brief.brand_id):
         raise Forbidden("只有编辑可以重新生成")
     if post.status == PostStatus.GENERATING and jobs.is_live(post):
         # A first draft that went silent or was never queued may be asked for again; one under way may not.

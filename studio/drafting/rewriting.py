@@ -29,7 +29,7 @@ REWRITE_TEMPERATURE = 1.0
 def rewrite_passage(post_id: int, actor, passage: str, instruction: str = "") -> dict:
     """The passage rewritten by the model (not stored: the editor's next save makes the revision)."""
     post = get_post(post_id)
-    if not actor.can("editor"):
+    if not actor.can("editor", brand_id=post.brief.brand_id):
         raise Forbidden("只有编辑可以改写")
     if post.status == PostStatus.GENERATING:
         raise InvalidInput("初稿还在生成中，请稍候")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from studio import audit
+from studio import audit, memberships
 from studio.drafting.briefs import request_regeneration
-from studio.errors import Forbidden, InvalidInput, StudioError
+from studio.errors import Forbidden, InvalidInput, NotFound, StudioError
 from studio.extensions import db
-from studio.models import Post, PostStatus
+from studio.models import Brief, Post, PostStatus
 
 ARCHIVABLE = (PostStatus.ERROR, PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED)
 MAX_BATCH = 200
@@ -21,8 +21,8 @@ class BatchResult:
 
 def failed_posts(limit: int = 50) -> list[Post]:
     """Variants whose drafting failed, newest first."""
-    query = (db.select(Post).where(Post.status == PostStatus.ERROR).order_by(Post.updated_at.desc())
-             .limit(limit))
+    query = memberships.scope(db.select(Post).join(Brief).where(Post.status == PostStatus.ERROR), Brief.brand_id)
+    query = query.order_by(Post.updated_at.desc()).limit(limit)
     return list(db.session.scalars(query))
 
 
@@ -35,6 +35,12 @@ def _checked(post_ids, actor) -> list[int]:
     if len(ids) > MAX_BATCH:
         raise InvalidInput(f"一次最多处理{MAX_BATCH}条")
     return ids
+
+
+def _editable(post_id: int, actor) -> Post | None:
+    """The post, when the actor is an editor of its brand; another brand's post is as good as missing."""
+    post = db.session.get(Post, post_id)
+    return post if post is not None and actor.can("editor", brand_id=post.brief.brand_id) else None
 
 
 def regenerate_posts(post_ids, actor) -> BatchResult:
@@ -54,7 +60,7 @@ def archive_posts(post_ids, actor) -> BatchResult:
     """Set failed or unwanted drafts aside: they leave the dashboard and queues, and can be restored."""
     result = BatchResult()
     for post_id in _checked(post_ids, actor):
-        post = db.session.get(Post, post_id)
+        post = _editable(post_id, actor)
         if post is None:
             result.refused[post_id] = f"没有帖子 #{post_id}"
         elif post.status not in ARCHIVABLE:
@@ -70,8 +76,10 @@ def archive_posts(post_ids, actor) -> BatchResult:
 def restore_post(post_id: int, actor) -> Post:
     """Bring an archived post back: a draft when it has text, else a failed variant to regenerate."""
     _checked([post_id], actor)
-    post = db.session.get(Post, post_id)
-    if post is None or post.status != PostStatus.ARCHIVED:
+    post = _editable(post_id, actor)
+    if post is None:
+        raise NotFound(f"没有帖子 #{post_id}")
+    if post.status != PostStatus.ARCHIVED:
         raise InvalidInput(f"帖子 #{post_id} 没有归档")
     post.status = PostStatus.DRAFT if post.current_revision_id else PostStatus.ERROR
     audit.record("restored", post_id=post_id, actor_id=actor.id)

@@ -10,7 +10,6 @@ minimum reach are ranked, so one lucky small group does not top the list.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timezone
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func
 from sqlalchemy.orm import selectinload
 
+from studio import memberships
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.links import short_url
@@ -57,10 +57,12 @@ class _Row:
     groups: set = field(default_factory=set)
 
 
-def brand_by_slug(slug: str) -> Brand:
+def brand_by_slug(slug: str, *roles: str) -> Brand:
+    """The brand, when the person acting (if any) is a member holding one of the roles (any role if none)."""
     brand = db.session.scalar(db.select(Brand).where(Brand.slug == slug))
     if brand is None:
         raise NotFound(f"没有品牌 {slug!r} / unknown brand {slug!r}")
+    memberships.check(brand.id, *roles, what=f"没有品牌 {slug!r} / unknown brand {slug!r}")
     return brand
 
 

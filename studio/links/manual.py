@@ -8,7 +8,7 @@ from studio.links import create_link, short_url
 from studio.links.analytics import brand_by_slug
 from studio.links.conversions import add_coupon
 from studio.links.tracking import UTM_MEDIUM
-from studio.models import Brief, Channel, Post, Segment
+from studio.models import Channel, Post, Segment
 
 
 def make_link(brand_slug: str, url: str, base_url: str, *, segment: str = "", group: str = "",

@@ -8,6 +8,7 @@ from studio.compliance.grounding import check_grounding
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import Brand, Channel, Persona, Post
+from studio.posts import get_post
 
 
 def _strings(values) -> list[str]:
@@ -87,9 +88,7 @@ def lint_post_text(post: Post, text: str) -> list[Finding]:
 
 
 def lint_post(post_id: int, text: str | None = None) -> list[Finding]:
-    post = db.session.get(Post, post_id)
-    if post is None:
-        raise NotFound(f"没有帖子 #{post_id}")
+    post = get_post(post_id)
     if text is None:
         text = post.current_revision.body if post.current_revision else ""
     return lint_post_text(post, text)

@@ -103,7 +103,7 @@ def suggested_spec(post: Post, products: list[dict]) -> PosterSpec:
 
 def _editable(post_id: int, actor: User) -> Post:
     post = get_post(post_id)
-    if not actor.can("editor"):
+    if not actor.can("editor", brand_id=post.brief.brand_id):
         raise Forbidden("只有编辑可以修改海报")
     if post.current_revision is None or post.status in (PostStatus.GENERATING, PostStatus.ARCHIVED):
         raise InvalidTransition("帖子还没有可以配海报的正文 / the post has no text to go with a poster yet")

@@ -5,7 +5,7 @@ import logging
 
 from sqlalchemy import or_, update
 
-from studio import audit
+from studio import audit, memberships
 from studio.errors import (
     ComplianceBlocked,
     Forbidden,
@@ -15,7 +15,7 @@ from studio.errors import (
     SelfApproval,
 )
 from studio.extensions import db
-from studio.models import OccurrenceState, Post, PostStatus, Revision, RitualOccurrence, User
+from studio.models import Brief, OccurrenceState, Post, PostStatus, Revision, RitualOccurrence, User
 from studio.posts import get_post
 from studio.rendering import MAX_RENDER_CHARS, render_problems
 from studio.review import post_lint
@@ -40,7 +40,7 @@ def save_revision(post_id: int, body: str, author: User, note: str = "", citatio
     arrives, is not stored over it.
     """
     post = get_post(post_id)
-    if not author.can("editor"):
+    if not author.can("editor", brand_id=post.brief.brand_id):
         raise Forbidden("只有编辑可以修改帖子")
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -100,7 +100,7 @@ def _take_over_generation(post: Post, author: User) -> None:
 def submit_for_review(post_id: int, actor: User) -> Post:
     """Send the current revision to review; a blocking compliance finding stops it."""
     post = get_post(post_id)
-    if not actor.can("editor"):
+    if not actor.can("editor", brand_id=post.brief.brand_id):
         raise Forbidden("只有编辑可以提交审核")
     if post.status not in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED):
         raise InvalidTransition(f"当前状态（{post.status}）不能提交审核")
@@ -124,7 +124,7 @@ def _authors(post: Post) -> set[int]:
 def approve(post_id: int, reviewer: User, revision_id: int, override_reason: str = "") -> Post:
     """Approve exactly the revision the reviewer saw; blocking findings need a written override reason."""
     post = get_post(post_id)
-    if not reviewer.can("reviewer"):
+    if not reviewer.can("reviewer", brand_id=post.brief.brand_id):
         raise Forbidden("只有审核员可以批准")
     if reviewer.id in _authors(post):
         raise SelfApproval("不能批准自己写的帖子 / nobody approves their own post")
@@ -161,7 +161,7 @@ def _schedule_ritual_occurrence(post: Post) -> None:
 
 def send_back(post_id: int, reviewer: User, comment: str) -> Post:
     post = get_post(post_id)
-    if not reviewer.can("reviewer"):
+    if not reviewer.can("reviewer", brand_id=post.brief.brand_id):
         raise Forbidden("只有审核员可以退回")
     if post.status != PostStatus.IN_REVIEW:
         raise InvalidTransition(f"当前状态（{post.status}）不能退回")
@@ -175,12 +175,13 @@ def send_back(post_id: int, reviewer: User, comment: str) -> Post:
 
 
 def review_queue() -> list[Post]:
-    return db.session.scalars(
-        db.select(Post).where(Post.status == PostStatus.IN_REVIEW).order_by(Post.updated_at)).all()
+    """Posts waiting for review, in the brands the person acting may see, oldest first."""
+    query = memberships.scope(db.select(Post).join(Brief).where(Post.status == PostStatus.IN_REVIEW), Brief.brand_id)
+    return db.session.scalars(query.order_by(Post.updated_at)).all()
 
 
 def posts_by_status(statuses: tuple[PostStatus, ...] | None = None, limit: int = 200) -> list[Post]:
-    query = db.select(Post).order_by(Post.updated_at.desc()).limit(limit)
+    query = memberships.scope(db.select(Post).join(Brief), Brief.brand_id).order_by(Post.updated_at.desc()).limit(limit)
     if statuses:
         query = query.where(Post.status.in_(statuses))
     return db.session.scalars(query).all()

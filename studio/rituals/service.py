@@ -16,18 +16,21 @@ __all__ = ["RitualInput", "change_occurrence", "create", "list_rituals", "materi
 
 def create(data: RitualInput, created_by_id: int | None = None) -> dict:
     """Store a ritual; its plain values with the next occurrences."""
+    get_brand(data.brand, "editor")
     return definitions.ritual_dict(definitions.create_ritual(data, created_by_id))
 
 
 def update(brand_slug: str, ritual_slug: str, changes: dict) -> dict:
     """Change the given fields (RitualInput's names), checked as on creation; its plain values, with how many
     planned changes to occurrences the new series no longer has were dropped."""
+    get_brand(brand_slug, "editor")
     ritual, dropped = editing.update_ritual(brand_slug, ritual_slug, changes)
     return {**definitions.ritual_dict(ritual), "dropped_plans": dropped}
 
 
 def set_active(brand_slug: str, ritual_slug: str, active: bool) -> dict:
     """Deactivate the ritual (nothing more is materialized) or activate it again."""
+    get_brand(brand_slug, "editor")
     return definitions.ritual_dict(editing.set_active(brand_slug, ritual_slug, active))
 
 
@@ -38,7 +41,7 @@ def list_rituals(brand_slug: str) -> list[dict]:
 def materialize(brand_slug: str, until_text: str = "") -> list[dict]:
     """The brand's open occurrences that are due (or fall by `until`), each with its brief and whether this
     call wrote it."""
-    brand = get_brand(brand_slug)
+    brand = get_brand(brand_slug, "editor")
     until = _instant(until_text, brand.timezone) if (until_text or "").strip() else None
     return [row.as_dict() for row in materializing.materialize_due(brand_id=brand.id, until=until)]
 
@@ -56,6 +59,7 @@ def schedule_occurrence(occurrence_id: int) -> int:
 def change_occurrence(brand_slug: str, ritual_slug: str, at: str, *, skip: bool = False, move_to: str = "",
                       brief: str | None = None, actor_id: int | None = None) -> dict:
     """Skip, move or rewrite the occurrence at local time `at`."""
+    get_brand(brand_slug, "editor")
     ritual = definitions.get_ritual(brand_slug, ritual_slug)
     if skip:
         row = single_occurrences.skip_occurrence(ritual, at, actor_id)

@@ -1,7 +1,7 @@
 """One occurrence apart from its series: skipped, moved, or given its own brief; the series goes on."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from studio import audit

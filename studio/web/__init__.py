@@ -1,10 +1,10 @@
 """Web pages: one blueprint, one module per area."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from studio.errors import StudioError
-from studio.i18n import translate_message
+from studio.errors import Forbidden, NotFound, SelfApproval, StudioError
+from studio.i18n import gettext as _, translate_message
 from studio.models import DeliveryStatus, PostStatus
 
 bp = Blueprint("web", __name__)
@@ -12,7 +12,12 @@ bp = Blueprint("web", __name__)
 
 @bp.errorhandler(StudioError)
 def show_domain_error(exc: StudioError):
-    """Expected failures go back to the page the user came from, with the reason."""
+    """Expected failures go back to the page the user came from, with the reason. A record that is not there
+    (or is another brand's) is a 404 page, so that nothing tells the two apart; a missing role is a 403 page."""
+    if isinstance(exc, NotFound):
+        return render_template("error_page.html", message=str(exc)), 404
+    if isinstance(exc, Forbidden) and not isinstance(exc, SelfApproval):  # a review rule, read on the post page
+        return render_template("error_page.html", message=str(exc), title=_("没有权限")), 403
     flash(translate_message(str(exc)), "error")
     back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
     return redirect(back or url_for("web.dashboard"))
@@ -36,7 +41,8 @@ def mask_target(target: str) -> str:
 
 def register_blueprints(app) -> None:
     from studio.web import (  # noqa: F401  routes attach to bp
-        brands, briefs, calendar, dashboard, groups, orders, post_posters, posts, reports, rituals, sandbox, triage)
+        brands, briefs, calendar, dashboard, groups, members, orders, post_posters, posts, reports, rituals, sandbox,
+        triage)
 
     app.register_blueprint(bp)
     from studio.web.links import bp as links_bp

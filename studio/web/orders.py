@@ -18,7 +18,7 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 @role_required("admin")
 def rotate_order_secret(slug: str):
     """A new webhook secret, shown on this one page and never again; the old one stops working now."""
-    secret, _created = webhook_secret(brand_by_slug(slug), rotate=True)
+    secret, _created = webhook_secret(brand_by_slug(slug, "admin"), rotate=True)
     db.session.commit()
     current_app.logger.info("order webhook secret of %s replaced", slug)  # the secret itself is never logged
     return render_reports(slug, request.form.get("by", "segment"), new_secret=secret)

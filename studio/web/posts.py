@@ -33,7 +33,7 @@ def post(post_id: int):
         fact_uses=citations.fact_uses(post.current_revision.body, (post.generation or {}).get("facts", []),
                                       (post.generation or {}).get("sentences")) if post.current_revision else {},
         regenerating=jobs.regenerating(post), poster_panel=posters.panel(post) if post.current_revision else None,
-        can_edit=current_user.can("editor") and post.status not in (PostStatus.GENERATING, PostStatus.ARCHIVED))
+        can_edit=current_user.can("editor", brand_id=brand.id) and post.status not in (PostStatus.GENERATING, PostStatus.ARCHIVED))
 
 
 @bp.get("/posts/<int:post_id>/progress.json")

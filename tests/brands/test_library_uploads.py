@@ -7,6 +7,7 @@ import pytest
 
 from studio.brands import kits, library
 from studio.cli import DEMO_KIT
+from tests.support.app import join_brands
 from studio.extensions import db
 from studio.models import KnowledgeDocument
 from tests.support.app import PASSWORDS
@@ -20,6 +21,7 @@ def kit(app, tmp_path):
     shutil.copytree(DEMO_KIT, target)
     with app.app_context():
         kits.import_brand_kit(target)
+        join_brands()
     return target
 
 

@@ -3,8 +3,7 @@ that a reviewer approves together with the text (Debian's chromium via Playwrigh
 test-artifacts/)."""
 import pytest
 
-from studio import accounts
-from studio.auth import DEMO_USERS
+from studio.auth import DEMO_USERS, ensure_demo_users
 from studio.extensions import db
 from studio.models import Post
 from tests.support.browser import chromium, log_in, served, shot, wait_for
@@ -16,8 +15,7 @@ PASSWORDS = {username: password for username, _role, password in DEMO_USERS}
 @pytest.fixture
 def post_page(app, demo_brand):
     with app.app_context():
-        for username, role, password in DEMO_USERS:
-            accounts.ensure_user(username, password, role)
+        ensure_demo_users("chayun")
         post_id = drafted_post().id
     with served(app) as base:
         yield base, post_id

@@ -3,7 +3,7 @@ a search in the wrong language (Debian's chromium driven by Playwright; screensh
 import pytest
 
 from studio import accounts
-from studio.auth import DEMO_USERS
+from studio.auth import DEMO_USERS, ensure_demo_users
 from tests.support.browser import chromium, log_in, served, shot
 
 PASSWORDS = {username: password for username, _role, password in DEMO_USERS}
@@ -12,8 +12,7 @@ PASSWORDS = {username: password for username, _role, password in DEMO_USERS}
 @pytest.fixture
 def demo_server(app, demo_brand):
     with app.app_context():
-        for username, role, password in DEMO_USERS:
-            accounts.ensure_user(username, password, role)
+        ensure_demo_users("chayun")
     with served(app) as base:
         yield base
 
