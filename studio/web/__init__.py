@@ -36,7 +36,8 @@ def mask_target(target: str) -> str:
 
 def register_blueprints(app) -> None:
     from studio.web import (  # noqa: F401  routes attach to bp
-        brands, briefs, calendar, dashboard, groups, orders, post_posters, posts, reports, rituals, sandbox, triage)
+        brands, briefs, calendar, dashboard, groups, orders, post_posters, posts, reports, rituals, sandbox, tokens,
+        triage)
 
     app.register_blueprint(bp)
     from studio.web.links import bp as links_bp
