@@ -7,6 +7,7 @@ is a member of). Only a token's sha256 digest is stored; the token itself is sho
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 from datetime import datetime, timedelta
@@ -18,6 +19,8 @@ from studio.distribution import rate_budget
 from studio.errors import Forbidden, InvalidInput, NotFound, StudioError
 from studio.extensions import db
 from studio.models import ApiToken, Brand, User, utcnow
+
+log = logging.getLogger(__name__)
 
 # What a token can be given, each one a kind of request; the brand role it needs still applies.
 SCOPES = (
@@ -187,7 +190,16 @@ def take_request(row: ApiToken, per_minute: int) -> int:
     database); ``per_minute`` 0 or less means no limit."""
     if per_minute <= 0:
         return 0
-    wait = rate_budget.get_backend().reserve(f"api-token:{row.id}", ((per_minute, RATE_WINDOW_SECONDS),))
+    key, windows = f"api-token:{row.id}", ((per_minute, RATE_WINDOW_SECONDS),)
+    backend = rate_budget.get_backend()
+    try:
+        wait = backend.reserve(key, windows)
+    except Exception as exc:  # noqa: BLE001  Redis is down: the API keeps answering, counted in the database
+        if isinstance(backend, rate_budget.DatabaseBudget):
+            raise
+        log.warning("API rate limit store unavailable (%s: %s); counting in the database meanwhile",
+                    type(exc).__name__, exc)
+        wait = rate_budget.DatabaseBudget().reserve(key, windows)
     return max(1, math.ceil(wait)) if wait > 0 else 0
 
 

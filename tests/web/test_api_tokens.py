@@ -265,6 +265,21 @@ def test_past_the_limit_a_token_gets_429_with_retry_after_and_other_tokens_do_no
         db.engine.dispose()
 
 
+def test_with_the_redis_budget_store_down_the_api_answers_and_counts_in_the_database(tmp_path):
+    app = make_app(tmp_path / "data", STUDIO_API_RATE_LIMIT=2, CELERY={"broker_url": "redis://127.0.0.1:9/0"})
+    with app.app_context():
+        accounts.create_user("mei", "a-long-password", "member")
+        token, _ = api_tokens.issue_token("mei")
+        assert isinstance(rate_budget.get_backend(), rate_budget.RedisBudget)  # nothing listens on port 9
+    client = app.test_client()
+
+    answers = [client.get("/api/v1/brands", headers=bearer(token)).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+    with app.app_context():
+        db.engine.dispose()
+
+
 # ---------------------------------------------------------------------------------------------- the page
 
 
