@@ -1,4 +1,4 @@
-"""Users, roles, passwords and API tokens."""
+"""Users, roles, passwords and sessions (API tokens: studio.api_tokens)."""
 from __future__ import annotations
 
 import functools
@@ -11,15 +11,11 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from studio.errors import InvalidInput, NotFound, StudioError
+from studio.errors import InvalidInput, StudioError
 from studio.extensions import db
 from studio.models import ROLES, LoginFailure, User, utcnow
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
-
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_user(username: str, password: str, role: str) -> User:
@@ -127,23 +123,6 @@ def authenticate(username: str, password: str) -> User | None:
 @functools.cache
 def _unknown_user_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
-
-
-def issue_api_token(username: str) -> str:
-    """Return a new API token for the user; only its digest is stored."""
-    user = db.session.scalar(db.select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"没有用户 {username!r}")
-    token = "cs_" + secrets.token_urlsafe(32)
-    user.api_token_hash = _token_digest(token)
-    db.session.commit()
-    return token
-
-
-def user_for_token(token: str) -> User | None:
-    if not token:
-        return None
-    return db.session.scalar(db.select(User).where(User.api_token_hash == _token_digest(token)))
 
 
 def get_user(user_id: int) -> User | None:

@@ -126,6 +126,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # What a 503 (database busy, queue down) tells clients to wait before trying again.
         "STUDIO_RETRY_AFTER": int(_env_float(environ, "STUDIO_RETRY_AFTER", 5)),
         "STUDIO_RETRIEVAL_K": 5,
+        # Requests one API token may make in any 60 seconds, counted across every web process; 0: no limit.
+        "STUDIO_API_RATE_LIMIT": int(_env_float(environ, "STUDIO_API_RATE_LIMIT", 120)),
         # Channels may post to loopback and private addresses: for bots on this machine or the office
         # network (the demo webhook, the tests' fake bots). Off, only public addresses are reached.
         "STUDIO_ALLOW_PRIVATE_TARGETS": env_flag(environ, "STUDIO_ALLOW_PRIVATE_TARGETS"),

@@ -223,6 +223,25 @@ ENGLISH: dict[str, str] = {
     "时间（UTC）": "Time (UTC)", "详情": "Detail", "没有符合条件的记录": "Nothing matches",
     "找不到": "Not found", "没有权限": "Not allowed", "回到工作台": "Back to the dashboard",
     "{username} 现在是{role}": "{username} is now {role}", "已移除 {username}": "{username} removed",
+    # API tokens page
+    "API 令牌": "API tokens", "我的令牌": "My tokens", "创建令牌": "Make a token", "前缀": "Prefix",
+    "权限范围": "Scopes", "创建时间": "Created", "到期时间": "Expires",
+    "最近使用": "Last used", "不过期": "Never", "从未使用": "Never",
+    "我所在的全部品牌": "Every brand I am a member of", "名称（可选）": "Name (optional)",
+    "有效天数（留空则不过期）": "Days valid (empty: never expires)", "吊销": "Revoke", "还没有令牌": "No tokens yet",
+    "有效": "Active", "已过期": "Expired", "已吊销": "Revoked", "已吊销令牌 {prefix}": "Token {prefix} revoked",
+    "新令牌（只显示这一次，请现在复制）：": "New token (shown this once; copy it now):",
+    "工作台只保存令牌的摘要，之后无法再查看。": "The studio keeps only the token's digest: it cannot be shown again.",
+    "吊销后，使用这个令牌的程序立即无法访问。继续吗？":
+        "Programs using this token lose access as soon as it is revoked. Go on?",
+    "令牌用于 /api/v1（请求头 Authorization: Bearer …）。令牌能做的事，是你在品牌中的角色、令牌的权限范围和令牌的品牌三者的交集。每个令牌每分钟的请求数有上限，超过时返回 429。":
+        "Tokens are for /api/v1 (header Authorization: Bearer …). What a token may do is what your role in a "
+        "brand, the token's scopes and the token's brand all allow. Each token may make a limited number of "
+        "requests a minute; past it the answer is 429.",
+    "检索品牌知识库": "Search the brand's knowledge", "查看简报进度和帖子": "Read briefs' progress and posts",
+    "创建简报并生成草稿（需编辑角色）": "Create briefs and draft them (editor role)",
+    "审核帖子（需审核角色）": "Review posts (reviewer role)", "排期发送（需审核角色）": "Schedule posts (reviewer role)",
+    "查看报表": "Read reports",
 }
 
 CHINESE_LABELS: dict[str, str] = {

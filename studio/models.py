@@ -26,7 +26,6 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
-    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     # Part of every session's id: raising it ends every session the user has (logout, a new password).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -70,6 +69,27 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     user: Mapped["User"] = relationship(back_populates="memberships")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its sha256 digest is kept; ``prefix`` (the first characters
+    after ``cs_``) names it in lists. What it may do is the user's role in a brand, limited to its scopes
+    and, when ``brand_id`` is set, to that one brand (null: every brand the user is a member of)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"))
+    scopes: Mapped[list] = mapped_column(JSON, default=list)
+    prefix: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped["User"] = relationship()
+    brand: Mapped["Brand | None"] = relationship()
 
 
 class LoginFailure(db.Model):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
-from studio import accounts, memberships
+from studio import api_tokens, memberships
 from studio.errors import InvalidInput, StudioError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,18 +47,43 @@ def list_field(data: dict, name: str) -> str | list[str] | None:
     raise InvalidInput(f"field {name!r} must be a list of strings")
 
 
-def token_required(view):
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def _authorized(view, scope: str | None):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        user = accounts.user_for_token(token)
-        if user is None:
-            return jsonify({"error": "missing or invalid API token"}), 401
-        g.api_user = user
-        memberships.act_as(user)
+        try:
+            token = api_tokens.authenticate(_bearer_token())
+        except api_tokens.TokenRefused as exc:
+            return jsonify({"error": str(exc)}), 401
+        limit = current_app.config["STUDIO_API_RATE_LIMIT"]
+        wait = api_tokens.take_request(token, limit)
+        if wait:
+            response = jsonify({"error": f"rate limit of {limit} requests a minute for this token reached: "
+                                         f"retry in {wait} s"})
+            response.headers["Retry-After"] = str(wait)
+            return response, 429
+        if scope is not None:
+            api_tokens.require_scope(token, scope)
+        g.api_token, g.api_user = token, token.user
+        memberships.act_as(token.user)
         return view(*args, **kwargs)
     return wrapped
+
+
+def token_required(view):
+    """Any valid API token (then rate-limited); g.api_token is its row, g.api_user its user."""
+    return _authorized(view, None)
+
+
+def scope_required(scope: str):
+    """A valid API token that carries the scope (else 403); brand and role checks are the route's."""
+    if scope not in api_tokens.SCOPES:
+        raise ValueError(f"unknown API scope {scope!r}")
+    return lambda view: _authorized(view, scope)
 
 
 from studio.api import routes  # noqa: E402,F401  routes attach to bp

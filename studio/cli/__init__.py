@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 import knowledge
-from studio import accounts, memberships
+from studio import accounts, api_tokens, memberships
 from studio.auth import ensure_demo_users
 from studio.brands import kits
 from studio.drafting import briefs, generation
@@ -209,10 +209,47 @@ def create_user(username: str, role: str, brand_slugs: tuple[str, ...], password
 
 @user_cli.command("token")
 @click.argument("username")
+@click.option("--brand", "brand_slug", help="Limit the token to this brand (the user must be a member of it).")
+@click.option("--scope", "scopes", multiple=True,
+              help=f"A scope the token carries (repeatable; default all): {', '.join(api_tokens.SCOPES)}.")
+@click.option("--expires-days", type=int, help="The token stops working after this many days (default never).")
+@click.option("--name", default="", help="A label shown in `studio user tokens`.")
 @service_command
-def user_token(username: str):
-    """Issue a new API token (the old one stops working)."""
-    click.echo(accounts.issue_api_token(username))
+def user_token(username: str, brand_slug: str | None, scopes: tuple[str, ...], expires_days: int | None,
+               name: str):
+    """Issue a new API token and print it once (the only line on stdout); earlier tokens keep working."""
+    token, row = api_tokens.issue_token(username, brand=brand_slug, scopes=scopes, expires_days=expires_days,
+                                        name=name)
+    click.echo(token)
+    expiry = f"expires {row.expires_at:%Y-%m-%d %H:%M} UTC" if row.expires_at else "does not expire"
+    click.echo(f"token {row.prefix}… for {username}: {brand_slug or 'every brand of the user'}; "
+               f"{', '.join(row.scopes)}; {expiry}. It is shown this once.", err=True)
+
+
+@user_cli.command("tokens")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True)
+@service_command
+def user_tokens(username: str, as_json: bool):
+    """List USER's API tokens (prefix, brand, scopes, dates, state); never their text."""
+    rows = api_tokens.list_tokens(username)
+    if as_json:
+        _emit(rows)
+        return
+    for row in rows:
+        click.echo("\t".join([row["prefix"], row["state"], row["brand"] or "*", ",".join(row["scopes"]),
+                              f"created {row['created_at']}", f"expires {row['expires_at'] or 'never'}",
+                              f"last used {row['last_used_at'] or 'never'}"] + ([row["name"]] if row["name"] else [])))
+
+
+@user_cli.command("revoke-token")
+@click.argument("username")
+@click.argument("prefix")
+@service_command
+def user_revoke_token(username: str, prefix: str):
+    """Revoke one of USER's API tokens, named by its prefix (or its id); it stops working at once."""
+    row = api_tokens.revoke_token(username, prefix)
+    click.echo(f"revoked {row['prefix']} of {username}")
 
 
 @demo_cli.command("setup")

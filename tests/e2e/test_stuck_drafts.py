@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from studio import accounts
+from studio import accounts, api_tokens
 from studio.brands import kits
 from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import AuditEvent, Post, Revision
 from tests.support import PrivateRedis, StudioProcesses, drop_postgres_database, stack_urls, wait_until
-from tests.support.app import PASSWORDS, make_app
+from tests.support.app import PASSWORDS, join_brands, make_app
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +120,8 @@ def _stack(kind: str, tmp_path: Path, model: HoldingChatAPI):
     with app.app_context():
         kits.import_brand_kit(DEMO_KIT)
         accounts.create_user("editor", PASSWORDS["editor"], "editor")
-        accounts.issue_api_token("editor")
+        join_brands()  # the editor works in the demo brand, on the web and through the API
+        api_tokens.issue_token("editor")
     return Stack(kind, env, app, data_dir, redis), database
 
 
@@ -280,7 +281,7 @@ def test_a_broken_queue_is_a_message_and_the_kept_jobs_run_once_it_is_back(stack
     processes = StudioProcesses(stack.env, tmp_path)
     client = logged_in(stack.app)
     with stack.app.app_context():
-        token = accounts.issue_api_token("editor")
+        token = api_tokens.issue_token("editor")[0]
     try:
         _break_broker(stack)
 
@@ -340,7 +341,7 @@ def test_a_broker_file_deleted_under_running_processes_loses_no_draft(embedded, 
 def test_a_database_locked_past_the_busy_timeout_answers_503_with_retry_after(embedded):
     client = logged_in(embedded.app)
     with embedded.app.app_context():
-        token = accounts.issue_api_token("editor")
+        token = api_tokens.issue_token("editor")[0]
         db.engine.dispose()  # an exclusive lock on a WAL database is taken while nobody else has it open
     holder = subprocess.Popen([sys.executable, "-c", (
         # Exclusive locking mode: even readers wait, as behind a bulk import or a backup tool.

@@ -50,7 +50,7 @@ def test_user_create_and_token_commands_give_api_access(runner, app):
     result = runner.invoke(args=["user", "create", "mei", "--role", "editor", "--password-stdin"],
                            input="a-long-password\n")
     assert result.exit_code == 0, result.output
-    token = runner.invoke(args=["user", "token", "mei"]).output.strip()
+    token = runner.invoke(args=["user", "token", "mei"]).stdout.strip()
     assert token.startswith("cs_")
     client = app.test_client()
     assert client.get("/api/v1/brands").status_code == 401

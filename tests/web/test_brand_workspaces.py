@@ -162,7 +162,7 @@ def test_a_brand_admin_grants_roles_in_their_brand_only(app, two_brands):
 
 
 def test_api_tokens_reach_only_the_users_brands(app, two_brands, runner):
-    token = runner.invoke(args=["user", "token", "editor"]).output.strip().splitlines()[-1]
+    token = runner.invoke(args=["user", "token", "editor"]).stdout.strip()
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     brands = client.get("/api/v1/brands", headers=headers).get_json()

@@ -67,7 +67,7 @@ def test_the_pages_break_no_rule_of_their_policy_in_chromium(ctx, app):
     people_click(app, link_of(delivery), 12)
     pages = ["/", "/briefs/new", "/brands/chayun", f"/briefs/{post.brief_id}", f"/posts/{post.id}",
              "/brands/chayun/calendar", "/brands/chayun/reports", "/brands/chayun/groups", "/brands/chayun/rituals",
-             "/review", "/deliveries", "/sandbox"]
+             "/review", "/deliveries", "/sandbox", "/account/tokens"]
 
     with served(app) as base, chromium() as browser:
         page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from studio import accounts
+from studio import api_tokens
 from studio.drafting import briefs
 from studio.errors import InvalidInput
 from studio.extensions import db
@@ -25,7 +25,7 @@ def stored() -> tuple[int, ...]:
 
 @pytest.fixture
 def token(ctx):
-    return accounts.issue_api_token("editor")
+    return api_tokens.issue_token("editor")[0]
 
 
 @pytest.fixture

@@ -49,7 +49,8 @@ ACCESS = {
 }
 # Routes with no brand behind them: public by design (signed or secret URLs), or the session itself.
 OUTSIDE = {"static", "health", "auth.login", "auth.logout", "i18n.set_language", "links.follow",
-           "links.poster_image", "web.calendar_feed"}
+           "links.poster_image", "web.calendar_feed",
+           "web.api_token_list", "web.create_api_token", "web.revoke_api_token"}  # the user's own tokens
 # Routes whose brand is in the form rather than the path, and what their forms name.
 FORM_BRAND = {"web.new_brief": "brand", "web.posts_batch": "post_ids", "web.preview": "post_id"}
 # Pages that list the brands the user may see rather than one brand's records: they answer 200 to everyone.

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from studio import accounts
+from studio import api_tokens
 from studio.channels.blocks import parse_blocks
 from studio.errors import ComplianceBlocked
 from studio.extensions import db
@@ -104,7 +104,7 @@ def test_a_revision_that_cannot_render_as_written_is_refused_when_saved(ctx, cli
 
 
 def test_a_stored_pathological_revision_shows_as_quickly_as_a_normal_one(ctx, client, auth):
-    token_headers = {"Authorization": f"Bearer {accounts.issue_api_token('editor')}"}
+    token_headers = {"Authorization": f"Bearer {api_tokens.issue_token('editor')[0]}"}
     slow, normal = drafted_post(body="[" * 6000), drafted_post(body=NORMAL[:6000])
     auth.login("editor")
 

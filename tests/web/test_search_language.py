@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from studio import accounts
+from studio import api_tokens
 
 ENGLISH = "How hot should the water be for white peony tea?"
 CHINESE = "泡白牡丹要多热的水"
@@ -12,7 +12,7 @@ CHINESE = "泡白牡丹要多热的水"
 @pytest.fixture
 def api(app, users, demo_brand):
     with app.app_context():
-        token = accounts.issue_api_token("editor")
+        token = api_tokens.issue_token("editor")[0]
     client = app.test_client()
     return lambda path: client.get(path, headers={"Authorization": f"Bearer {token}"})
 
