@@ -111,6 +111,16 @@ def load_brand_kit(path: str | Path, *, strict: bool = True) -> BrandKit:
     return kit
 
 
+def brand_mapping_problems(data: dict, root: str | Path) -> list[str]:
+    """What is wrong with brand.yaml's content (already parsed), worded as a kit import words it; documents
+    are not looked at."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        return ["brand.yaml: must be a mapping with slug, name, timezone, ..."]
+    _brand_from_mapping(data, Path(root), [], problems)
+    return problems
+
+
 def _read_brand_yaml(path: Path, problems: list[str]) -> dict | None:
     if not path.is_file():
         problems.append("brand.yaml: missing / 缺少 brand.yaml")

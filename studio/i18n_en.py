@@ -49,9 +49,31 @@ ENGLISH: dict[str, str] = {
     "删除 {doc_id}？": "Delete {doc_id}?", "白牡丹2024, BM-2024": "e.g. BM-2024",
     "已批准此修订（{user}）": "This revision is approved ({user})",
     "初稿说明：{note}": "About this draft: {note}", "{name}（{type}）": "{name} ({type})",
-    "人设、人群和渠道来自品牌资料包的 brand.yaml，这里只能查看。要修改它们：编辑资料包里的 brand.yaml，再重新导入（studio brand import 资料包目录）。":
-        "Personas, segments and channels come from brand.yaml in the brand kit and can only be viewed here. "
-        "To change them, edit brand.yaml in the kit and import it again (studio brand import KIT_FOLDER).",
+    "人设、人群和渠道来自品牌资料包的 brand.yaml。品牌管理员可以在“品牌设置”里修改（会写回 brand.yaml），也可以编辑 brand.yaml 后重新导入（studio brand import 资料包目录）。":
+        "Personas, segments and channels come from brand.yaml in the brand kit. Brand admins change them under "
+        "“Brand settings” (written back to brand.yaml), or edit brand.yaml and import the kit again "
+        "(studio brand import KIT_FOLDER).",
+    # Brand settings
+    "品牌设置": "Brand settings",
+    "这里的修改写回品牌资料包的 brand.yaml，并像导入资料包一样检查；有问题时什么都不会改变。":
+        "Changes here are written back to the kit's brand.yaml and checked as an imported kit is; when "
+        "something is wrong, nothing changes.",
+    "返回品牌页": "Back to the brand", "名称": "Name", "时区": "Time zone", "告警发到的渠道": "Alert channel",
+    "宽限分钟数": "Grace minutes", "品牌介绍": "About the brand", "海报配色": "Poster colours",
+    "保存品牌设置": "Save brand settings", "添加人设": "Add a persona", "代号（英文小写）": "Slug (lowercase)",
+    "名字": "Name", "说话风格": "Voice", "背景故事": "Backstory", "口头禅（每行一句）": "Catchphrases (one a line)",
+    "禁用词（每行一个）": "Taboo words (one a line)", "示例帖子（每行一条）": "Example posts (one a line)",
+    "移除这个人设？已有的帖子不受影响。": "Remove this persona? Existing posts stay as they are.",
+    "人群与生命周期阶段": "Segments and lifecycle stages", "添加人群": "Add a segment",
+    "生命周期阶段": "Lifecycle stage", "描述": "Description",
+    "移除这个人群？已有的帖子不受影响。": "Remove this segment? Existing posts stay as they are.",
+    "这里是资料包里的渠道；门店群等大量群在群目录中用 CSV 管理。机器人地址里含密钥，只写不读：留空即保持不变。":
+        "These are the kit's channels; the many store groups live in the group directory (CSV). A bot address "
+        "holds its key, so it is write-only: leave it empty to keep it.",
+    "添加渠道": "Add a channel", "机器人地址或目标": "Bot address or target",
+    "停用这个渠道？已排期的发送会失败并提醒。": "Deactivate this channel? Scheduled sends to it will fail and alert.",
+    "头像（PNG、JPEG 或 WebP，用于海报）": "Avatar (PNG, JPEG or WebP, for posters)",
+    "已保存品牌设置": "Brand settings saved", "已保存": "Saved", "已移除 {item}": "{item} removed",
     "只有管理员可以向这个渠道发送测试消息。需要试发时，请联系管理员。":
         "Only admins can send a test message to this channel. Ask an admin when you need a test send.",
     "演示账号": "Demo logins",

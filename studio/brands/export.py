@@ -35,7 +35,7 @@ def export_brand(slug: str, directory: str | Path, extra_files: dict[str, str] |
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        kit = _brand_yaml(brand)
+        kit = brand_kit_mapping(brand)
         (staging / "brand.yaml").write_text(yaml.safe_dump(kit, allow_unicode=True, sort_keys=False, width=1000),
                                             encoding="utf-8")
         for folder in KIT_FOLDERS:
@@ -56,7 +56,8 @@ def export_brand(slug: str, directory: str | Path, extra_files: dict[str, str] |
             "documents": documents, "files": sorted(extra_files or {})}
 
 
-def _brand_yaml(brand: Brand) -> dict:
+def brand_kit_mapping(brand: Brand) -> dict:
+    """brand.yaml's content for the brand as the studio holds it."""
     extras = {key: value for key, value in (brand.settings or {}).items() if key != STUDIO_SETTINGS}
     personas = db.session.scalars(db.select(Persona).where(Persona.brand_id == brand.id, Persona.active)
                                   .order_by(Persona.id))

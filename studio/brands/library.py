@@ -27,7 +27,7 @@ _locks: dict[str, FileLock] = {}
 
 
 @contextmanager
-def _changing_library():
+def changing_library():
     """One change of a knowledge library at a time, in every process of this studio."""
     path = str(Path(current_app.config["STUDIO_DATA_DIR"]) / "library.lock")
     lock = _locks.setdefault(path, FileLock(path))
@@ -59,7 +59,7 @@ def _safe_filename(name: str) -> str:
     return stem.rstrip() + suffix
 
 
-def _replace_and_reimport(slug: str, changes: dict[Path, bytes | None]) -> dict:
+def replace_and_reimport(slug: str, changes: dict[Path, bytes | None]) -> dict:
     """Apply file changes to the kit, re-import; on any failure put every file back as it was."""
     backups: dict[Path, bytes | None] = {path: path.read_bytes() if path.exists() else None for path in changes}
     try:
@@ -95,8 +95,8 @@ def add_files(slug: str, files: list[tuple[str, bytes]]) -> dict:
         if not data:
             raise InvalidInput(f"{filename}：文件是空的")
         changes[folder / filename] = data
-    with _changing_library():
-        return _replace_and_reimport(slug, changes)
+    with changing_library():
+        return replace_and_reimport(slug, changes)
 
 
 def delete_document(slug: str, doc_id: str) -> dict:
@@ -113,14 +113,14 @@ def delete_document(slug: str, doc_id: str) -> dict:
     path = (Path(brand.kit_path) / row.source).resolve()
     if Path(brand.kit_path).resolve() not in path.parents:
         raise InvalidInput(f"文档来源路径异常：{row.source}")
-    with _changing_library():
-        return _replace_and_reimport(slug, {path: None})
+    with changing_library():
+        return replace_and_reimport(slug, {path: None})
 
 
 def reindex(slug: str) -> dict:
     """Rebuild the brand's index from its kit, e.g. after changing the embedder."""
     kit_path = get_brand(slug, "admin").kit_path
-    with _changing_library():
+    with changing_library():
         return import_brand_kit(kit_path, reindex=True)
 
 

@@ -41,8 +41,8 @@ def mask_target(target: str) -> str:
 
 def register_blueprints(app) -> None:
     from studio.web import (  # noqa: F401  routes attach to bp
-        brands, briefs, calendar, dashboard, groups, members, orders, post_posters, posts, reports, rituals, sandbox,
-        tokens, triage)
+        brand_settings, brands, briefs, calendar, dashboard, groups, members, orders, post_posters, posts, reports,
+        rituals, sandbox, tokens, triage)
 
     app.register_blueprint(bp)
     from studio.web.links import bp as links_bp
