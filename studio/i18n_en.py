@@ -73,6 +73,12 @@ ENGLISH: dict[str, str] = {
     "添加渠道": "Add a channel", "机器人地址或目标": "Bot address or target",
     "停用这个渠道？已排期的发送会失败并提醒。": "Deactivate this channel? Scheduled sends to it will fail and alert.",
     "头像（PNG、JPEG 或 WebP，用于海报）": "Avatar (PNG, JPEG or WebP, for posters)",
+    "左边是内置话术，右边是本品牌自己的话术：会加在内置话术之后；写 replace: true 则完全替换。占位符可用 ${persona}、${brand}、${address}、${catchphrase}。保存前按生成草稿时的方式检查；清空即恢复为内置话术。":
+        "On the left the built-in lines, on the right the brand's own: they come after the built-in ones, or "
+        "replace them with replace: true. Placeholders: ${persona}, ${brand}, ${address}, ${catchphrase}. A "
+        "save is checked as drafting reads it; empty it to go back to the built-in lines.",
+    "已自定义": "customized", "内置话术": "Built-in lines", "本品牌的话术（YAML）": "The brand's own lines (YAML)",
+    "已保存 {name} 的话术": "Lines of {name} saved", "{name} 已恢复为内置话术": "{name} is back to the built-in lines",
     "已保存品牌设置": "Brand settings saved", "已保存": "Saved", "已移除 {item}": "{item} removed",
     "只有管理员可以向这个渠道发送测试消息。需要试发时，请联系管理员。":
         "Only admins can send a test message to this channel. Ask an admin when you need a test send.",

@@ -1,8 +1,9 @@
 """The brand's settings pages: what brand.yaml holds (the brand, personas, segments, channels), edited by its
 admins and checked as an imported kit is. A refused edit comes back with each problem next to its field."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from studio.brands import editing
+from studio.brands import editing, scripts
 from studio.brands.kits import get_brand
 from studio.i18n import gettext as _
 from studio.web import bp
@@ -62,3 +63,25 @@ def remove_brand_item(slug: str, section: str, item: str):
     editing.remove_item(slug, section, item)
     flash(_("已移除 {item}", item=item), "ok")
     return redirect(url_for("web.brand_settings", slug=slug, _anchor=section))
+
+
+@bp.get("/brands/<slug>/settings/scripts")
+def brand_scripts(slug: str):
+    return _scripts_page(slug)
+
+
+@bp.post("/brands/<slug>/settings/scripts/<name>")
+def save_brand_scripts(slug: str, name: str):
+    text = request.form.get("text", "")
+    try:
+        kept = scripts.save_script_file(slug, name, text, actor_id=current_user.id)
+    except editing.KitProblems as exc:
+        return _scripts_page(slug, editing_name=name, text=text, error=exc.fields.get("text", str(exc)), status=400)
+    flash(_("已保存 {name} 的话术", name=name) if kept else _("{name} 已恢复为内置话术", name=name), "ok")
+    return redirect(url_for("web.brand_scripts", slug=slug, _anchor=f"script-{name}"))
+
+
+def _scripts_page(slug: str, *, editing_name: str = "", text: str = "", error: str = "", status: int = 200):
+    brand = get_brand(slug, "admin")
+    return render_template("brand_scripts.html", brand=brand, files=scripts.script_files(slug),
+                           editing_name=editing_name, text=text, error=error), status

@@ -181,4 +181,10 @@ def test_the_settings_page_in_chromium_saves_and_names_a_bad_value_next_to_it(ap
         assert "Asia/Atlantis" in page.inner_text("#brand .field-error")
         shot(page, "brand-settings-error")
         assert page.evaluate("window.__refused") == []
+        page.click("#scripts-link")
+        page.fill("#script-促活 textarea", "ctas:\n  - 欢迎${nickname}\n")
+        page.click("#script-促活 button[type=submit]")
+        assert "nickname" in page.inner_text("#script-促活 .field-error")
+        shot(page, "brand-scripts-error")
+        assert page.evaluate("window.__refused") == []
     assert _persona(app, "chen").taboo[-1] == "包邮到家"

@@ -35,7 +35,8 @@ ACCESS = {
     "web.members": ("admin",), "web.audit_log": ("admin",), "web.add_member": ("admin",),
     "web.remove_member": ("admin",), "web.channel_test": ("admin",), "web.rotate_order_secret": ("admin",),
     "web.reindex": ("admin",), "web.brand_settings": ("admin",), "web.update_brand_settings": ("admin",),
-    "web.save_brand_item": ("admin",), "web.remove_brand_item": ("admin",),
+    "web.save_brand_item": ("admin",), "web.remove_brand_item": ("admin",), "web.brand_scripts": ("admin",),
+    "web.save_brand_scripts": ("admin",),
     "web.rotate_feed_token": ("editor", "reviewer"), "web.schedule_brief": ("editor", "reviewer"),
     "web.reschedule": ("editor", "reviewer"), "web.schedule": ("editor", "reviewer"),
     "web.approve": ("reviewer",), "web.send_back": ("reviewer",), "web.mark_delivery_sent": ("reviewer",),
@@ -85,7 +86,8 @@ def _brand_records(slug: str, persona: str, segment: str, author_id: int) -> dic
         freeze_hours=2, exdates=[], holidays="include"), author_id)
     return {"slug": slug, "post_id": post.id, "brief_id": brief.id, "delivery_id": failed.id,
             "channel_id": sandbox.id, "channel_slug": "sandbox-main", "doc_id": doc, "ritual_slug": "friday",
-            "username": "outsider", "revision_id": revision.id, "section": "personas", "item": persona}
+            "username": "outsider", "revision_id": revision.id, "section": "personas", "item": persona,
+            "name": "促活"}
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +152,7 @@ def _form(endpoint: str, records: dict) -> dict:
         "web.add_member": {"username": "outsider", "role": "admin"},
         "web.update_brand_settings": {"name": "越权改名"},
         "web.save_brand_item": {"name": "越权改名", "taboo": "越权"},
+        "web.save_brand_scripts": {"text": "ctas:\n  - 越权的话术\n"},
         "web.bulk_edit_groups": {"groups": "sandbox-main", "add_tags": "越权"},
         "web.update_ritual": {"name": "越权改名"},
         "web.set_ritual_active": {"active": "0"},
