@@ -20,7 +20,8 @@ from studio.models import User
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "health", "static", "i18n.set_language", "links.follow",
                     "links.poster_image",
-                    "web.calendar_feed"}  # a secret URL that calendar apps fetch without a login
+                    "web.calendar_feed",  # a secret URL that calendar apps fetch without a login
+                    "web.accept_invitation"}  # a secret link an invited person opens before having an account
 # The logins `studio demo setup` creates, as the README documents them: (username, role, password).
 DEMO_USERS = (("editor", "editor", "studio-editor"), ("reviewer", "reviewer", "studio-reviewer"),
               ("admin", "admin", "studio-admin"))

@@ -92,6 +92,23 @@ class ApiToken(db.Model):
     brand: Mapped["Brand | None"] = relationship()
 
 
+class Invitation(db.Model):
+    """A link a brand admin hands someone to join the brand in a role; used once, then spent."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # of the link's secret; the secret is not kept
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(String(100), default="")  # whom it is for, as the admin wrote it
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    brand: Mapped["Brand"] = relationship()
+
+
 class LoginFailure(db.Model):
     """Failed logins of one account or one address (a keyed digest, not the address) in the current window."""
 

@@ -93,7 +93,7 @@ def test_login_never_redirects_off_site(client, users):
 # Reached without a login, each for its reason: the login itself, probes, assets, and the secret-token URLs
 # that readers, chat platforms and calendar apps open (short links, poster images, the calendar feed).
 OPEN_PAGES = {"static", "health", "auth.login", "i18n.set_language"}
-SECRET_TOKEN_URLS = {"links.follow", "links.poster_image", "web.calendar_feed"}
+SECRET_TOKEN_URLS = {"links.follow", "links.poster_image", "web.calendar_feed", "web.accept_invitation"}
 
 
 def test_every_route_needs_a_login(app, client, users):

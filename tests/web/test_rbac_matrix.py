@@ -13,13 +13,13 @@ from datetime import timedelta
 import pytest
 from flask_migrate import upgrade
 
-from studio import accounts, memberships
+from studio import accounts, invitations, memberships
 from studio.brands import kits
 from studio.brands.library import copy_kit
 from studio.cli import DEMO_KIT
 from studio.drafting import briefs
 from studio.extensions import db
-from studio.models import Channel, Delivery, DeliveryStatus, KnowledgeDocument, Revision, utcnow
+from studio.models import Channel, Delivery, DeliveryStatus, Invitation, KnowledgeDocument, Revision, utcnow
 from studio.rituals import service as rituals
 from tests.support.app import make_app
 from tests.support.runtime import ROOT
@@ -36,7 +36,7 @@ ACCESS = {
     "web.remove_member": ("admin",), "web.channel_test": ("admin",), "web.rotate_order_secret": ("admin",),
     "web.reindex": ("admin",), "web.brand_settings": ("admin",), "web.update_brand_settings": ("admin",),
     "web.save_brand_item": ("admin",), "web.remove_brand_item": ("admin",), "web.brand_scripts": ("admin",),
-    "web.save_brand_scripts": ("admin",),
+    "web.save_brand_scripts": ("admin",), "web.invite_member": ("admin",), "web.withdraw_invitation": ("admin",),
     "web.rotate_feed_token": ("editor", "reviewer"), "web.schedule_brief": ("editor", "reviewer"),
     "web.reschedule": ("editor", "reviewer"), "web.schedule": ("editor", "reviewer"),
     "web.approve": ("reviewer",), "web.send_back": ("reviewer",), "web.mark_delivery_sent": ("reviewer",),
@@ -52,7 +52,8 @@ ACCESS = {
 # Routes with no brand behind them: public by design (signed or secret URLs), or the session itself.
 OUTSIDE = {"static", "health", "auth.login", "auth.logout", "i18n.set_language", "links.follow",
            "links.poster_image", "web.calendar_feed",
-           "web.api_token_list", "web.create_api_token", "web.revoke_api_token"}  # the user's own tokens
+           "web.api_token_list", "web.create_api_token", "web.revoke_api_token",  # the user's own tokens
+           "web.accept_invitation"}  # a secret link, for whoever holds it
 # Routes whose brand is in the form rather than the path, and what their forms name.
 FORM_BRAND = {"web.new_brief": "brand", "web.posts_batch": "post_ids", "web.preview": "post_id"}
 # Pages that list the brands the user may see rather than one brand's records: they answer 200 to everyone.
@@ -84,10 +85,12 @@ def _brand_records(slug: str, persona: str, segment: str, author_id: int) -> dic
         brand=slug, name="周五品鉴会", slug="friday", rrule="FREQ=WEEKLY;BYDAY=FR", start="2026-01-02T20:00",
         timezone="Asia/Shanghai", brief="周五晚8点品鉴会", persona=persona, segments=[segment], audience="", lead_hours=48,
         freeze_hours=2, exdates=[], holidays="include"), author_id)
+    invitations.invite(slug, "editor", None, note="待接受")
+    invitation_id = db.session.scalar(db.select(Invitation.id).order_by(Invitation.id.desc()))
     return {"slug": slug, "post_id": post.id, "brief_id": brief.id, "delivery_id": failed.id,
             "channel_id": sandbox.id, "channel_slug": "sandbox-main", "doc_id": doc, "ritual_slug": "friday",
             "username": "outsider", "revision_id": revision.id, "section": "personas", "item": persona,
-            "name": "促活"}
+            "name": "促活", "invitation_id": invitation_id}
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +156,7 @@ def _form(endpoint: str, records: dict) -> dict:
         "web.update_brand_settings": {"name": "越权改名"},
         "web.save_brand_item": {"name": "越权改名", "taboo": "越权"},
         "web.save_brand_scripts": {"text": "ctas:\n  - 越权的话术\n"},
+        "web.invite_member": {"role": "admin", "note": "越权邀请"},
         "web.bulk_edit_groups": {"groups": "sandbox-main", "add_tags": "越权"},
         "web.update_ritual": {"name": "越权改名"},
         "web.set_ritual_active": {"active": "0"},
