@@ -87,7 +87,7 @@ ENGLISH: dict[str, str] = {
     "已有账号？请先登录，再打开这个链接。": "Have an account? Sign in first, then open this link again.",
     "确认密码": "Confirm password", "两次输入的密码不一致": "The two passwords differ",
     "欢迎加入 {brand}": "Welcome to {brand}", "邀请": "Invitation",
-    "已保存品牌设置": "Brand settings saved", "已保存": "Saved", "已移除 {item}": "{item} removed",
+    "保存": "Save", "已保存品牌设置": "Brand settings saved", "已保存": "Saved", "已移除 {item}": "{item} removed",
     "只有管理员可以向这个渠道发送测试消息。需要试发时，请联系管理员。":
         "Only admins can send a test message to this channel. Ask an admin when you need a test send.",
     "演示账号": "Demo logins",

@@ -217,8 +217,8 @@ def studio(request, tmp_path):
         flush_redis_test_db()
     app = make_app(tmp_path / "data", **overrides)
     with app.app_context():
-        add_users("editor", "reviewer")
         kits.import_brand_kit(DEMO_KIT)
+        add_users("editor", "reviewer")
         yield app
         db.engine.dispose()
     if request.param == "redis":

@@ -7,7 +7,7 @@ import pytest
 from studio.errors import StudioError
 
 from tests.support import free_port
-from tests.support.app import demo_app, make_app
+from tests.support.app import demo_app, join_brands, make_app
 from tests.support.fake_llm import FakeChatAPI
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -175,6 +175,7 @@ def test_regenerating_one_variant_with_an_instruction_makes_a_new_revision(tmp_p
             from studio.models import AuditEvent, Post, Revision
             kits.import_brand_kit(DEMO_KIT)
             editor = accounts.create_user("editor", "editor-pass-1", "editor")
+            join_brands()
             brief = briefs.create_brief(briefs.BriefInput(
                 brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
                 key_message="冬日品鉴会，来品白牡丹2024", products=["白牡丹2024"]), author_id=editor.id)
@@ -208,6 +209,7 @@ def newcomer_brief():
 
     kits.import_brand_kit(DEMO_KIT)
     editor = accounts.create_user("editor", "editor-pass-1", "editor")
+    join_brands()
     return briefs.create_brief(briefs.BriefInput(brand="chayun", persona="xiaocha", channel="sandbox-main",
                                                  segments=["newcomer"], key_message="白牡丹2024上新"),
                                author_id=editor.id)

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from tests.support import free_port
-from tests.support.app import demo_app
+from tests.support.app import demo_app, join_brands
 from tests.support.fake_llm import FakeAPI
 from tests.support.posts import user
 
@@ -15,6 +15,7 @@ def new_post(app) -> int:
     from studio.drafting import briefs
 
     accounts.create_user("editor", "editor-pass-1", "editor")
+    join_brands()
     brief = briefs.create_brief(briefs.BriefInput(
         brand="chayun", persona="xiaocha", channel="sandbox-main", segments=["newcomer"],
         key_message="白牡丹2024上新，建议90℃冲泡", products=["白牡丹2024"]), author_id=user("editor").id)
