@@ -358,7 +358,7 @@ class OccurrenceOut(BaseModel):
     due_utc: str | None
     state: str
     brief_id: int | None
-    own_brief: bool | None
+    own_brief: str | None = Field(None, description="the occurrence's own brief, when it has one")
     note: str | None
 
 
