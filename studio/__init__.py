@@ -50,7 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from studio.knowledge_base import warm_up
     warm_up.init_app(app, tagging.tokenizer)
 
-    @app.get("/health")
+    @app.get("/health", doc_ui=False)  # not part of the API's document
     def health():
         return {"status": "ok"}
 
