@@ -10,7 +10,7 @@ import json
 import re
 
 from flask import current_app, g, jsonify, request
-from flask_openapi3 import APIBlueprint, Info
+from flask_openapi3 import APIBlueprint, Info, Tag
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -50,6 +50,9 @@ class StudioBlueprint(APIBlueprint):
             kwargs["security"] = [{SCHEME: [func.api_scope] if func.api_scope else []}]
         kwargs["openapi_extensions"] = {"x-scope": func.api_scope, "x-public": not func.api_auth,
                                         **(kwargs.get("openapi_extensions") or {})}
+        # Grouped in the document by the module the route lives in: posts, scheduling, groups, rituals, links.
+        area = func.__module__.rsplit(".", 1)[-1].removesuffix("_routes")
+        kwargs["tags"] = kwargs.get("tags") or [Tag(name="brands" if area == "routes" else area)]
         return super()._collect_openapi_info(rule, func, **kwargs)
 
 
@@ -209,6 +212,16 @@ def decode_cursor(cursor: str | None) -> list | None:
     if not isinstance(key, list) or not key:
         raise field_error("cursor", "cursor is not one this API gave")
     return key
+
+
+def id_cursor(cursor: str | None) -> int | None:
+    """The id in a cursor of a list ordered by id (None on the first page)."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    if len(key) != 1 or not isinstance(key[0], int) or isinstance(key[0], bool):
+        raise field_error("cursor", "cursor is not one this API gave")
+    return key[0]
 
 
 def page(items, key, limit: int, cursor: str | None, *, newest_first: bool = False, dump=None) -> dict:

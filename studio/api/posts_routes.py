@@ -4,16 +4,13 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from studio import api_tokens, posts
-from studio.api import bp, decode_cursor, encode_cursor, field_error, page, reach, scope_required
+from studio.api import bp, encode_cursor, id_cursor, page, reach, scope_required
 from studio.api.schemas import (
     ApproveBody, BrandPath, LintBody, LintOut, PageQuery, PosterBody, PostListQuery, PostOut, PostPage, PostPath,
     RegenerateBody, RevisionBody, RevisionOut, RevisionPage, SendBackBody)
 from studio.api.views import post_detail, post_summary, revision_dict
 from studio.drafting import briefs
 from studio.review import post_lint, posters, workflow
-
-TAGS = [{"name": "posts", "description": "Posts, their revisions and review"}]
-
 
 def reached_post(post_id: int, *roles: str):
     """The post when the token reaches its brand and the user holds one of the roles there."""
@@ -26,10 +23,7 @@ def reached_post(post_id: int, *roles: str):
 @scope_required("posts:read")
 def brand_posts(path: BrandPath, query: PostListQuery):
     brand = api_tokens.brand_for(g.api_token, path.slug)
-    after = decode_cursor(query.cursor)
-    if after is not None and not (len(after) == 1 and isinstance(after[0], int)):
-        raise field_error("cursor", "cursor is not one this API gave")
-    rows = posts.brand_posts(brand.id, query.status, after[0] if after else None, query.limit + 1)
+    rows = posts.brand_posts(brand.id, query.status, id_cursor(query.cursor), query.limit + 1)
     chunk = rows[:query.limit]
     return jsonify({"items": [post_summary(post) for post in chunk],
                     "next_cursor": encode_cursor((chunk[-1].id,)) if len(rows) > query.limit else None})

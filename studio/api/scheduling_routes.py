@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from studio import api_tokens, posts
-from studio.api import bp, decode_cursor, encode_cursor, field_error, page, reach, scope_required
+from studio.api import bp, encode_cursor, id_cursor, page, reach, scope_required
 from studio.api.posts_routes import reached_post
 from studio.api.schemas import (
     BrandPath, BriefPath, BriefScheduleBody, BriefScheduledOut, DeliveryOut, DeliveryPage, DeliveryPath, PageQuery,
@@ -61,10 +61,7 @@ def post_deliveries(path: PostPath, query: PageQuery):
 @scope_required("posts:read")
 def brand_deliveries(path: BrandPath, query: PageQuery):
     brand = api_tokens.brand_for(g.api_token, path.slug)
-    after = decode_cursor(query.cursor)
-    if after is not None and not (len(after) == 1 and isinstance(after[0], int)):
-        raise field_error("cursor", "cursor is not one this API gave")
-    rows = scheduling.brand_deliveries(brand.id, after[0] if after else None, query.limit + 1)
+    rows = scheduling.brand_deliveries(brand.id, id_cursor(query.cursor), query.limit + 1)
     chunk = rows[:query.limit]
     return jsonify({"items": [delivery_dict(row) for row in chunk],
                     "next_cursor": encode_cursor((chunk[-1].id,)) if len(rows) > query.limit else None})

@@ -258,6 +258,7 @@ def test_past_the_limit_a_token_gets_429_with_retry_after_and_other_tokens_do_no
 
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60 and "rate limit" in answers[-1].json["error"]["message"]
+    assert answers[-1].json["error"]["code"] == "rate_limited"
     assert client.get("/api/v1/brands", headers=bearer(calm)).status_code == 200
     now[0] += 61
     assert client.get("/api/v1/brands", headers=bearer(busy)).status_code == 200
