@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_openapi3 import OpenAPI
 
 from studio.config import build_config
 
@@ -18,11 +19,13 @@ def templates_folder() -> Path:
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the studio: settings, extensions, blueprints, CLI and Celery, in that order."""
-    app = Flask(__name__, template_folder=str(templates_folder()))
+    from studio import api
+
+    # OpenAPI is a Flask that generates /api/v1/openapi.json from the API's typed routes.
+    app = OpenAPI(__name__, template_folder=str(templates_folder()), **api.openapi_options())
     app.config.update(build_config(overrides))
 
     from studio import auth, cli, headers, i18n, routing, secret_box, unavailable
-    from studio.api import bp as api_bp
     from studio.extensions import csrf, db, migrate
     from studio.task_queue import celery_init_app
     from studio.web import register_blueprints
@@ -37,8 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     unavailable.init_app(app)
     headers.init_app(app)
     register_blueprints(app)
-    app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)
+    api.init_app(app)
+    csrf.exempt(api.bp)
     cli.init_app(app)
     celery_init_app(app)
 
@@ -47,7 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from studio.knowledge_base import warm_up
     warm_up.init_app(app, tagging.tokenizer)
 
-    @app.get("/health")
+    @app.get("/health", doc_ui=False)  # not part of the API's document
     def health():
         return {"status": "ok"}
 

@@ -24,12 +24,12 @@ log = logging.getLogger(__name__)
 
 # What a token can be given, each one a kind of request; the brand role it needs still applies.
 SCOPES = (
-    "knowledge:read",  # search a brand's knowledge (any member)
-    "posts:read",      # read briefs' drafting progress and posts (any member)
-    "posts:write",     # create briefs, drafted on the workers (editor)
+    "knowledge:read",  # search a brand's knowledge
+    "posts:read",      # read briefs, posts, revisions, lint findings, the review queue, deliveries, rituals, calendar
+    "posts:write",     # briefs, edits, submitting, regenerating, posters, rituals, tracked links (editor)
     "review",          # approve posts or send them back (reviewer)
-    "schedule",        # schedule approved posts (reviewer)
-    "analytics:read",  # read link and order reports (any member)
+    "schedule",        # schedule and reschedule, groups and audiences, failed deliveries (editor or reviewer)
+    "analytics:read",  # tracked links' clicks and breakdown reports
 )
 TOKEN_MARK = "cs_"
 PREFIX_LENGTH = 8

@@ -49,7 +49,8 @@ def init_app(app) -> None:
     @app.before_request
     def require_login():
         endpoint = request.endpoint or ""
-        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api."):
+        # The JSON API authenticates by token; a path under it that matches no route answers JSON 404 or 405.
+        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or request.path.startswith("/api/"):
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))

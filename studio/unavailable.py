@@ -2,7 +2,7 @@
 
 SQLite answers "database is locked" once another writer has held it past the busy timeout; PostgreSQL
 refuses or drops connections while it restarts. Pages say so in Chinese first and reload themselves; the
-JSON API answers {"error": ...}. A missing table is not a wait: that error goes on as before.
+JSON API answers its error shape, {"error": {"code": "database_busy", ...}}. A missing table is not a wait: that error goes on as before.
 """
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ def wants_json() -> bool:
 
 
 def unavailable_response(message: str, message_en: str, retry_after: int):
-    if wants_json():
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"code": "database_busy", "message": f"{message} / {message_en}", "field": None},
+                            "retry_after": retry_after})
+    elif wants_json():
         response = jsonify({"error": f"{message} / {message_en}", "retry_after": retry_after})
     else:
         # Straight from the template, without the context processors: they would ask the database who is

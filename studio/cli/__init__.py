@@ -281,6 +281,7 @@ def init_app(app) -> None:
     from studio.cli.orders import orders_cli
     from studio.cli.poster import poster_cli
     from studio.cli.ready import ready_command
+    from studio.cli.routes import routes_command
     from studio.cli.rituals import ritual_cli
 
     if "eval" not in knowledge_cli.commands:
@@ -300,6 +301,7 @@ def init_app(app) -> None:
     app.cli.add_command(analytics_command)
     app.cli.add_command(orders_cli)
     app.cli.add_command(member_cli)
+    app.cli.add_command(routes_command)
 
 
 def _create_app():
@@ -310,8 +312,10 @@ def _create_app():
 
 def main() -> None:
     """Entry point of the `studio` command."""
-    FlaskGroup(create_app=_create_app, add_version_option=False, load_dotenv=False,
-               help="Community Content Studio.")(prog_name="studio")
+    group = FlaskGroup(create_app=_create_app, add_version_option=False, load_dotenv=False,
+                       help="Community Content Studio.")
+    group.commands.pop("routes", None)  # Flask's own would hide `studio routes`, which also names API scopes
+    group(prog_name="studio")
 
 
 

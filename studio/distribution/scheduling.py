@@ -104,3 +104,12 @@ def upcoming_deliveries(limit: int = 200) -> list[Delivery]:
     query = db.select(Delivery).join(Post, Post.id == Delivery.post_id).join(Brief, Brief.id == Post.brief_id)
     query = memberships.scope(query, Brief.brand_id)
     return db.session.scalars(query.order_by(Delivery.due_at.desc()).limit(limit)).all()
+
+
+def brand_deliveries(brand_id: int, before_id: int | None = None, limit: int = 50) -> list[Delivery]:
+    """The brand's deliveries, newest first, those older than before_id when given; the caller checks access."""
+    query = db.select(Delivery).join(Post, Post.id == Delivery.post_id).join(Brief, Brief.id == Post.brief_id) \
+        .where(Brief.brand_id == brand_id)
+    if before_id is not None:
+        query = query.where(Delivery.id < before_id)
+    return db.session.scalars(query.order_by(Delivery.id.desc()).limit(limit)).all()

@@ -359,7 +359,7 @@ def test_a_database_locked_past_the_busy_timeout_answers_503_with_retry_after(em
         text = page.get_data(as_text=True)
         assert text.index("数据库正忙") < text.index("database is busy")
         api = embedded.app.test_client().get("/api/v1/brands", headers={"Authorization": f"Bearer {token}"})
-        assert api.status_code == 503 and api.headers["Retry-After"] and "数据库正忙" in api.json["error"]
+        assert api.status_code == 503 and api.headers["Retry-After"] and "数据库正忙" in api.json["error"]["message"]
         saved = client.post("/briefs/new", data={"brand": "chayun", "persona": "xiaocha", "channel": "sandbox-main",
                                                  "segments": ["newcomer"], "key_message": "白牡丹2024上新"})
         assert saved.status_code == 503

@@ -99,7 +99,7 @@ def test_an_order_without_a_valid_signature_is_refused_and_nothing_is_stored(ctx
         "Content-Type": "application/json", "X-Studio-Signature": sign(secret, b'{"order_id": "A", "amount": "1"}')})
 
     assert [r.status_code for r in (unset, wrong, missing, tampered)] == [401, 401, 401, 401]
-    assert "X-Studio-Signature" in unset.json["error"]
+    assert "X-Studio-Signature" in unset.json["error"]["message"]
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(Conversion)) == 0
 
@@ -117,9 +117,9 @@ def test_a_bad_field_is_named_and_nothing_is_stored(ctx, app, runner):
 
     for field, order in cases.items():
         response = post_order(app, secret, order)
-        assert response.status_code == 400 and field in response.json["error"], (field, response.json)
-    assert negative.status_code == 400 and "amount" in negative.json["error"]
-    assert future.status_code == 400 and "future" in future.json["error"]
+        assert response.status_code == 400 and field in response.json["error"]["message"], (field, response.json)
+    assert negative.status_code == 400 and "amount" in negative.json["error"]["message"]
+    assert future.status_code == 400 and "future" in future.json["error"]["message"]
     assert deep.status_code == 400
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(Conversion)) == 0

@@ -142,8 +142,8 @@ def test_expired_and_revoked_tokens_are_401(ctx, client):
 
     expired_answer = client.get("/api/v1/brands", headers=bearer(expiring))
     revoked_answer = client.get("/api/v1/brands", headers=bearer(revoked))
-    assert expired_answer.status_code == 401 and "expired" in expired_answer.json["error"]
-    assert revoked_answer.status_code == 401 and "revoked" in revoked_answer.json["error"]
+    assert expired_answer.status_code == 401 and "expired" in expired_answer.json["error"]["message"]
+    assert revoked_answer.status_code == 401 and "revoked" in revoked_answer.json["error"]["message"]
     assert client.get("/api/v1/brands", headers=bearer("cs_" + "x" * 43)).status_code == 401
     assert client.get("/api/v1/brands").status_code == 401
 
@@ -178,10 +178,10 @@ def test_a_route_refuses_a_token_without_its_scope_with_403(ctx, client):
     assert client.get(f"/api/v1/posts/{post_id}", headers=bearer(reader)).status_code == 200
     assert client.get(f"/api/v1/posts/{post_id}", headers=bearer(searcher)).status_code == 403
     refused = client.get("/api/v1/brands/chayun/search?q=白牡丹", headers=bearer(reader))
-    assert refused.status_code == 403 and "knowledge:read" in refused.json["error"]
+    assert refused.status_code == 403 and "knowledge:read" in refused.json["error"]["message"]
     assert client.get("/api/v1/brands/chayun/search?q=白牡丹", headers=bearer(searcher)).status_code == 200
     posted = client.post("/api/v1/briefs", headers=bearer(reader), json=BRIEF)
-    assert posted.status_code == 403 and "posts:write" in posted.json["error"]
+    assert posted.status_code == 403 and "posts:write" in posted.json["error"]["message"]
 
 
 def test_posting_a_brief_needs_posts_write_and_the_editor_role_in_its_brand(ctx, client):
@@ -191,7 +191,7 @@ def test_posting_a_brief_needs_posts_write_and_the_editor_role_in_its_brand(ctx,
     refused = client.post("/api/v1/briefs", headers=bearer(reviewer), json=BRIEF)
     created = client.post("/api/v1/briefs", headers=bearer(editor), json=BRIEF)
 
-    assert refused.status_code == 403 and "editor" in refused.json["error"]
+    assert refused.status_code == 403 and "editor" in refused.json["error"]["message"]
     assert created.status_code in (201, 202) and created.json["total"] == 1
     progress = client.get(f"/api/v1/briefs/{created.json['id']}", headers=bearer(editor))
     assert progress.status_code == 200 and progress.json["total"] == 1
@@ -210,7 +210,7 @@ def test_a_brand_token_asking_about_another_brand_gets_404_like_an_unknown_id(ct
     other = client.get(f"/api/v1/posts/{theirs}", headers=bearer(chayun_only))
     unknown = client.get("/api/v1/posts/999999", headers=bearer(chayun_only))
     assert other.status_code == unknown.status_code == 404
-    assert other.json["error"].replace(str(theirs), "N") == unknown.json["error"].replace("999999", "N")
+    assert other.json["error"]["message"].replace(str(theirs), "N") == unknown.json["error"]["message"].replace("999999", "N")
     assert client.get(f"/api/v1/briefs/{brief_id}", headers=bearer(chayun_only)).status_code == 404
     assert client.get("/api/v1/brands/yunshan/search?q=白牡丹", headers=bearer(chayun_only)).status_code == 404
     other_brief = client.post("/api/v1/briefs", headers=bearer(chayun_only), json={**BRIEF, "brand": "yunshan"})
@@ -257,7 +257,8 @@ def test_past_the_limit_a_token_gets_429_with_retry_after_and_other_tokens_do_no
     answers = [client.get("/api/v1/brands", headers=bearer(busy)) for _ in range(4)]
 
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
-    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60 and "rate limit" in answers[-1].json["error"]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60 and "rate limit" in answers[-1].json["error"]["message"]
+    assert answers[-1].json["error"]["code"] == "rate_limited"
     assert client.get("/api/v1/brands", headers=bearer(calm)).status_code == 200
     now[0] += 61
     assert client.get("/api/v1/brands", headers=bearer(busy)).status_code == 200

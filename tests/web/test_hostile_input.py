@@ -69,7 +69,8 @@ def test_query_ids_past_64_bits_are_bad_requests(ctx, client, auth):
 def test_api_brief_with_wrong_json_types_names_the_field(ctx, api, field, value):
     before = stored()
     response = api({**BRIEF, field: value})
-    assert response.status_code == 400 and field in response.get_json()["error"]
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == field
+    assert response.get_json()["error"]["code"] == "validation_error"
     assert stored() == before
 
 
@@ -77,7 +78,7 @@ def test_api_brief_with_wrong_json_types_names_the_field(ctx, api, field, value)
 def test_lone_surrogate_is_refused_by_the_api_naming_the_field(ctx, api, field):
     before = stored()
     response = api(json.dumps({**BRIEF, field: "冬日\ud800品鉴"}))
-    assert response.status_code == 400 and field in response.get_json()["error"]
+    assert response.status_code == 400 and field in response.get_json()["error"]["message"]
     assert stored() == before
 
 
@@ -94,7 +95,7 @@ def test_lone_surrogate_is_refused_by_the_service_the_web_form_uses(ctx, field):
 def test_json_nested_deeply_is_a_bad_request(ctx, api):
     before = stored()
     response = api("[" * 50_000 + "]" * 50_000)
-    assert response.status_code == 400 and "nested" in response.get_json()["error"]
+    assert response.status_code == 400 and "nested" in response.get_json()["error"]["message"]
     assert stored() == before
 
 
@@ -117,7 +118,7 @@ def test_scheduling_at_year_one_is_refused_with_a_clear_message(ctx, client, aut
 def test_fields_longer_than_the_model_allows_are_refused_by_api_and_form(ctx, client, auth, api, field, value):
     before = stored()
     response = api({**BRIEF, field: value})
-    assert response.status_code == 400 and field in response.get_json()["error"]
+    assert response.status_code == 400 and field in response.get_json()["error"]["message"]
     auth.login("editor")
     form = {**BRIEF, field: value if field == "goal" else ",".join(value)}
     response = client.post("/briefs/new", data=form)
