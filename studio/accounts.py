@@ -125,5 +125,13 @@ def _unknown_user_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
+def get_user_by_name(username: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.username == (username or "").strip()))
+
+
+def list_users() -> list[User]:
+    return db.session.scalars(db.select(User).order_by(User.username)).all()
+
+
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)

@@ -26,6 +26,11 @@ def require(actor: User, brand_id: int, *roles: str, what: str = "") -> str:
     return role
 
 
+def require_site_admin(actor: User | None) -> None:
+    if actor is None or not actor.is_site_admin:
+        raise Forbidden("只有站点管理员可以管理用户 / only a site admin manages users")
+
+
 def visible(actor: User, column):
     """A WHERE clause limiting a query's brand column to the brands the actor may see."""
     brand_ids = actor.brand_ids()

@@ -69,6 +69,7 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     user: Mapped["User"] = relationship(back_populates="memberships")
+    brand: Mapped["Brand"] = relationship()
 
 
 class ApiToken(db.Model):

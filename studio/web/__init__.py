@@ -42,7 +42,7 @@ def mask_target(target: str) -> str:
 def register_blueprints(app) -> None:
     from studio.web import (  # noqa: F401  routes attach to bp
         brand_settings, brands, briefs, calendar, dashboard, groups, members, orders, post_posters, posts, reports,
-        rituals, sandbox, tokens, triage)
+        rituals, sandbox, tokens, triage, users)
 
     app.register_blueprint(bp)
     from studio.web.links import bp as links_bp

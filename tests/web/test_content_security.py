@@ -67,7 +67,8 @@ def test_the_pages_break_no_rule_of_their_policy_in_chromium(ctx, app):
     people_click(app, link_of(delivery), 12)
     pages = ["/", "/briefs/new", "/brands/chayun", f"/briefs/{post.brief_id}", f"/posts/{post.id}",
              "/brands/chayun/calendar", "/brands/chayun/reports", "/brands/chayun/groups", "/brands/chayun/rituals",
-             "/review", "/deliveries", "/sandbox", "/account/tokens"]
+             "/review", "/deliveries", "/sandbox", "/account/tokens", "/admin/users", "/brands/chayun/members",
+             "/brands/chayun/audit", "/brands/chayun/settings", "/brands/chayun/settings/scripts"]
 
     with served(app) as base, chromium() as browser:
         page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -85,6 +86,8 @@ def test_the_pages_break_no_rule_of_their_policy_in_chromium(ctx, app):
                 shot(page, "csp-calendar")
             if path == "/brands/chayun/reports":
                 assert page.evaluate("document.getElementById('report-chart').style.height") == "116px"
+            if path in ("/admin/users", "/brands/chayun/members", "/brands/chayun/audit"):
+                shot(page, "csp-" + path.strip("/").replace("/", "-"))
             if path == f"/briefs/{post.brief_id}":
                 assert page.evaluate("document.querySelector('.progress .bar').style.width") == "100%"
 

@@ -25,6 +25,7 @@ from tests.support.app import make_app
 from tests.support.runtime import ROOT
 
 ANY = ("editor", "reviewer", "admin")  # every member of the brand
+SITE = ("site",)  # site admins only: no role in a brand is enough
 # Who may use each route inside their brand: the roles of a membership (a brand admin holds them all).
 ACCESS = {
     "web.dashboard": ANY, "web.review_queue": ANY, "web.deliveries": ANY, "web.sandbox_index": ANY,
@@ -48,7 +49,13 @@ ACCESS = {
     "web.remove_poster": ("editor",), "web.regenerate": ("editor",), "web.restore_post": ("editor",),
     "web.save_revision": ("editor",), "web.rewrite": ("editor",), "web.submit": ("editor",),
     "web.posts_batch": ("editor",),
+    "web.users": SITE, "web.create_user": SITE, "web.reset_password": SITE,
 }
+
+
+def _may(role: str, endpoint: str) -> bool:
+    """Whether a member with this role in the brand may use the route (a brand admin holds every role)."""
+    return ACCESS[endpoint] != SITE and (role == "admin" or role in ACCESS[endpoint])
 # Routes with no brand behind them: public by design (signed or secret URLs), or the session itself.
 OUTSIDE = {"static", "health", "auth.login", "auth.logout", "i18n.set_language", "links.follow",
            "links.poster_image", "web.calendar_feed",
@@ -153,6 +160,9 @@ def _form(endpoint: str, records: dict) -> dict:
         "web.send_back": {"comment": "请修改"},
         "web.save_revision": {"body": "越权修改的正文"},
         "web.add_member": {"username": "outsider", "role": "admin"},
+        "web.create_user": {"username": "intruder", "password": "intruder-pass", "confirm": "intruder-pass",
+                            "site_admin": "1"},
+        "web.reset_password": {"password": "taken-over-1"},
         "web.update_brand_settings": {"name": "越权改名"},
         "web.save_brand_item": {"name": "越权改名", "taboo": "越权"},
         "web.save_brand_scripts": {"text": "ctas:\n  - 越权的话术\n"},
@@ -220,7 +230,7 @@ def test_another_brands_records_answer_404_on_every_route_and_nothing_changes(wo
         allowed = {404} if rule.endpoint != "web.new_brief" else {400, 404}  # the form page says 没有品牌
         if rule.endpoint == "web.posts_batch":  # a batch reports each post it refused, as missing
             allowed = {302}
-        if not (role == "admin" or role in ACCESS[rule.endpoint]):
+        if not _may(role, rule.endpoint):
             allowed = allowed | {403}  # refused for the role before any id is looked at: the id tells nothing
         assert answer.status_code in allowed, f"{person} {method} {url}: {answer.status_code}"
         assert "芽谷" not in answer.get_data(as_text=True), f"{person} {method} {url} shows the other brand"
@@ -237,7 +247,7 @@ def test_inside_the_own_brand_a_role_without_the_right_gets_403_and_nothing_chan
     assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
     refused = 0
     for rule, method in _rules(app):
-        allowed = role == "admin" or role in ACCESS[rule.endpoint]
+        allowed = _may(role, rule.endpoint)
         if allowed:
             continue
         before = _fingerprint(app)
@@ -258,7 +268,7 @@ def test_every_page_a_role_may_see_opens(world, person):
     assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
     opened = 0
     for rule, method in _rules(app):
-        if method != "GET" or not (role == "admin" or role in ACCESS[rule.endpoint]):
+        if method != "GET" or not (person == "site_admin" or _may(role, rule.endpoint)):
             continue
         for side in ("own", "other") if person == "site_admin" else ("own",):
             url = _url(app, rule, records[side])
