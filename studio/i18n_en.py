@@ -89,7 +89,7 @@ ENGLISH: dict[str, str] = {
     "欢迎加入 {brand}": "Welcome to {brand}", "邀请": "Invitation",
     "保存": "Save", "已保存品牌设置": "Brand settings saved",
     "品牌与角色": "Brands and roles", "新密码": "New password", "站点管理员": "Site admin",
-    "还不是任何品牌的成员": "Not a member of any brand yet", "设置": "Set", "新建用户": "New user",
+    "还不是任何品牌的成员": "Not a member of any brand yet", "设置新密码": "Set password", "新建用户": "New user",
     "站点管理员（管理所有品牌）": "Site admin (manages every brand)", "创建": "Create",
     "已创建用户 {username}": "User {username} created",
     "已为 {username} 设置新密码，其所有会话已退出": "New password set for {username}; all their sessions are signed out", "已保存": "Saved", "已移除 {item}": "{item} removed",
