@@ -50,7 +50,7 @@ def open_job(post: Post, kind: str, request: dict | None = None) -> str:
     """Record a new job on the post, replacing any earlier one (not committed); returns its token."""
     post.job_token = uuid.uuid4().hex
     post.job_kind, post.job_request = kind, dict(request or {})
-    post.job_started_at = post.job_seen_at = utcnow()
+    post.job_seen_at, post.job_started_at = utcnow(), None  # started: when a worker takes it
     post.job_attempts = 1
     return post.job_token
 
@@ -70,11 +70,12 @@ def is_live(post: Post) -> bool:
         post.job_seen_at >= utcnow() - timedelta(seconds=lease_seconds())
 
 
-def not_queued(post_id: int, token: str) -> None:
-    """The broker refused the job: the sweep queues it at its next look, and no attempt is used up."""
+def not_queued(post_id: int, token: str, counted: bool = True) -> None:
+    """The broker refused the job: the sweep queues it at its next look, and the attempt counted for it
+    (when one was) is given back."""
     db.session.execute(
         update(Post).where(Post.id == post_id, Post.job_token == token)
-        .values(job_attempts=Post.job_attempts - 1,
+        .values(job_attempts=Post.job_attempts - (1 if counted else 0),
                 job_seen_at=utcnow() - timedelta(seconds=lease_seconds() + 1)),
         execution_options={"synchronize_session": False})
     db.session.commit()
@@ -89,8 +90,9 @@ def begin(post_id: int, token: str | None) -> bool:
     """Report that the job started; False when it is no longer the post's job (taken over or replaced)."""
     if not token:
         return True
+    now = utcnow()
     won = db.session.execute(
-        update(Post).where(Post.id == post_id, Post.job_token == token).values(job_seen_at=utcnow()),
+        update(Post).where(Post.id == post_id, Post.job_token == token).values(job_seen_at=now, job_started_at=now),
         execution_options={"synchronize_session": False}).rowcount
     db.session.commit()
     return won == 1
@@ -140,13 +142,14 @@ def sweep_stalled_jobs(now=None) -> dict[str, list[int]]:
     now = now or utcnow()
     cutoff = now - timedelta(seconds=lease_seconds())
     stalled = db.session.execute(
-        db.select(Post.id, Post.job_token, Post.job_kind, Post.job_request, Post.job_attempts, Post.status)
+        db.select(Post.id, Post.job_token, Post.job_kind, Post.job_request, Post.job_attempts, Post.status,
+                  Post.job_started_at)
         .where(or_(and_(Post.job_token.is_not(None), Post.job_seen_at < cutoff),
                    and_(Post.status == PostStatus.GENERATING, Post.job_token.is_(None), Post.updated_at < cutoff)))
         .order_by(Post.id).limit(200)).all()
     db.session.commit()
     outcome: dict[str, list[int]] = {"requeued": [], "failed": []}
-    for post_id, token, kind, request, attempts, status in stalled:
+    for post_id, token, kind, request, attempts, status, started_at in stalled:
         same_job = Post.job_token == token if token else and_(Post.job_token.is_(None),
                                                               Post.status == PostStatus.GENERATING)
         kind = kind or DRAFT
@@ -155,15 +158,19 @@ def sweep_stalled_jobs(now=None) -> dict[str, list[int]]:
                                execution_options={"synchronize_session": False})
             db.session.commit()
             continue
-        if (attempts or 0) >= most_attempts():
+        # Only a job a worker took and then went silent on uses up an attempt: one still waiting in the queue
+        # (every worker busy, or none running) is queued again as it is, and never fails for that.
+        taken = token is None or started_at is not None
+        if taken and (attempts or 0) >= most_attempts():
             if _give_up(post_id, same_job, kind, attempts, status):
                 outcome["failed"].append(post_id)
             continue
+        attempts = (attempts or 0) + (1 if taken else 0)
         new_token = uuid.uuid4().hex
         won = db.session.execute(
             update(Post).where(Post.id == post_id, same_job)
-            .values(job_token=new_token, job_kind=kind, job_request=request or {}, job_started_at=now,
-                    job_seen_at=now, job_attempts=(attempts or 0) + 1),
+            .values(job_token=new_token, job_kind=kind, job_request=request or {}, job_started_at=None,
+                    job_seen_at=now, job_attempts=attempts),
             execution_options={"synchronize_session": False}).rowcount
         if won != 1:
             db.session.rollback()
@@ -172,10 +179,10 @@ def sweep_stalled_jobs(now=None) -> dict[str, list[int]]:
         try:
             queue_job(post_id, new_token, kind, request)
         except QueueUnavailable:  # told once by the page that asked; each sweep tries again quietly
-            not_queued(post_id, new_token)
+            not_queued(post_id, new_token, counted=taken)
             continue
         audit.record("draft_requeued", post_id=post_id,
-                     detail=f"后台进程没有按时回应，第{(attempts or 0) + 1}次尝试")
+                     detail=f"后台进程没有按时回应，第{attempts}次尝试" if taken else "还没有后台进程接手，重新排队")
         db.session.commit()
         outcome["requeued"].append(post_id)
     return outcome

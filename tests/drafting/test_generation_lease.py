@@ -91,9 +91,15 @@ def test_a_regeneration_that_arrives_after_an_edit_does_not_overwrite_it(lease_a
     assert post.current_revision.body == HUMAN_TEXT and len(post.revisions) == 2
 
 
+def _taken(post_id: int) -> None:
+    """A worker took the job (and may go silent afterwards)."""
+    assert jobs.begin(post_id, _post(post_id).job_token)
+
+
 def test_a_silent_job_is_queued_again_then_failed_with_a_reason_the_editor_can_act_on(lease_app):
     post_id = _brief().posts[0].id
     first = _post(post_id).job_token
+    _taken(post_id)
     _silent(post_id)
     assert jobs.sweep_stalled_jobs() == {"requeued": [post_id], "failed": []}
     post = _post(post_id)
@@ -101,6 +107,7 @@ def test_a_silent_job_is_queued_again_then_failed_with_a_reason_the_editor_can_a
     generation.draft_post(post_id, first)  # the first attempt's message, delivered late: not its job any more
     assert _post(post_id).status == PostStatus.GENERATING
     assert jobs.sweep_stalled_jobs() == {"requeued": [], "failed": []}  # reporting in time: left alone
+    _taken(post_id)
     _silent(post_id)
     assert jobs.sweep_stalled_jobs() == {"requeued": [], "failed": [post_id]}
     post = _post(post_id)
@@ -108,6 +115,18 @@ def test_a_silent_job_is_queued_again_then_failed_with_a_reason_the_editor_can_a
     assert "重新生成" in post.error and "编辑正文" in post.error
     workflow.save_revision(post_id, HUMAN_TEXT, user("editor"))  # the editor takes it from here
     assert _post(post_id).status == PostStatus.DRAFT
+
+
+def test_a_job_no_worker_took_waits_in_the_queue_without_using_up_attempts(lease_app):
+    """Every worker busy, or none running: the job is queued again each lease and never failed for that."""
+    post_id = _brief().posts[0].id
+    for _ in range(5):
+        _silent(post_id)
+        assert jobs.sweep_stalled_jobs() == {"requeued": [post_id], "failed": []}
+    post = _post(post_id)
+    assert post.status == PostStatus.GENERATING and post.job_attempts == 1 and post.job_started_at is None
+    _taken(post_id)
+    assert _post(post_id).job_started_at is not None
 
 
 def test_a_variant_left_generating_without_a_job_is_taken_in_by_the_sweep(lease_app):
