@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from studio.localmodel import MODEL_ALIAS as LOCAL_MODEL_NAME
-from studio.task_names import (DISPATCH_DUE_DELIVERIES, FORGET_OLD_CLICKS, QUEUES, RUN_RITUALS,
-                               SWEEP_STALLED_GENERATIONS, WRITE_PLAYBOOKS)
+from studio.task_names import (DISPATCH_DUE_DELIVERIES, FORGET_OLD_CLICKS, QUEUE_WAITING_UPLOADS, QUEUES,
+                               RUN_RITUALS, SWEEP_STALLED_GENERATIONS, WRITE_PLAYBOOKS)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -126,6 +126,8 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         # What a 503 (database busy, queue down) tells clients to wait before trying again.
         "STUDIO_RETRY_AFTER": int(_env_float(environ, "STUDIO_RETRY_AFTER", 5)),
         "STUDIO_RETRIEVAL_K": 5,
+        # Knowledge uploads of fewer file bytes than this are indexed in the request; larger ones by a worker.
+        "STUDIO_UPLOAD_INLINE_BYTES": int(_env_float(environ, "STUDIO_UPLOAD_INLINE_BYTES", 256 * 1024)),
         # Requests one API token may make in any 60 seconds, counted across every web process; 0: no limit.
         "STUDIO_API_RATE_LIMIT": int(_env_float(environ, "STUDIO_API_RATE_LIMIT", 120)),
         # Channels may post to loopback and private addresses: for bots on this machine or the office
@@ -159,6 +161,11 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
                 # Rituals: briefs written at their lead time, approved variants scheduled, the rest frozen.
                 "run-rituals": {"task": RUN_RITUALS, "schedule": rituals_every,
                                 "options": {"expires": max(rituals_every, 2.0)}},
+                "queue-waiting-uploads": {
+                    "task": QUEUE_WAITING_UPLOADS,
+                    "schedule": sweep_every,
+                    "options": {"expires": max(sweep_every * 2, 2.0)},
+                },
                 "sweep-stalled-generations": {
                     "task": SWEEP_STALLED_GENERATIONS,
                     "schedule": sweep_every,

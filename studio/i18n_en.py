@@ -112,6 +112,13 @@ ENGLISH: dict[str, str] = {
     # flashes
     "已导入：{documents} 篇文档，{chunks} 个片段": "Imported {documents} documents, {chunks} chunks",
     "已删除 {doc_id}": "Deleted {doc_id}", "已重建索引：{chunks} 个片段": "Re-indexed: {chunks} chunks",
+    "文件较大，已交给后台建立索引，本页会显示进度。":
+        "The upload is large: it is being indexed in the background, and this page shows its progress.",
+    "文件已保存，但消息队列暂时不可用：队列恢复后会自动建立索引，本页会显示进度。":
+        "The files are saved, but the task queue is unavailable: they will be indexed when it is back, and "
+        "this page shows the progress.",
+    "排队等待索引": "Waiting to be indexed", "正在读取文件": "Reading the files", "正在建立索引": "Indexing",
+    "索引完成": "Indexed", "索引失败": "Indexing failed", "消息队列恢复后开始": "starts when the task queue is back",
     "已保存新修订": "Saved as a new revision", "已提交审核": "Submitted for review", "已批准": "Approved",
     "已退回修改": "Sent back for changes", "已排期": "Scheduled", "已标记为已发送": "Marked as sent",
     "已重新排入发送": "Queued to send again",
@@ -320,6 +327,8 @@ ENGLISH_LABELS: dict[str, str] = {
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.
 # A value that is itself a known message is translated too; brand material keeps its language.
 MESSAGES: dict[str, str] = {
+    # knowledge library: the reason names the file, which keeps its language
+    "品牌资料包有误 / invalid brand kit: {detail}": "Invalid brand kit: {detail}",
     # posts and review
     "没有帖子 #{id}": "No post #{id}", "没有简报 #{id}": "No brief #{id}",
     "只有编辑可以修改帖子": "Only editors can change posts",

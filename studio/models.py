@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Enum, Float, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studio.extensions import db
@@ -205,6 +205,26 @@ class KnowledgeDocument(db.Model):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LibraryJob(db.Model):
+    """A large upload to a brand's knowledge library, staged in the data folder and indexed by a worker."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"), index=True)
+    files: Mapped[list] = mapped_column(JSON, default=list)  # the file names, as they will be in the kit
+    total_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|running|done|failed
+    # The broker took the message; False when it could not, and the sweep queues the job again.
+    in_queue: Mapped[bool] = mapped_column(Boolean, default=False)
+    stage: Mapped[str] = mapped_column(String(16), default="queued")  # queued|reading|indexing|done|failed
+    fraction: Mapped[float] = mapped_column(Float, default=0.0)
+    documents: Mapped[int | None] = mapped_column(Integer)
+    chunks: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class Brief(db.Model):

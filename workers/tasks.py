@@ -5,6 +5,7 @@ from sqlalchemy.exc import OperationalError
 from flask import current_app
 
 from studio import links
+from studio.brands import library_jobs
 from studio.distribution import alerts, deliveries, sending
 from studio.drafting import generation, jobs, playbook
 from studio.rituals import missed as missed_rituals
@@ -15,6 +16,8 @@ from studio.task_names import (
     DISPATCH_DUE_DELIVERIES,
     DRAFT_VARIANT,
     FORGET_OLD_CLICKS,
+    INDEX_LIBRARY_UPLOAD,
+    QUEUE_WAITING_UPLOADS,
     WRITE_PLAYBOOKS,
     REGENERATE_VARIANT,
     RUN_RITUALS,
@@ -98,3 +101,14 @@ def schedule_ritual_occurrence(occurrence_id: int) -> int:
 @shared_task(name=ALERT_MISSED_OCCURRENCE)
 def alert_missed_occurrence(occurrence_id: int) -> None:
     missed_rituals.send_missed_alert(occurrence_id)
+
+
+@shared_task(name=INDEX_LIBRARY_UPLOAD, acks_late=True)
+def index_library_upload(job_id: int) -> None:
+    # Only a queued job is taken: a message delivered again finds it running or ended and does nothing.
+    library_jobs.run_upload(job_id)
+
+
+@shared_task(name=QUEUE_WAITING_UPLOADS, ignore_result=True)
+def queue_waiting_uploads() -> dict:
+    return library_jobs.sweep_library_jobs()

@@ -35,7 +35,7 @@ def changing_library():
         yield
 
 
-def _knowledge_dir(slug: str) -> Path:
+def knowledge_dir(slug: str) -> Path:
     brand = get_brand(slug)
     folder = Path(brand.kit_path) / "knowledge"
     if not brand.kit_path or not folder.is_dir():
@@ -81,12 +81,12 @@ def replace_and_reimport(slug: str, changes: dict[Path, bytes | None]) -> dict:
         raise
 
 
-def add_files(slug: str, files: list[tuple[str, bytes]]) -> dict:
-    """Add or replace knowledge files; a file that does not load changes nothing."""
+def checked_changes(slug: str, files: list[tuple[str, bytes]]) -> dict[Path, bytes]:
+    """The kit paths the uploaded files would be written to, after the checks that need no parsing."""
     get_brand(slug, "editor")  # who may, before what was sent: another brand's page tells nothing
     if not files:
         raise InvalidInput("请选择要上传的文件")
-    folder = _knowledge_dir(slug)
+    folder = knowledge_dir(slug)
     changes = {}
     for name, data in files:
         filename = _safe_filename(name)
@@ -95,8 +95,7 @@ def add_files(slug: str, files: list[tuple[str, bytes]]) -> dict:
         if not data:
             raise InvalidInput(f"{filename}：文件是空的")
         changes[folder / filename] = data
-    with changing_library():
-        return replace_and_reimport(slug, changes)
+    return changes
 
 
 def delete_document(slug: str, doc_id: str) -> dict:

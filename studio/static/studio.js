@@ -267,6 +267,23 @@
     setTimeout(poll, 800);
   }
 
+  // A large knowledge upload indexed by a worker: follow its stage, then load the page with the result.
+  for (const job of document.querySelectorAll(".library-job[data-job-url]")) {
+    if (job.dataset.state !== "queued" && job.dataset.state !== "running") continue;
+    const poll = async () => {
+      const response = await fetch(job.dataset.jobUrl);
+      if (response.ok) {
+        const state = await response.json();
+        if (state.state === "done" || state.state === "failed") return location.reload();
+        job.querySelector(".job-label").textContent = state.label;  // text, never markup
+        const bar = job.querySelector("progress");
+        if (bar) bar.value = state.fraction;
+      }
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 1000);
+  }
+
   // The schedule form says how many groups and members an audience reaches before anyone confirms.
   const audience = document.getElementById("audience");
   if (audience) {

@@ -1,8 +1,8 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from studio.auth import role_required
-from studio.brands import kits, library
+from studio.brands import kits, library, library_jobs
 from studio.channels import probe
 from studio.errors import StudioError
 from studio.i18n import gettext as _
@@ -20,7 +20,8 @@ def brand(slug: str):
     except StudioError as exc:
         error = str(exc)
     return render_template("brand.html", brand=brand, documents=kits.list_documents(brand.id), query=query,
-                           hits=hits, error=error, language=language)
+                           hits=hits, error=error, language=language,
+                           library_jobs=library_jobs.recent_jobs(brand.id), stage_labels=library_jobs.STAGE_LABELS)
 
 
 @bp.get("/brands/<slug>/documents/<doc_id>")
@@ -33,10 +34,23 @@ def document(slug: str, doc_id: str):
 @role_required("editor")
 def upload_documents(slug: str):
     files = [(f.filename or "", f.read()) for f in request.files.getlist("files") if f and f.filename]
-    result = library.add_files(slug, files)
-    flash(_("已导入：{documents} 篇文档，{chunks} 个片段", documents=result["documents"], chunks=result["chunks"]),
-          "ok")
+    outcome = library_jobs.upload(slug, files, current_user.id)
+    if outcome.result is not None:
+        flash(_("已导入：{documents} 篇文档，{chunks} 个片段", documents=outcome.result["documents"],
+                chunks=outcome.result["chunks"]), "ok")
+    elif outcome.queue_down:
+        flash(_("文件已保存，但消息队列暂时不可用：队列恢复后会自动建立索引，本页会显示进度。"), "warn")
+    else:
+        flash(_("文件较大，已交给后台建立索引，本页会显示进度。"), "ok")
     return redirect(url_for("web.brand", slug=slug))
+
+
+@bp.get("/brands/<slug>/library-jobs/<int:job_id>.json")
+def library_job(slug: str, job_id: int):
+    """A large upload's indexing state, polled by the brand page until it is done or failed."""
+    state = library_jobs.job_state(library_jobs.get_job(slug, job_id))
+    state["label"] = _(library_jobs.STAGE_LABELS[state["stage"]])
+    return jsonify(state)
 
 
 @bp.post("/brands/<slug>/documents/<doc_id>/delete")

@@ -19,7 +19,7 @@ from studio.brands.library import copy_kit
 from studio.cli import DEMO_KIT
 from studio.drafting import briefs
 from studio.extensions import db
-from studio.models import Channel, Delivery, DeliveryStatus, Invitation, KnowledgeDocument, Revision, utcnow
+from studio.models import Channel, Delivery, DeliveryStatus, Invitation, KnowledgeDocument, LibraryJob, Revision, utcnow
 from studio.rituals import service as rituals
 from tests.support.app import make_app
 from tests.support.runtime import ROOT
@@ -33,6 +33,7 @@ ACCESS = {
     "web.group_directory": ANY, "web.audience_count": ANY, "web.reports": ANY, "web.reports_csv": ANY,
     "web.rituals": ANY, "web.brief": ANY, "web.brief_progress": ANY, "web.post": ANY, "web.post_progress": ANY,
     "web.sandbox_chat": ANY, "web.sandbox_messages": ANY, "web.lint": ANY, "web.preview": ANY,
+    "web.library_job": ANY,
     "web.members": ("admin",), "web.audit_log": ("admin",), "web.add_member": ("admin",),
     "web.remove_member": ("admin",), "web.channel_test": ("admin",), "web.rotate_order_secret": ("admin",),
     "web.reindex": ("admin",), "web.brand_settings": ("admin",), "web.update_brand_settings": ("admin",),
@@ -92,12 +93,16 @@ def _brand_records(slug: str, persona: str, segment: str, author_id: int) -> dic
         brand=slug, name="周五品鉴会", slug="friday", rrule="FREQ=WEEKLY;BYDAY=FR", start="2026-01-02T20:00",
         timezone="Asia/Shanghai", brief="周五晚8点品鉴会", persona=persona, segments=[segment], audience="", lead_hours=48,
         freeze_hours=2, exdates=[], holidays="include"), author_id)
+    job = LibraryJob(brand_id=brand.id, files=[f"{slug}-大文件.txt"], total_bytes=300_000, state="done",
+                     stage="done", fraction=1.0, documents=1, chunks=40, error="", in_queue=True)
+    db.session.add(job)
+    db.session.commit()
     invitations.invite(slug, "editor", None, note="待接受")
     invitation_id = db.session.scalar(db.select(Invitation.id).order_by(Invitation.id.desc()))
     return {"slug": slug, "post_id": post.id, "brief_id": brief.id, "delivery_id": failed.id,
             "channel_id": sandbox.id, "channel_slug": "sandbox-main", "doc_id": doc, "ritual_slug": "friday",
             "username": "outsider", "revision_id": revision.id, "section": "personas", "item": persona,
-            "name": "促活", "invitation_id": invitation_id}
+            "name": "促活", "invitation_id": invitation_id, "job_id": job.id}
 
 
 @pytest.fixture(scope="module")
