@@ -6,20 +6,12 @@ and changes nothing; a token without the route's scope answers 403 and changes n
 below does not know fails the test, so a new route has to say which scope and which roles it needs."""
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from flask import url_for
-from flask_migrate import upgrade
 
-from studio import accounts, api_tokens, memberships
-from studio.brands import kits
-from studio.brands.library import copy_kit
-from studio.cli import DEMO_KIT
+from studio import api_tokens
 from studio.extensions import db
-from tests.support.app import make_app
-from tests.support.runtime import ROOT
-from tests.web.test_rbac_matrix import PASSWORD, PEOPLE, _brand_records
+from tests.support.workspaces import PEOPLE, fingerprint, two_brands
 
 ANY = ("editor", "reviewer", "admin")  # every member of the brand
 EDITOR, REVIEWER, SCHEDULERS = ("editor",), ("reviewer",), ("editor", "reviewer")
@@ -79,21 +71,8 @@ QUERIES = {"api.calendar_items": {"from": "2026-12-01", "to": "2026-12-31"}, "ap
 def world(tmp_path_factory):
     """chayun, where the editor, the reviewer and the brand admin work, and yagu, where none of them does; a
     token with every scope for each person, and a site admin's token lacking each scope in turn."""
-    data = tmp_path_factory.mktemp("api-matrix")
-    app = make_app(data, STUDIO_API_RATE_LIMIT=0)
+    app, records = two_brands(tmp_path_factory.mktemp("api-matrix"), STUDIO_API_RATE_LIMIT=0)
     with app.app_context():
-        upgrade(directory=str(ROOT / "studio" / "migrations"))
-        kits.import_brand_kit(copy_kit(DEMO_KIT, data, "chayun"))
-        kits.import_brand_kit(copy_kit(ROOT / "tests" / "data" / "kits" / "yagu", data, "yagu"))
-        site_admin = accounts.create_user("root", PASSWORD, "admin")
-        accounts.create_user("outsider", PASSWORD, "member")
-        for username, role in PEOPLE.values():
-            accounts.create_user(username, PASSWORD, "member")
-            memberships.add_member(username, "chayun", role)
-        memberships.add_member("outsider", "yagu", "editor")
-        memberships.add_member("outsider", "chayun", "editor")
-        records = {"own": _brand_records("chayun", "xiaocha", "newcomer", site_admin.id),
-                   "other": _brand_records("yagu", "yaya", "new-parents", site_admin.id)}
         tokens = {person: api_tokens.issue_token(username)[0] for person, (username, _) in PEOPLE.items()}
         tokens["site_admin"] = api_tokens.issue_token("root")[0]
         tokens["outsider_in_chayun"] = api_tokens.issue_token("outsider", brand="chayun")[0]
@@ -105,16 +84,8 @@ def world(tmp_path_factory):
 
 
 def _fingerprint(app) -> str:
-    """A digest of every row of every table but the tokens' last use: equal digests mean nothing was written."""
-    digest = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            if table.name in ("login_failure", "api_token", "rate_budget"):
-                continue
-            for row in db.session.execute(db.select(table).order_by(*table.primary_key.columns)):
-                digest.update(repr(tuple(row)).encode())
-        db.session.remove()
-    return digest.hexdigest()
+    """Every table but the tokens' last use (and the rate budget, unused here): equal means nothing was written."""
+    return fingerprint(app, skip=("api_token", "rate_budget"))
 
 
 def _rules(app):

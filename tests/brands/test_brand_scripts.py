@@ -1,33 +1,12 @@
 """The brand's own script library lines, edited on the settings pages and read by drafting as kit files."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from prompts.loader import kit_overrides
 from prompts.scripts_library import stage_scripts
-from studio.brands import kits
-from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import AuditEvent
-from tests.support.app import join_brands
-
-
-@pytest.fixture
-def kit(app, users, tmp_path):
-    target = tmp_path / "kit"
-    shutil.copytree(DEMO_KIT, target)
-    with app.app_context():
-        kits.import_brand_kit(target)
-        join_brands()
-    return target
-
-
-@pytest.fixture
-def admin(client, auth, kit):
-    auth.login("admin")
-    return client
 
 
 OWN = "ctas:\n  - 周五晚8点，${address}来群里和${persona}一起喝茶~\n"

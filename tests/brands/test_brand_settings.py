@@ -2,33 +2,13 @@
 back to the kit so that an export and a re-import give the same brand."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import yaml
 
 from studio.brands import kits
 from studio.brands.export import export_brand
-from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import Channel, Persona, Segment
-from tests.support.app import join_brands
-
-
-@pytest.fixture
-def kit(app, users, tmp_path):
-    target = tmp_path / "kit"
-    shutil.copytree(DEMO_KIT, target)
-    with app.app_context():
-        kits.import_brand_kit(target)
-        join_brands()
-    return target
-
-
-@pytest.fixture
-def admin(client, auth, kit):
-    auth.login("admin")
-    return client
 
 
 def _persona(app, slug="xiaocha") -> Persona:
@@ -159,7 +139,7 @@ def test_a_persona_gets_an_avatar_for_its_posters_and_a_broken_picture_is_refuse
     assert (kit / "brand.yaml").read_bytes() == before and not (kit / "posters" / "avatar-xiaocha.png").exists()
 
 
-def test_the_settings_page_in_chromium_saves_and_names_a_bad_value_next_to_it(app, kit):
+def test_the_settings_page_in_chromium_saves_and_names_a_bad_value_next_to_it(app, users, kit):
     from tests.support.app import PASSWORDS
     from tests.support.browser import chromium, log_in, served, shot
 

@@ -1,22 +1,5 @@
 """The knowledge library page: upload, inspect, delete, re-index and the search playground."""
 import io
-import shutil
-
-import pytest
-
-from studio.brands import kits
-from studio.cli import DEMO_KIT
-from tests.support.app import join_brands
-
-
-@pytest.fixture
-def kit(app, tmp_path):
-    target = tmp_path / "kit"
-    shutil.copytree(DEMO_KIT, target)
-    with app.app_context():
-        kits.import_brand_kit(target)
-        join_brands()
-    return target
 
 
 def _upload(client, name: str, data: bytes):

@@ -11,21 +11,11 @@ from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import KnowledgeDocument, LibraryJob, utcnow
 from tests.support import free_port
-from tests.support.app import PASSWORDS, add_users, join_brands, make_app
+from tests.support.app import PASSWORDS, add_users, make_app
 from tests.support.runtime import ROOT
 
 BIG_TEXT = ("白牡丹2024仓储手册：茶叶放在阴凉干燥处，避光密封，远离异味。门店每周盘点一次库存，"
             "龙头路店负责鼓浪屿片区的补货。\n").encode() * 3000  # about 370 KB
-
-
-@pytest.fixture
-def kit(app, tmp_path):
-    target = tmp_path / "kit"
-    shutil.copytree(DEMO_KIT, target)
-    with app.app_context():
-        kits.import_brand_kit(target)
-        join_brands()
-    return target
 
 
 def _upload(client, *files: tuple[str, bytes]):

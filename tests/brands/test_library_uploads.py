@@ -1,28 +1,15 @@
 """Uploads to a brand's knowledge library that used to crash: each lands whole or is refused with a reason."""
 import io
-import shutil
 import threading
 
 import pytest
 
-from studio.brands import kits, library
-from studio.cli import DEMO_KIT
-from tests.support.app import join_brands
+from studio.brands import library
 from studio.extensions import db
 from studio.models import KnowledgeDocument
 from tests.support.app import PASSWORDS
 
 pytestmark = pytest.mark.hostile  # the hostile-input suite: pytest -m hostile
-
-
-@pytest.fixture
-def kit(app, tmp_path):
-    target = tmp_path / "kit"
-    shutil.copytree(DEMO_KIT, target)
-    with app.app_context():
-        kits.import_brand_kit(target)
-        join_brands()
-    return target
 
 
 def _upload(client, *files: tuple[str, bytes]):

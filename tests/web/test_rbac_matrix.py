@@ -5,24 +5,13 @@ Another brand's records answer 404 and change nothing; in the own brand a role w
 the test, so a new route has to say who may use it."""
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 
-from studio import accounts, invitations, memberships
-from studio.brands import kits
-from studio.brands.library import copy_kit
-from studio.cli import DEMO_KIT
-from studio.drafting import briefs
 from studio.extensions import db
-from studio.models import Channel, Delivery, DeliveryStatus, Invitation, KnowledgeDocument, LibraryJob, Revision, utcnow
-from studio.rituals import service as rituals
-from tests.support.app import make_app
-from tests.support.runtime import ROOT
+from tests.support.workspaces import PASSWORD, PEOPLE, fingerprint, two_brands
 
 ANY = ("editor", "reviewer", "admin")  # every member of the brand
 SITE = ("site",)  # site admins only: no role in a brand is enough
@@ -66,79 +55,13 @@ OUTSIDE = {"static", "health", "auth.login", "auth.logout", "i18n.set_language",
 FORM_BRAND = {"web.new_brief": "brand", "web.posts_batch": "post_ids", "web.preview": "post_id"}
 # Pages that list the brands the user may see rather than one brand's records: they answer 200 to everyone.
 LISTS = {"web.dashboard", "web.review_queue", "web.deliveries", "web.sandbox_index"}
-PEOPLE = {"editor": ("editor", "editor"), "reviewer": ("reviewer", "reviewer"), "brand_admin": ("boss", "admin")}
-PASSWORD = "matrix-pass-1"
-
-
-def _brand_records(slug: str, persona: str, segment: str, author_id: int) -> dict:
-    """One record of each kind the routes name, in the brand: a post in review, its brief, a waiting and a
-    failed delivery, the sandbox group, a document and a ritual."""
-    brand = kits.get_brand(slug)
-    brief = briefs.create_brief(briefs.BriefInput(brand=slug, persona=persona, channel="sandbox-main",
-                                                  segments=[segment], key_message=f"{slug} 的帖子"), author_id)
-    post = brief.posts[0]
-    revision = Revision(post_id=post.id, number=1, body=f"{slug} 的正文。", note="测试")
-    db.session.add(revision)
-    db.session.flush()
-    post.current_revision_id, post.status = revision.id, "in_review"
-    sandbox = db.session.scalar(db.select(Channel).where(Channel.brand_id == brand.id, Channel.slug == "sandbox-main"))
-    failed = Delivery(post_id=post.id, channel_id=sandbox.id, due_at=utcnow() - timedelta(hours=1),
-                      not_before=utcnow() - timedelta(hours=1), status=DeliveryStatus.FAILED,
-                      revision_id=revision.id, key=f"matrix-{slug}")
-    db.session.add(failed)
-    doc = db.session.scalar(db.select(KnowledgeDocument.doc_id).where(KnowledgeDocument.brand_id == brand.id)
-                            .order_by(KnowledgeDocument.doc_id))
-    db.session.commit()
-    rituals.create(rituals.RitualInput(
-        brand=slug, name="周五品鉴会", slug="friday", rrule="FREQ=WEEKLY;BYDAY=FR", start="2026-01-02T20:00",
-        timezone="Asia/Shanghai", brief="周五晚8点品鉴会", persona=persona, segments=[segment], audience="", lead_hours=48,
-        freeze_hours=2, exdates=[], holidays="include"), author_id)
-    job = LibraryJob(brand_id=brand.id, files=[f"{slug}-大文件.txt"], total_bytes=300_000, state="done",
-                     stage="done", fraction=1.0, documents=1, chunks=40, error="", in_queue=True)
-    db.session.add(job)
-    db.session.commit()
-    invitations.invite(slug, "editor", None, note="待接受")
-    invitation_id = db.session.scalar(db.select(Invitation.id).order_by(Invitation.id.desc()))
-    return {"slug": slug, "post_id": post.id, "brief_id": brief.id, "delivery_id": failed.id,
-            "channel_id": sandbox.id, "channel_slug": "sandbox-main", "doc_id": doc, "ritual_slug": "friday",
-            "username": "outsider", "revision_id": revision.id, "section": "personas", "item": persona,
-            "name": "促活", "invitation_id": invitation_id, "job_id": job.id}
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """chayun, where the editor, the reviewer and the brand admin work, and yagu, where none of them does."""
-    data = tmp_path_factory.mktemp("matrix")
-    app = make_app(data)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "studio" / "migrations"))
-        kits.import_brand_kit(copy_kit(DEMO_KIT, data, "chayun"))
-        kits.import_brand_kit(copy_kit(ROOT / "tests" / "data" / "kits" / "yagu", data, "yagu"))
-        site_admin = accounts.create_user("root", PASSWORD, "admin")
-        accounts.create_user("outsider", PASSWORD, "member")
-        for username, role in PEOPLE.values():
-            accounts.create_user(username, PASSWORD, "member")
-            memberships.add_member(username, "chayun", role)
-        memberships.add_member("outsider", "yagu", "editor")
-        memberships.add_member("outsider", "chayun", "editor")
-        records = {"own": _brand_records("chayun", "xiaocha", "newcomer", site_admin.id),
-                   "other": _brand_records("yagu", "yaya", "new-parents", site_admin.id)}
+    app, records = two_brands(tmp_path_factory.mktemp("matrix"))
     yield app, records
     with app.app_context():
         db.engine.dispose()
-
-
-def _fingerprint(app) -> str:
-    """A digest of every row of every table: equal digests mean nothing was written."""
-    digest = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            if table.name in ("login_failure",):
-                continue
-            for row in db.session.execute(db.select(table).order_by(*table.primary_key.columns)):
-                digest.update(repr(tuple(row)).encode())
-        db.session.remove()
-    return digest.hexdigest()
 
 
 # Routes that read JSON, and the body that would do their work.
@@ -223,7 +146,7 @@ def test_another_brands_records_answer_404_on_every_route_and_nothing_changes(wo
     username, role = PEOPLE[person]
     client = app.test_client()
     assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
-    before = _fingerprint(app)
+    before = fingerprint(app)
     checked = 0
     for rule, method in _rules(app):
         if rule.endpoint in LISTS or (not rule.arguments and rule.endpoint not in FORM_BRAND):
@@ -241,7 +164,7 @@ def test_another_brands_records_answer_404_on_every_route_and_nothing_changes(wo
         assert "芽谷" not in answer.get_data(as_text=True), f"{person} {method} {url} shows the other brand"
         checked += 1
     assert checked >= 50
-    assert _fingerprint(app) == before
+    assert fingerprint(app) == before
 
 
 @pytest.mark.parametrize("person", ["editor", "reviewer", "brand_admin"])
@@ -255,11 +178,11 @@ def test_inside_the_own_brand_a_role_without_the_right_gets_403_and_nothing_chan
         allowed = _may(role, rule.endpoint)
         if allowed:
             continue
-        before = _fingerprint(app)
+        before = fingerprint(app)
         url = _url(app, rule, records["own"])
         answer = _send(client, rule, method, url, records["own"])
         assert answer.status_code == 403, f"{person} {method} {url}: {answer.status_code}"
-        assert _fingerprint(app) == before, f"{person} {method} {url} changed something"
+        assert fingerprint(app) == before, f"{person} {method} {url} changed something"
         refused += 1
     assert refused >= {"editor": 10, "reviewer": 25, "brand_admin": 0}[person]
 
