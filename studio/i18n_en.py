@@ -304,7 +304,10 @@ CHINESE_LABELS: dict[str, str] = {
     "permanent": "失败", "unknown": "结果未知", "brand_story": "品牌故事", "product_fact": "产品事实",
     "faq": "常见问题", "campaign": "活动", "persona": "人设", "regional_culture": "地域文化",
     "archived": "已归档", "restored": "恢复", "draft_requeued": "重新排队生成", "regenerating": "重新生成中", "generation_taken_over": "编辑接手",
-    "rescheduled": "改期",
+    "rescheduled": "改期", "calendar_feed_rotated": "更换日历订阅地址", "member.add": "添加成员",
+    "member.role": "修改角色", "member.remove": "移除成员", "member.invite": "发出邀请", "member.uninvite": "撤回邀请",
+    "api_token.issue": "创建 API 令牌", "api_token.revoke": "吊销 API 令牌", "scripts.edit": "修改话术",
+    "scripts.reset": "恢复内置话术",
 }
 
 # State, role, audit-action and document-kind codes in English (the Chinese ones are CHINESE_LABELS).
@@ -322,6 +325,10 @@ ENGLISH_LABELS: dict[str, str] = {
     "persona": "Persona", "regional_culture": "Regional culture", "archived": "Archived", "restored": "Restored",
     "draft_requeued": "Drafting queued again", "regenerating": "Regenerating…", "generation_taken_over": "Taken over by an edit",
     "rescheduled": "Rescheduled",
+    "calendar_feed_rotated": "Calendar feed URL replaced", "member.add": "Member added", "member.role": "Role changed",
+    "member.remove": "Member removed", "member.invite": "Invitation made", "member.uninvite": "Invitation withdrawn",
+    "api_token.issue": "API token made", "api_token.revoke": "API token revoked", "scripts.edit": "Script lines changed",
+    "scripts.reset": "Script lines reset",
 }
 
 # Messages the services compose, with {values} in them: errors, audit details, channel answers.

@@ -33,7 +33,7 @@ def rotate_feed_token(brand_slug: str, actor: User) -> str:
         raise Forbidden("没有排期权限")
     token = secrets.token_urlsafe(24)
     brand.store_studio_setting(TOKEN_SETTING, token)
-    audit.record("calendar_feed_rotated", actor_id=actor.id, detail=brand.slug)
+    audit.record("calendar_feed_rotated", actor_id=actor.id, brand_id=brand.id, detail=brand.slug)
     db.session.commit()
     return token
 

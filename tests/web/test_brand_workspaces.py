@@ -174,3 +174,15 @@ def test_api_tokens_reach_only_the_users_brands(app, two_brands, runner):
         "brand": "yagu", "persona": "yaya", "channel": "sandbox-main", "segments": ["new-parents"],
         "key_message": "别人的品牌"})
     assert created.status_code == 404
+
+
+def test_the_audit_page_says_in_words_who_did_what_and_filters_it(app, two_brands, runner, client, auth):
+    runner.invoke(args=["member", "add", "editor2", "--brand", "chayun", "--role", "admin"])
+    auth.login("editor2")
+    client.post("/brands/chayun/members", data={"username": "reviewer", "role": "editor"})
+    page = client.get("/brands/chayun/audit").get_data(as_text=True)
+    assert "修改角色" in page and "reviewer: reviewer → editor" in page and ">created</code>" in page
+    only = client.get("/brands/chayun/audit?who=editor2&what=member").get_data(as_text=True)
+    assert "修改角色" in only and ">created</code>" not in only
+    assert client.get("/brands/chayun/audit?from=2020-13-01").status_code == 302  # named, not a 500
+    assert client.get("/brands/yagu/audit").status_code == 404
