@@ -18,7 +18,7 @@ from studio.cli import DEMO_KIT
 from studio.extensions import db
 from studio.models import Post
 from tests.support import StudioProcesses, drop_postgres_database, stack_urls, wait_until
-from tests.support.app import PASSWORDS, make_app
+from tests.support.app import PASSWORDS, join_brands, make_app
 from tests.support.fake_llm import FakeChatAPI
 
 pytestmark = pytest.mark.slow
@@ -55,6 +55,7 @@ def stack(request, tmp_path, chat_api):
     with app.app_context():
         kits.import_brand_kit(kit)
         accounts.create_user("editor", PASSWORDS["editor"], "editor")
+        join_brands()  # the editor works in the brand
     yield Stack(env, app, kit)
     with app.app_context():
         db.engine.dispose()

@@ -21,7 +21,7 @@ from tests.support import (
     flush_redis_test_db,
     wait_until,
 )
-from tests.support.app import PASSWORDS, make_app
+from tests.support.app import PASSWORDS, join_brands, make_app
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -97,6 +97,7 @@ def test_brief_to_timed_post_on_real_processes(stack, receiver, llm_config, tmp_
         kits.import_brand_kit(_kit_pointing_at(receiver, tmp_path))
         for name, role in (("editor", "editor"), ("reviewer", "reviewer")):
             accounts.create_user(name, PASSWORDS[name], role)
+        join_brands()  # both work in the brand
     processes = StudioProcesses({
         "STUDIO_DATA_DIR": str(data_dir), "DATABASE_URL": stack["DATABASE_URL"],
         "CELERY_BROKER_URL": stack["CELERY_BROKER_URL"], "OPENAI_BASE_URL": llm_config["OPENAI_BASE_URL"],
