@@ -44,6 +44,7 @@ class DispatchBenchOptions:
     baseline: bool = False
     workers: int = 2
     concurrency: int = 2
+    burst: bool = False  # every delivery due in the same second: a ritual at 20:00 to hundreds of groups
 
 
 @dataclass
@@ -133,7 +134,8 @@ def run_dispatch_bench(options: DispatchBenchOptions, progress=lambda message: N
             seeding.migrate_database()
             stack = seeding.describe_stack(app)
             progress(f"stack: {stack}")
-            result = {"deliveries": options.deliveries, "window_s": options.window, "targets": options.targets,
+            result = {"deliveries": options.deliveries, "window_s": 0.0 if options.burst else options.window,
+                      "burst": options.burst, "targets": options.targets,
                       "workers": options.workers, "concurrency": options.concurrency,
                       "killed_worker": options.kill_worker, "stack": stack,
                       **_measure_dispatcher(app, options, url, receiver, folder, env, progress)}
@@ -151,7 +153,10 @@ def run_dispatch_bench(options: DispatchBenchOptions, progress=lambda message: N
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _due_times(options: DispatchBenchOptions, start: float) -> list[float]:
+def due_times(options: DispatchBenchOptions, start: float) -> list[float]:
+    """When each delivery falls due: spread evenly over the window, or all at its start in a burst."""
+    if options.burst:
+        return [start] * options.deliveries
     return [start + options.window * i / options.deliveries for i in range(options.deliveries)]
 
 
@@ -174,7 +179,7 @@ def _measure_dispatcher(app, options, url, receiver, folder, env, progress) -> d
         brand_id, channel_ids, revisions = seeding.create_bench_brand(options.targets, url,
                                                                       math.ceil(options.deliveries / options.targets))
         start = time.time() + LEAD_SECONDS
-        due = _due_times(options, start)
+        due = due_times(options, start)
         rows = []
         run = _Run()
         for i, due_at in enumerate(due):
@@ -279,7 +284,7 @@ def _measure_eta_baseline(app, options, url, receiver, folder, env, progress) ->
         start = time.time() + LEAD_SECONDS + options.deliveries / 1000.0  # time to publish every task
         tag = uuid.uuid4().hex[:6]
         with celery_app.producer_or_acquire() as producer:
-            for i, due_at in enumerate(_due_times(options, start)):
+            for i, due_at in enumerate(due_times(options, start)):
                 key = f"eta-{tag}-{i}"
                 run.due[key] = due_at
                 eta = datetime.fromtimestamp(due_at, timezone.utc)

@@ -44,6 +44,8 @@ and losses (and the same load as plain Celery ETA tasks with --baseline).""")
 @click.option("--target", "target", default=None, help="Webhook URL to post to (default: a loopback receiver).")
 @click.option("--targets", "targets", type=click.IntRange(min=1), default=50, show_default=True,
               help="Number of generic-webhook channels.")
+@click.option("--burst", "burst", is_flag=True,
+              help="All deliveries fall due in the same second (a ritual's peak); --window then only times the kill.")
 @click.option("--kill-worker", "kill_worker", is_flag=True, help="SIGKILL one sender worker halfway.")
 @click.option("--baseline", "baseline", is_flag=True, help="Also measure plain Celery ETA tasks.")
 @click.option("--workers", "workers", type=click.IntRange(min=1), default=2, show_default=True,

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from studio.benchmarks.dispatch import _Run, arrival_figures, percentiles
+from studio.benchmarks.dispatch import DispatchBenchOptions, _Run, arrival_figures, due_times, percentiles
 from tests.support import ROOT, VENV_BIN
 
 
@@ -22,6 +22,12 @@ def test_arrivals_count_duplicates_and_measure_lateness_from_the_first_arrival()
     assert figures["arrived"] == 2 and figures["duplicates"] == 1
     assert figures["lateness_ms"]["max"] == 250 and figures["lateness_ms"]["p50"] == 50
     assert figures["within_1s"] == round(2 / 3, 4)  # "c" never came: it counts as late
+
+
+def test_a_burst_makes_every_delivery_due_in_the_same_second_and_a_window_spreads_them():
+    assert due_times(DispatchBenchOptions(deliveries=500, window=30, burst=True), 100.0) == [100.0] * 500
+    spread = due_times(DispatchBenchOptions(deliveries=4, window=8), 100.0)
+    assert spread == [100.0, 102.0, 104.0, 106.0]
 
 
 @pytest.mark.slow
