@@ -43,11 +43,13 @@ class BriefBenchOptions:
         return self.brief or DEMO_BRIEFS[run % len(DEMO_BRIEFS)]
 
 
-def _editor() -> User:
-    editor = db.session.scalar(db.select(User).where(User.role.in_(("editor", "admin"))).order_by(User.id))
-    if editor is None:
-        raise RuntimeError("no editor login: run `studio demo setup` or `studio user create` first")
-    return editor
+def _editor(brand) -> User:
+    """The first login that may write briefs for the brand: one of its editors or admins, or a site admin."""
+    for user in db.session.scalars(db.select(User).order_by(User.id)):
+        if user.can("editor", brand_id=brand.id):
+            return user
+    raise RuntimeError(f"no editor of {brand.slug}: run `studio demo setup`, or "
+                       f"`studio member add USER --brand {brand.slug} --role editor`")
 
 
 def _post_brief(client, brand, text: str) -> int:
@@ -83,7 +85,7 @@ def _wait_warmed_up(processes: CeleryProcesses, pool: int, deadline: float) -> N
 def run_brief_bench(options: BriefBenchOptions, progress=lambda message: None) -> dict:
     app = current_app._get_current_object()
     brand = kits.get_brand(options.brand)
-    editor_session = _editor().get_id()  # the session id Flask-Login keeps: user and session epoch
+    editor_session = _editor(brand).get_id()  # the session id Flask-Login keeps: user and session epoch
     seconds, failed = [], 0
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as folder:
         processes = CeleryProcesses({"STUDIO_WORKER_WARM_UP": "drafting"}, Path(folder))
