@@ -49,13 +49,6 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _user(username: str) -> User:
-    user = db.session.scalar(db.select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"没有用户 {username!r} / unknown user {username!r}")
-    return user
-
-
 def check_scopes(scopes) -> list[str]:
     """The scopes in SCOPES order, all of them when none are named; InvalidInput names an unknown one."""
     named = [scope.strip() for item in (scopes or ()) for scope in str(item).split(",") if scope.strip()]
@@ -73,7 +66,7 @@ def issue_token(username: str, *, brand: str | None = None, scopes=None, expires
     ``brand`` (a slug) limits the token to that brand, of which the user must be a member (a site admin is
     a member of all). ``issued_by`` is the person asking on the web, who may only make their own tokens;
     None is the command line."""
-    user = _user(username)
+    user = memberships.user_named(username)
     if issued_by is not None and issued_by.id != user.id:
         raise Forbidden("只能为自己创建令牌 / you can only make tokens of your own")
     granted = check_scopes(scopes)
@@ -124,7 +117,7 @@ def describe(row: ApiToken, now: datetime | None = None) -> dict:
 
 def list_tokens(username: str) -> list[dict]:
     """The user's tokens, newest first, revoked and expired ones included."""
-    user = _user(username)
+    user = memberships.user_named(username)
     now = utcnow()
     rows = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == user.id)
                               .order_by(ApiToken.id.desc())).all()
@@ -143,7 +136,7 @@ def _token_body() -> str:
 def revoke_token(username: str, which: str | int, revoked_by: User | None = None) -> dict:
     """Revoke one of the user's tokens, named by its id (an int), or by its prefix, its full text or its id
     (a string); revoking it again changes nothing. NotFound when the user has no such token."""
-    user = _user(username)
+    user = memberships.user_named(username)
     query = db.select(ApiToken).where(ApiToken.user_id == user.id)
     if isinstance(which, int):
         found = db.session.scalars(query.where(ApiToken.id == which)).all()

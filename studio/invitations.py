@@ -9,7 +9,7 @@ from datetime import timedelta
 from studio import accounts, audit, memberships
 from studio.errors import InvalidInput, NotFound
 from studio.extensions import db
-from studio.models import ROLES, Brand, Invitation, User, utcnow
+from studio.models import ROLES, Invitation, User, utcnow
 
 VALID_DAYS = 7
 
@@ -29,9 +29,7 @@ def invite(brand_slug: str, role: str, invited_by: User | None, note: str = "", 
         raise InvalidInput(f"未知角色 {role!r}：应为 {', '.join(ROLES)} 之一")
     if not 1 <= days <= 30:
         raise InvalidInput("有效期应为 1 到 30 天 / an invitation lasts 1 to 30 days")
-    brand = db.session.scalar(db.select(Brand).where(Brand.slug == brand_slug))
-    if brand is None:
-        raise NotFound(f"没有品牌 {brand_slug!r}")
+    brand = memberships.brand_named(brand_slug)
     if invited_by is not None:
         memberships.require(invited_by, brand.id, "admin", what=f"没有品牌 {brand_slug!r}")
     secret = secrets.token_urlsafe(24)
@@ -86,9 +84,9 @@ def pending(brand_id: int) -> list[Invitation]:
 
 
 def withdraw(brand_slug: str, invitation_id: int, actor: User | None) -> None:
-    brand = db.session.scalar(db.select(Brand).where(Brand.slug == brand_slug))
+    brand = memberships.brand_named(brand_slug)
     row = db.session.get(Invitation, invitation_id)
-    if brand is None or row is None or row.brand_id != brand.id:
+    if row is None or row.brand_id != brand.id:
         raise NotFound("没有这份邀请")
     if actor is not None:
         memberships.require(actor, brand.id, "admin", what="没有这份邀请")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, has_app_context
 
-from studio import audit
+from studio import accounts, audit
 from studio.errors import Forbidden, InvalidInput, NotFound
 from studio.extensions import db
 from studio.models import ROLES, Brand, Membership, User
@@ -61,17 +61,19 @@ def scope(query, brand_column):
     return query if actor is None else query.where(visible(actor, brand_column))
 
 
-def _user(username: str) -> User:
-    user = db.session.scalar(db.select(User).where(User.username == username))
+def user_named(username: str) -> User:
+    """The user with that name, or NotFound naming it."""
+    user = accounts.get_user_by_name(username)
     if user is None:
-        raise NotFound(f"没有用户 {username!r}")
+        raise NotFound(f"没有用户 {username!r} / unknown user {username!r}")
     return user
 
 
-def _brand(slug: str) -> Brand:
+def brand_named(slug: str) -> Brand:
+    """The brand with that slug, or NotFound naming it; who may see it is the caller's to check."""
     brand = db.session.scalar(db.select(Brand).where(Brand.slug == slug))
     if brand is None:
-        raise NotFound(f"没有品牌 {slug!r}")
+        raise NotFound(f"没有品牌 {slug!r} / unknown brand {slug!r}")
     return brand
 
 
@@ -82,7 +84,7 @@ def add_member(username: str, brand_slug: str, role: str, granted_by: User | Non
     admin, and can never grant more than they hold."""
     if role not in ROLES:
         raise InvalidInput(f"未知角色 {role!r}：应为 {', '.join(ROLES)} 之一")
-    user, brand = _user(username), _brand(brand_slug)
+    user, brand = user_named(username), brand_named(brand_slug)
     if granted_by is not None:
         require(granted_by, brand.id, "admin", what=f"没有品牌 {brand_slug!r}")
     if user.is_site_admin:
@@ -101,7 +103,7 @@ def add_member(username: str, brand_slug: str, role: str, granted_by: User | Non
 
 def remove_member(username: str, brand_slug: str, removed_by: User | None = None) -> bool:
     """End the user's membership of the brand; False when they were not a member."""
-    user, brand = _user(username), _brand(brand_slug)
+    user, brand = user_named(username), brand_named(brand_slug)
     if removed_by is not None:
         require(removed_by, brand.id, "admin", what=f"没有品牌 {brand_slug!r}")
     membership = next((m for m in user.memberships if m.brand_id == brand.id), None)
@@ -121,7 +123,7 @@ def members_of(brand_id: int) -> list[Membership]:
 
 def memberships_of(username: str) -> list[tuple[str, str]]:
     """(brand slug, role) of each brand the user is a member of."""
-    user = _user(username)
+    user = user_named(username)
     rows = db.session.execute(db.select(Brand.slug, Membership.role).join(Membership, Membership.brand_id == Brand.id)
                               .where(Membership.user_id == user.id).order_by(Brand.slug)).all()
     return [(slug, role) for slug, role in rows]
