@@ -11,6 +11,7 @@ from studio.models import Channel, DeliveryStatus
 from tests.calendar.support import days_ahead, directory_group, scheduled_post
 from tests.support.app import PASSWORDS, add_users, demo_app
 from tests.support.browser import chromium, log_in, served, shot, wait_for
+from tests.support.posts import shanghai_now
 
 
 @pytest.fixture
@@ -26,6 +27,11 @@ def csrf_app(tmp_path):
 def due_times(post_id: int) -> set:
     db.session.expire_all()
     return {row.due_at for row in scheduling.deliveries_of(post_id)}
+
+
+def weeks_between(today, day) -> int:
+    """How many weeks (starting on Monday, as the calendar's do) lie between today's week and day's."""
+    return ((day - timedelta(days=day.weekday())) - (today - timedelta(days=today.weekday()))).days // 7
 
 
 def drag(page, source, target) -> None:
@@ -83,7 +89,10 @@ def test_an_editor_drags_a_post_to_another_day_and_a_refused_drag_snaps_back(csr
         assert due_times(refused.id) == before
         shot(page, "calendar-refused")
 
+        # the week view opens on this week; the moved post may be in a later one (a Friday's post moved to Monday)
         page.click(".fc-timeGridWeek-button")
+        for _ in range(weeks_between(shanghai_now().date(), target_day)):
+            page.click(".fc-next-button")
         page.locator(f'.fc-timegrid .fc-event[data-post-id="{moving.id}"]').wait_for()
         shot(page, "calendar-week")
 
