@@ -180,7 +180,8 @@ class _Scan:
     def rule_findings(self) -> list[Finding]:
         hits: list[_Hit] = []
         for group in self.rules.term_groups():
-            hits += self._term_hits(group)
+            if group.topic is None or group.topic.search(self.folded):
+                hits += self._term_hits(group)
         # A match inside a longer (or equally long, more severe) match of another term is the same claim.
         hits.sort(key=lambda h: (h.found_by_structure, h.broad, -(h.end - h.start), -_SEVERITY_RANK[h.severity]))
         kept: list[_Hit] = []

@@ -43,7 +43,9 @@ A file is a mapping with any of these keys:
     ``subjects`` and ``verbs``, at most ``gap`` characters apart with no negation between) after one of
     its ``conditions`` earlier in the sentence (吃了…，血脂降下来了); a ``result`` section a verb of
     ``uses`` with one of its ``aspects``, then within ``reach`` characters one of its ``links`` and one of
-    its ``outcomes`` (吃了就瘦); see `studio.compliance.outcomes`.  ``deniable: true`` drops a match the
+    its ``outcomes`` (吃了就瘦); see `studio.compliance.outcomes`.  ``topic`` (a list of regexes) limits a
+    rule to posts about one kind of product: the rule applies only when one of them matches somewhere in
+    the post (酒 for the rules of alcohol advertising).  ``deniable: true`` drops a match the
     post denies (``context.denial``: 不是最便宜的).  A group with an ``effect``, ``pledge``, ``rate``,
     ``change`` or ``result`` section may have no terms.  The judge ``advice`` (for 最好) uses the
     ``degree`` section's ``advice_pos`` (a time word after it is advice: 最好当周吃完) and
@@ -90,7 +92,7 @@ FLAGS = re.IGNORECASE
 _FILE_KEYS = {"groups", "context", "description", "version"}
 _GROUP_KEYS = {"id", "kind", "severity", "message", "suggestion", "negatable", "terms", "patterns",
                "allow_after", "allow_before", "description", "outside_claims", "whole_word", "degree",
-               "ordinal", "effect", "pledge", "rate", "deniable", "change", "result"}
+               "ordinal", "effect", "pledge", "rate", "deniable", "change", "result", "topic"}
 _TERM_KEYS = {"term", "pattern", "severity", "message", "suggestion", "allow_after", "allow_before",
               "exceptions", "judge", "outside_claims", "whole_word"}
 _MENTION_KEYS = {"pattern", "escape", "suggestion"}
@@ -233,6 +235,7 @@ class Group:
     deniable: bool = False  # a claim of this rule the post denies is no claim (context.denial)
     change: object | None = None  # outcomes.Change: 注意力明显提高 after 吃了…
     result: object | None = None  # outcomes.Result: 吃了就瘦
+    topic: re.Pattern | None = None  # the rule applies only to a post this matches somewhere (酒类广告)
 
 
 @dataclass(frozen=True)
@@ -454,6 +457,7 @@ def _group(raw, where: str, source: str) -> Group:
     change = outcomes.parse_change(raw["change"], f"{where}.change") if "change" in raw else None
     result = outcomes.parse_result(raw["result"], f"{where}.result") if "result" in raw else None
     deniable = _flag(raw.get("deniable", False), f"{where}.deniable")
+    topic = _union(raw.get("topic"), f"{where}.topic") if "topic" in raw else None
     terms = _as_list(raw.get("terms", []), f"{where}.terms")
     if not terms and all(x is None for x in (effect, pledge, rate, change, result)):
         raise RulesError(f"{where}.terms is empty")
@@ -466,7 +470,7 @@ def _group(raw, where: str, source: str) -> Group:
         entries.append(entry)
     return Group(gid, kind, severity, message, suggestion, negatable, tuple(entries), source,
                  degree=degree, ordinal=ordinal, effect=effect, pledge=pledge, rate=rate, deniable=deniable,
-                 change=change, result=result)
+                 change=change, result=result, topic=topic)
 
 
 def _choice(value, choices: tuple[str, ...], where: str) -> str:
