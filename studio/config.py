@@ -100,7 +100,7 @@ def build_config(overrides: dict | None = None, environ=None) -> dict:
         "STUDIO_LLM_MODE": environ.get("STUDIO_LLM_MODE") or default_llm_mode(llm_url,
                                                                              environ.get("STUDIO_LLM_MODEL")),
         "STUDIO_LLM_TIMEOUT": _env_float(environ, "STUDIO_LLM_TIMEOUT", 120.0),
-        "STUDIO_RANK_BUDGET_S": _env_float(environ, "STUDIO_RANK_BUDGET_S", 1.5),
+        "STUDIO_RANK_BUDGET_S": _env_float(environ, "STUDIO_RANK_BUDGET_S", 1.0),
         # Threads of the bundled model when it ranks: the drafter runs two drafts at once on two cores.
         "STUDIO_RANK_THREADS": int(_env_float(environ, "STUDIO_RANK_THREADS", 1)),
         # "compose": drafts are composed from scripts and facts, the model ranks them; "write": the model

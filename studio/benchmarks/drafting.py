@@ -15,7 +15,7 @@ from flask import current_app
 from studio.benchmarks.processes import CeleryProcesses
 from studio.brands import kits
 from studio.extensions import db
-from studio.models import User
+from studio.models import Post, User
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Celery's line for a finished task: "Task drafting.draft_variant[<id>] succeeded in 0.52s: None".
@@ -86,7 +86,7 @@ def run_brief_bench(options: BriefBenchOptions, progress=lambda message: None) -
     app = current_app._get_current_object()
     brand = kits.get_brand(options.brand)
     editor_session = _editor(brand).get_id()  # the session id Flask-Login keeps: user and session epoch
-    seconds, failed = [], 0
+    seconds, failed, brief_ids = [], 0, []
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as folder:
         processes = CeleryProcesses({"STUDIO_WORKER_WARM_UP": "drafting"}, Path(folder))
         try:
@@ -100,6 +100,7 @@ def run_brief_bench(options: BriefBenchOptions, progress=lambda message: None) -
             for run in range(options.runs):
                 started = time.monotonic()
                 brief_id = _post_brief(client, brand, options.brief_for(run))
+                brief_ids.append(brief_id)
                 try:
                     done = _wait_drafted(client, brief_id, started + options.timeout_s)
                 except RuntimeError as exc:
@@ -115,7 +116,17 @@ def run_brief_bench(options: BriefBenchOptions, progress=lambda message: None) -
             "max_s": round(max(seconds), 2), "failed_variants": failed,
             # Each variant's task in the worker, the wait for a free worker and the broker's polling left out.
             "variant_p50_s": _nearest_rank(task_seconds, 0.5), "variant_p95_s": _nearest_rank(task_seconds, 0.95),
+            "unranked_variants": _unranked(brief_ids),
             "model": app.config["STUDIO_LLM_MODEL"], "drafting": app.config["STUDIO_DRAFTING"]}
+
+
+def _unranked(brief_ids: list[int]) -> int:
+    """Variants chosen without the ranking model (it was down, too slow, or none was configured): a fast
+    figure that left the model out measures another studio than the one users run."""
+    db.session.expire_all()
+    posts = db.session.scalars(db.select(Post).where(Post.brief_id.in_(brief_ids))).all() if brief_ids else []
+    return sum(1 for post in posts if not (post.generation or {}).get("ranker") or "排序模型" in
+               str((post.generation or {}).get("note", "")))
 
 
 def _nearest_rank(values: list[float], share: float) -> float | None:

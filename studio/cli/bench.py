@@ -81,6 +81,9 @@ def brief_command(as_json: bool, **options):
         return run_brief_bench(BriefBenchOptions(**options), progress=progress)
 
     result = _run(bench)
+    if result["unranked_variants"]:
+        click.echo(f"注意 / note: {result['unranked_variants']} variants were drafted without the ranking model "
+                   f"(is the model server running? `make run` starts it)", err=True)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return

@@ -26,3 +26,6 @@ def test_a_brief_posted_through_the_form_is_drafted_for_every_segment(tmp_path):
     assert result["brand"] == "chayun" and result["segments"] == 6 and result["runs"] == 1
     assert result["failed_variants"] == 0 and result["drafting"] == "auto"
     assert 0 < result["median_s"] == result["max_s"] == result["seconds"][0]
+    # the figure says it left the ranking model out, and the command warns
+    assert result["unranked_variants"] == 6
+    assert "drafted without the ranking model" in done.stderr
