@@ -45,6 +45,10 @@ def test_a_topic_limits_a_rule_and_a_bad_topic_is_named(tmp_path):
     ("我们的防水层做一次，三十年不渗水。", "三十年不渗水", "conduct.lifetime"),
     ("这款护膝戴了半年，多年的关节炎全好了。", "关节炎全好了", "health.relief"),
     ("这款降糖茶喝一个月，就能把降糖药停了。", "降糖药停了", "health.relief"),
+    ("这套两居室买到就是赚到，三年后房价翻一番。", "买到就是赚到", "conduct.investment"),
+    ("这款信用贷不看征信，当天到账。", "不看征信", "conduct.credit"),
+    ("小朋友们，快跟爸爸妈妈说，报名就送积木！", "快跟爸爸妈妈说，报名", "conduct.minors"),
+    ("我们的洗碗块比市面上所有品牌都干净。", "比市面上所有品牌都干净", "conduct.comparison"),
 ])
 def test_conduct_claims_are_found_by_what_they_say_of_whom(text, span, rule):
     assert (span, rule) in found(text)
@@ -58,6 +62,8 @@ def test_conduct_claims_are_found_by_what_they_say_of_whom(text, span, rule):
     "医生说我爸的血压稳住了，降压药还要按时吃。",  # a story that sells nothing
     "果农说今年套袋以后病虫害少了很多。",  # crops, not bodies
     "感谢大家这一年的陪伴，今晚跟大家说再见，明年见。",  # a goodbye to people
+    "这把伞并不是永久不坏的，伞骨压弯了可以来店里免费换。",  # a durability denied
+    "温馨提示：贷款请理性消费，按时还款，逾期会影响个人征信。",  # the reminder the rules ask for
 ])
 def test_harmless_neighbours_of_those_claims_are_left_alone(text):
     assert found(text) == []
