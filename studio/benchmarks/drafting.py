@@ -124,9 +124,10 @@ def _unranked(brief_ids: list[int]) -> int:
     """Variants chosen without the ranking model (it was down, too slow, or none was configured): a fast
     figure that left the model out measures another studio than the one users run."""
     db.session.expire_all()
-    posts = db.session.scalars(db.select(Post).where(Post.brief_id.in_(brief_ids))).all() if brief_ids else []
-    return sum(1 for post in posts if not (post.generation or {}).get("ranker") or "排序模型" in
-               str((post.generation or {}).get("note", "")))
+    generations = [post.generation or {} for post in
+                   db.session.scalars(db.select(Post).where(Post.brief_id.in_(brief_ids)))]
+    # ranking notes a model that did not answer ("排序模型不可用…", "排序模型超时…")
+    return sum(1 for meta in generations if not meta.get("ranker") or "排序模型" in str(meta.get("note", "")))
 
 
 def _nearest_rank(values: list[float], share: float) -> float | None:
