@@ -36,6 +36,12 @@ def flagged_spans(text: str) -> list[str]:
     ("这款理疗仪用完，降压药都扔了。", "health.relief"),
     ("这款枕头是骨科专家亲自设计的。", "health.guarantee"),
     ("报我们的数学营，保证拿下市赛一等奖。", "absolute.promise"),
+    ("这款蒸汽眼罩戴上三秒入睡，出差必备。", "health.remedy"),
+    ("我们的足浴桶用了两个月，药都减量了。", "health.remedy"),
+    ("这款床垫全行业只有我们敢这么做。", "absolute.unique"),
+    ("隔壁那家的羊绒衫都是腈纶冒充的。", "conduct.disparage"),
+    ("授课老师是往年考研的命题组成员。", "education.outcome"),
+    ("这款墙漆甲醛释放量为零，刷完就能住。", "health.guarantee"),
 ])
 def test_a_claim_is_found_by_its_shape(text, rule):
     assert rule in rules_found(text)
@@ -59,6 +65,11 @@ def test_a_claim_is_found_by_its_shape(text, rule):
     "下月新品由会员投票决定，票数最高的一款正式上市。",
     "早上第一炉面包有点烤焦了，已经全部报废。",
     "本店不做医疗美容，不提供注射项目。",
+    "网上那张“全国第一品牌”的海报不是我们发的，请注意辨别。",
+    "经第三方检测，这款滤芯对细颗粒物的过滤率为95%，报告在门店可查。",
+    "有客户问理财能不能翻倍，任何承诺翻倍的都要警惕。",
+    "本月晒单活动的第一名是王女士，恭喜获得靠垫一个。",
+    "这道工序要连续翻炒二十分钟，最考验师傅的耐心。",
 ])
 def test_a_harmless_sentence_sharing_the_words_is_not_flagged(text):
     assert flagged_spans(text) == []
