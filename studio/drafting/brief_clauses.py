@@ -99,10 +99,23 @@ def _bare_label(label: str, rules: BriefRules) -> str:
     return label
 
 
+# 问一句“好久不见，最近在喝什么”: the words in quotes are what the post says.
+_QUOTED_LINE = re.compile(r"(?:(?:结尾|最后|开头|先)(?:再)?)?(?:温和|轻松|简单|亲切|自然|随口)?地?"
+                          r"(?:问|问候|问一问|说|加|写|带)(?:一句|一下|一声|大家)?[：:]?“([^”]{2,80})”")
+_ASKING = re.compile(r"吗|呢|什么|怎么|哪|多少|几[点个次天]|是不是|有没有")
+
+
+def _said(match: re.Match) -> str:
+    line = match.group(1).strip().rstrip("，,")
+    if line and line[-1] not in "。！!？?~～":
+        line += "？" if _ASKING.search(line) else "。"
+    return line
+
+
 def brief_content(text: str, rules: BriefRules) -> BriefContent:
     content = BriefContent()
     kept: list[str] = []
-    for raw in _CLAUSES.findall(text.strip()):
+    for raw in _CLAUSES.findall(_QUOTED_LINE.sub(_said, text.strip())):
         clause = raw.strip()
         body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
         label, colon, rest = body.partition("：")
@@ -120,22 +133,45 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
         if not body or body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
-            kept[-1] = kept[-1].rstrip("，") + "。"
+            kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
         kept.append(body + (end if end and end in "。！!？?" else "，"))
-    message = "".join(kept).rstrip("，,")
+    message = _balanced_quotes("".join(kept).rstrip("，,"))
     if message and message[-1] not in "。！!？?~～":
         message += "。"
     content.message = re.sub(r"：，", "：", message)
     return content
 
 
-def instruction_leaks(body: str, rules: BriefRules) -> list[str]:
-    """Clauses of a post that read as instructions to its writer ("介绍……", "语气温柔"): a brief echoed."""
+def _balanced_quotes(text: str) -> str:
+    """Without a closing quote whose opening one went with an instruction (问一句“好久不见，…”)."""
+    out, depth = [], 0
+    for char in text:
+        if char == "“":
+            depth += 1
+        elif char == "”":
+            if not depth:
+                continue
+            depth -= 1
+        out.append(char)
+    return "".join(out)
+
+
+def instruction_leaks(body: str, rules: BriefRules, brief: str = "") -> list[str]:
+    """Clauses of a post that read as instructions to its writer ("介绍……", "语气温柔"): a brief echoed.
+    A clause copied from the brief that still begins with any instruction the rules rewrite ("最后邀请大家…")
+    counts too."""
     strip_only = [pattern for pattern, replacement in rules.rewrite if not replacement]
+    rewritten = [(pattern, replacement) for pattern, replacement in rules.rewrite if replacement]
+    plain_brief = re.sub(r"\s", "", brief)
     found = []
     for raw in _POST_CLAUSES.findall(body):
         for clause in (raw.strip().rstrip(_ENDS), raw.strip().rstrip(_ENDS).partition("：")[2]):
-            if clause and any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)):
+            if not clause:
+                continue
+            copied = len(clause) >= 4 and re.sub(r"\s", "", clause) in plain_brief
+            if any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)) or (
+                    copied and any((m := p.match(clause)) and m.group(0) and not replacement.startswith(m.group(0))
+                               for p, replacement in rewritten)):
                 found.append(clause)
                 break
     return found

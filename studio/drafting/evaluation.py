@@ -63,6 +63,16 @@ def similarity(a: str, b: str) -> float:
     return len(first & second) / len(first | second) if first and second else 0.0
 
 
+def _mentions(body: str, products: list[str], records: list) -> bool:
+    """Whether the post names one of the products, in full or by a part of its name no other product
+    shares (普洱水洗挂耳 for 普洱水洗挂耳·10袋装): an editor reads either as naming it."""
+    aliases = record_checks.product_aliases(records)
+    plain = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", body)
+    named = [r for r in records if r.name in products or r.key in products]
+    return any(name in body for name in products) or any(
+        alias in plain for record in named for alias in aliases[record.key])
+
+
 def _product_names(brand_id: int) -> list[str]:
     rows = db.session.scalars(db.select(KnowledgeDocument).where(KnowledgeDocument.brand_id == brand_id,
                                                                  KnowledgeDocument.type == "product_fact"))
@@ -122,13 +132,13 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                         "supported": editor_checks.unsupported_sentences(body, [
                             *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
                             voice.name, *voice.catchphrases, *voice.examples, *given]),
-                        "no_instruction": instruction_leaks(body, rules)}
+                        "no_instruction": instruction_leaks(body, rules, item["brief"])}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,
                 "lint_clean": not any(f.severity == "block" for f in lint_text(body, **options)),
                 "grounded": not check_grounding(body, facts, item["brief"]),
-                "mentions_product": not products or any(name in body for name in products),
+                "mentions_product": not products or _mentions(body, products, records[brand.slug]),
                 "within_length": bool(body) and (limit is None or len(body) <= limit),
                 "distinct_segments": all(similarity(body, other) < DISTINCT_BELOW for other in others),
                 **{check: not found for check, found in evidence.items()},
