@@ -23,7 +23,9 @@ _FIELD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?[^\s：:，。]{1,24}[：:]")
 _ANSWER = re.compile(r"^\s*(?:[-*•]\s*)?(?:答|A)[：:]\s*")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.、)）])\s*")
 # A sentence that points back ("它", "这款", "以上") means nothing without the one before it.
-_ANAPHORA = re.compile(r"^(?:它|他|她|这|那|其|该|此|上述|以上|如下|以下|同时|另外|此外|而且|但|不过|所以|因此)")
+_ANAPHORA = re.compile(r"^(?:它|他|她|这|那|其|该|此|上述|以上|如下|以下|同时|另外|此外|而且|但|不过|所以|因此"
+                       # "方法和普洱水洗挂耳一样": what is compared was named in the sentence before
+                       r"|(?:方法|做法|用法|步骤|味道|口感|价格|规格|原理|流程)(?:和|跟|与|同))")
 # "他被请到……": without the sentence before, nobody knows who.
 _PRONOUN = re.compile(r"(?<!其)[他她它]")
 _CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")

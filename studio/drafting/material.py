@@ -25,6 +25,7 @@ from studio.drafting.fact_sentences import (
 )
 
 _PLAIN = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+_DEICTIC = re.compile(r"(?:这|那|该|此)一?(?:款|支|个|种|批|袋|盒|罐|瓶|份)")
 PRODUCT_LINE_SCORE = 2.0  # the row of the product a brief names is about its subject by construction
 
 
@@ -79,8 +80,12 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     subject_names = [*brief.products, *content.topics, *(alias for r in subjects for alias in aliases[r.key])]
     others = [r.name for r in records if r not in subjects]
     taboo = tuple(word for word in persona.taboo if word)
+    subject_aliases = [_PLAIN.sub("", alias) for r in subjects for alias in aliases[r.key] if alias]
+    # "两家门店的手冲单里都有这款豆": "this one" is the product of the passage, which only a post about
+    # that product may leave unnamed.
     sentences = [FactSentence(text, fact.doc_id, f"fact:{fact.doc_id}") for fact in facts
-                 for text in passage_sentences(fact)]
+                 for text in passage_sentences(fact)
+                 if not _DEICTIC.search(text) or any(alias in _PLAIN.sub("", fact.text) for alias in subject_aliases)]
     sayings = product_sayings(overrides)
     product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
                      for record in subjects
