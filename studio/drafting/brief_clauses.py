@@ -125,7 +125,7 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
         if colon and len(label) <= LABEL_MAX_CHARS and rest.strip():
             # "破冰话题：邀请茶友……": a label that names the task is the editor's, not the members';
             # another label ("上新预告：") stays, and what follows it is read as a clause of its own.
-            if any(pattern.search(label) for pattern in rules.label):
+            if any(pattern.search(label) for pattern in rules.label) or any(p.match(label) for p in rules.drop):
                 content.dropped.append(label)
                 body = _clause(rest.strip(), rules, content)
             else:
@@ -137,6 +137,8 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
             kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
+        if end not in "！!？?" and re.search(r"(?:吗|呢)$", body):  # 问问最近皮肤还好吗 asks
+            end = "？"
         kept.append(body + (end if end and end in "。！!？?" else "，"))
     message = _balanced_quotes("".join(kept).rstrip("，,"))
     if message and message[-1] not in "。！!？?~～":
@@ -173,8 +175,14 @@ def instruction_leaks(body: str, rules: BriefRules, brief: str = "") -> list[str
                 continue
             copied = len(clause) >= 4 and re.sub(r"\s", "", clause) in plain_brief
             if any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)) or (
-                    copied and any((m := p.match(clause)) and m.group(0) and not replacement.startswith(m.group(0))
-                               for p, replacement in rewritten)):
+                    copied and any(_instructed(p.match(clause), clause, replacement) for p, replacement in rewritten)):
                 found.append(clause)
                 break
     return found
+
+
+def _instructed(match: re.Match | None, clause: str, replacement: str) -> bool:
+    """An instruction word the rules rewrite still opens the clause; "提醒：…" labels a notice instead."""
+    if not match or not match.group(0) or replacement.startswith(match.group(0)):
+        return False
+    return clause[match.end():match.end() + 1] not in "：:"
