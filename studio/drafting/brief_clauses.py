@@ -161,10 +161,10 @@ def _balanced_quotes(text: str) -> str:
     return "".join(out)
 
 
-def instruction_leaks(body: str, rules: BriefRules, brief: str = "") -> list[str]:
+def instruction_leaks(body: str, rules: BriefRules, brief: str = "", persona_name: str = "") -> list[str]:
     """Clauses of a post that read as instructions to its writer ("介绍……", "语气温柔"): a brief echoed.
     A clause copied from the brief that still begins with any instruction the rules rewrite ("最后邀请大家…")
-    counts too."""
+    counts too, and so does one that asks the persona to do something (请球球一步一步教大家…)."""
     strip_only = [pattern for pattern, replacement in rules.rewrite if not replacement]
     rewritten = [(pattern, replacement) for pattern, replacement in rules.rewrite if replacement]
     plain_brief = re.sub(r"\s", "", brief)
@@ -174,7 +174,10 @@ def instruction_leaks(body: str, rules: BriefRules, brief: str = "") -> list[str
             if not clause:
                 continue
             copied = len(clause) >= 4 and re.sub(r"\s", "", clause) in plain_brief
-            if any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)) or (
+            asked = bool(persona_name) and bool(re.search(
+                rf"(?:请|麻烦){re.escape(persona_name)}|让{re.escape(persona_name)}(?:先|来|再)?(?:做|写|介绍|讲|说|教|发|聊)",
+                clause))
+            if asked or any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)) or (
                     copied and any(_instructed(p.match(clause), clause, replacement) for p, replacement in rewritten)):
                 found.append(clause)
                 break

@@ -132,7 +132,7 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                         "supported": editor_checks.unsupported_sentences(body, [
                             *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
                             voice.name, *voice.catchphrases, *voice.examples, *given]),
-                        "no_instruction": instruction_leaks(body, rules, item["brief"])}
+                        "no_instruction": instruction_leaks(body, rules, item["brief"], voice.name)}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,
