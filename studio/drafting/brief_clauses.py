@@ -137,7 +137,7 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
             kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
-        if end not in "！!？?" and re.search(r"(?:吗|呢)$", body):  # 问问最近皮肤还好吗 asks
+        if end not in "！!？?" and re.search(r"(?:吗|呢|好不好|怎么样|如何)$", body):  # 问问最近皮肤还好吗 asks
             end = "？"
         kept.append(body + (end if end and end in "。！!？?" else "，"))
     message = _balanced_quotes("".join(kept).rstrip("，,"))

@@ -63,10 +63,9 @@ def similarity(a: str, b: str) -> float:
     return len(first & second) / len(first | second) if first and second else 0.0
 
 
-def _mentions(body: str, products: list[str], records: list) -> bool:
+def _mentions(body: str, products: list[str], records: list, aliases: dict[str, set[str]]) -> bool:
     """Whether the post names one of the products, in full or by a part of its name no other product
     shares (普洱水洗挂耳 for 普洱水洗挂耳·10袋装): an editor reads either as naming it."""
-    aliases = record_checks.product_aliases(records)
     plain = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", body)
     named = [r for r in records if r.name in products or r.key in products]
     return any(name in body for name in products) or any(
@@ -95,7 +94,7 @@ def _product_records(kit_path: str) -> list[record_checks.ProductRecord]:
 def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     """Draft every variant of every brief in turn and score each against the checks."""
     rows, seconds, pair_similarities, failures = [], [], [], []
-    fragments, records, rules = scaffold_fragments(), {}, brief_rules()
+    fragments, records, aliases, rules = scaffold_fragments(), {}, {}, brief_rules()
     # What a model is given to write from, besides the facts: the wording of every prompt template.
     given = [*template_texts(("draft", "examples", "stages", "channels")), *script_texts()]
     for item in briefs:
@@ -105,6 +104,7 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
         brand, persona, channel, segments = resolve_brief(data)
         if brand.slug not in records:
             records[brand.slug] = _product_records(brand.kit_path)
+            aliases[brand.slug] = record_checks.product_aliases(records[brand.slug])
         products = [name for name in _product_names(brand.id) if name in item["brief"]] + data.products
         options = post_lint.lint_options(brand, persona, channel)
         limit = options.get("max_chars")
@@ -138,7 +138,7 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                 "chinese": cjk_share(body) >= 0.5,
                 "lint_clean": not any(f.severity == "block" for f in lint_text(body, **options)),
                 "grounded": not check_grounding(body, facts, item["brief"]),
-                "mentions_product": not products or _mentions(body, products, records[brand.slug]),
+                "mentions_product": not products or _mentions(body, products, records[brand.slug], aliases[brand.slug]),
                 "within_length": bool(body) and (limit is None or len(body) <= limit),
                 "distinct_segments": all(similarity(body, other) < DISTINCT_BELOW for other in others),
                 **{check: not found for check, found in evidence.items()},

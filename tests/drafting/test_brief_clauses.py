@@ -19,6 +19,8 @@ from studio.drafting.brief_clauses import brief_content, brief_rules, instructio
     ("写一条欢迎本周新进群朋友的消息：先让禾禾做个自我介绍，再说说周三答疑夜。", "周三答疑夜。"),
     ("请球球一步一步教大家7天换粮：第1到2天、第7天新旧粮各占多少，每天看便便。", "每天看便便。"),
     ("说一下每周三晚8点有答疑夜。别写成广告，像朋友打招呼那样。", "每周三晚8点有答疑夜。"),
+    ("语气轻松一点，像老朋友打招呼，千万别像催债。给老会员发一条：问问最近好不好，不要推具体商品。", "最近好不好？"),
+    ("发12月9日会员日的预告，数字写准：当天下单双倍积分。", "12月9日会员日的预告，当天下单双倍积分。"),
 ])
 def test_the_lines_to_say_are_kept_and_the_instructions_taken_off(brief, message):
     assert brief_content(brief, brief_rules()).message == message
