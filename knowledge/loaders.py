@@ -25,6 +25,12 @@ MAX_ID_CHARS = 128
 # Keys a sidecar YAML (menu.yaml or menu.pdf.yaml beside menu.pdf) may set for a PDF/DOCX document.
 SIDECAR_KEYS = {"type", "title", "valid_from", "valid_to", "products", "tags"}
 
+# Product tables come with their own headers: the key and name columns go by any of these names.
+KEY_COLUMNS = ("sku", "货号", "编号", "商品编号", "产品编号", "商品编码", "产品编码", "编码", "款号", "product_id", "id")
+NAME_COLUMNS = ("name", "名称", "品名", "商品名称", "产品名称", "商品名", "产品名", "title")
+# "净含量_克", "零售价（元）", "price (yuan)": the unit a header carries after its name.
+_HEADER_UNIT = re.compile(r"\s*(?:[_\-/]\s*(?:元|克|千克|g|kg|ml|毫升|升|yuan|rmb|cny|个月|天|小时|cm|厘米)"
+                          r"|[（(][^）)]{1,8}[）)])$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _BAD_ID_CHARS = re.compile(r"[#\s]")
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
@@ -177,17 +183,26 @@ def load_markdown(path: Path, rel: str, raw: bytes, text: str, problems: list[st
     return [doc] if doc else []
 
 
+def column_base(header: str) -> str:
+    """A table header without the unit it carries: "售价_元" and "零售价（元）" are price columns."""
+    name = header.strip().lower()
+    base = _HEADER_UNIT.sub("", name)
+    return base or name
+
+
 def load_csv(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -> list[Document]:
     """A product table: every row becomes one product_fact document keyed by sku."""
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or not any(cell.strip() for cell in rows[0]):
         problems.append(f"{rel}: CSV has no header row")
         return []
-    header = [cell.strip() for cell in rows[0]]
-    if header[0].lower() != "sku":
-        problems.append(f"{rel}: first column must be 'sku', found {header[0]!r}")
+    header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
+    key_col = next((i for i, name in enumerate(header) if column_base(name) in KEY_COLUMNS), None)
+    if key_col is None:
+        problems.append(f"{rel}: no product key column: name one column sku (or 编号, 货号, 商品编码), "
+                        f"found {', '.join(repr(name) for name in header[:6])} / 缺少 sku 列")
         return []
-    title_col = next((i for i, name in enumerate(header) if name.lower() in ("name", "名称", "品名")), None)
+    title_col = next((i for i, name in enumerate(header) if column_base(name) in NAME_COLUMNS), None)
     documents = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -197,7 +212,7 @@ def load_csv(path: Path, rel: str, raw: bytes, text: str, problems: list[str]) -
             problems.append(f"{where}: {len(row)} cells but the header has {len(header)} columns")
             continue
         cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
-        sku = cells[0]
+        sku = cells[key_col]
         if not sku:
             problems.append(f"{where}: missing sku / 缺少 sku")
             continue

@@ -45,6 +45,7 @@ class DraftBrief:
     products: tuple[str, ...] = ()
     event_date: date | None = None
     text: str = ""  # the brief as one text: what retrieval searches for and the prompt shows
+    audience: tuple[str, ...] = ()  # the names of the segments the brief is for: whom a clause speaks to
 
     @classmethod
     def of(cls, value: DraftBrief | Mapping | None) -> DraftBrief:
@@ -54,7 +55,7 @@ class DraftBrief:
         value = value or {}
         return cls(key_message=str(value.get("key_message") or ""), goal=str(value.get("goal") or ""),
                    products=tuple(word_list(value.get("products"))), event_date=_iso_date(value.get("date")),
-                   text=str(value.get("text") or ""))
+                   text=str(value.get("text") or ""), audience=tuple(word_list(value.get("audience"))))
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,13 @@ from prompts.scripts_library import read_rules, rules_version
 
 _CLAUSES = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
 _ENDS = "，,。；;！!？?"
+_SENTENCE_CLAUSES = re.compile(r"[^，,。；;！!？?]+(?:[，,。；;！!？?]|$)")
 _POST_CLAUSES = re.compile(r"[^，,。；;！!？?\n~～]+")
 LABEL_MAX_CHARS = 16
+LONG_LABEL_MAX_CHARS = 32  # "给刚进群和还没参加过的香友讲清楚怎么参加：" is a label only when it reads as a task
+# What is left of "再提醒两句", "顺带提两件事" once the instruction is off: a count, not a subject.
+_COUNT = re.compile(r"[一二两三四五几\d]+(?:句话?|点|件事|个|条|件)?|一下")
+_QUESTION_END = re.compile(r"(?:吗|呢|好不好|怎么样|如何|什么|哪些|哪样|哪一样|哪个)$")
 
 
 @dataclass(frozen=True)
@@ -73,36 +78,46 @@ def _split_topics(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"和|与|及|以及|、", text) if len(part.strip()) >= 2]
 
 
-def _clause(body: str, rules: BriefRules, content: BriefContent) -> str:
-    """The clause as post text; empty when it is an instruction or a topic (recorded in ``content``)."""
+def _clause(body: str, rules: BriefRules, content: BriefContent) -> tuple[str, bool]:
+    """The clause as post text, and whether it is a question the editor asked to put to the group;
+    empty when it is an instruction or a topic (recorded in ``content``)."""
     if any(pattern.match(body) for pattern in rules.drop):
         content.dropped.append(body)
-        return ""
+        return "", False
     topic = next((pattern.match(body) for pattern in rules.topic if pattern.match(body)), None)
     if topic:
         content.topics += _split_topics(body[topic.end():])
         content.dropped.append(body)
-        return ""
+        return "", False
     for pattern, replacement in rules.rewrite:
         match = pattern.match(body)
         if match:
-            return (replacement + body[match.end():]).strip()
-    return body.strip()
+            return (replacement + body[match.end():]).strip(), "问" in match.group(0)
+    return body.strip(), False
 
 
-def _bare_label(label: str, rules: BriefRules) -> str:
-    """"科普闽南工夫茶礼仪" → "闽南工夫茶礼仪": a label keeps its subject, not the instruction before it."""
-    for pattern in (*rules.topic, *(pattern for pattern, _ in rules.rewrite)):
+def _label_text(label: str, rules: BriefRules) -> str:
+    """A label as post text: "科普闽南工夫茶礼仪" → "闽南工夫茶礼仪" keeps its subject, not the instruction
+    before it; "再提醒两句" → "温馨提示"; a label that is only the task ("破冰话题", "写短点") is dropped."""
+    if any(pattern.match(label) for pattern in rules.drop):
+        return ""
+    rewrites = [(pattern, "") for pattern in rules.topic] + list(rules.rewrite)
+    for pattern, replacement in rewrites:
         match = pattern.match(label)
-        if match and len(label) - match.end() >= 2:
-            return label[match.end():]
+        if match and match.end():
+            rest = label[match.end():]
+            if len(rest) >= 2 and not _COUNT.fullmatch(rest):
+                return rest
+            return replacement.rstrip("：:")
+    if "“" not in label and any(pattern.search(label) for pattern in rules.label):
+        return ""  # a label naming something in quotes (主题“新核桃开剥”) is content
     return label
 
 
 # 问一句“好久不见，最近在喝什么”: the words in quotes are what the post says.
 # 文案里请用上这句：“…”: so are the words a post is asked to use.
 _QUOTED_LINE = re.compile(r"(?:(?:文案|正文|帖子|结尾|最后|开头|先)(?:里|中|处)?(?:再)?)?(?:请|要|记得|务必)?"
-                          r"(?:温和|轻松|简单|亲切|自然|随口)?地?"
+                          r"(?:温和|轻松|轻轻|温柔|简单|亲切|自然|随口)?地?"
                           r"(?:问|问候|问一问|说|加|写|带|用|用上|引用|放上|加上|带上|写上)"
                           r"(?:一句|一下|一声|大家|这句话?|这一句|这段话?)?[：:]?“([^”]{2,80})”")
 _ASKING = re.compile(r"吗|呢|什么|怎么|哪|多少|几[点个次天]|是不是|有没有")
@@ -115,29 +130,47 @@ def _said(match: re.Match) -> str:
     return line
 
 
+def _clauses(text: str) -> list[str]:
+    """Clauses, but a bracket or quote is never cut: "（白露那天落下的刺球，每天上午发“今日一把”）" is one."""
+    clauses: list[str] = []
+    depth = 0
+    for piece in _CLAUSES.findall(text):
+        if depth > 0 and clauses:
+            clauses[-1] += piece
+        else:
+            clauses.append(piece)
+        depth += sum(piece.count(o) - piece.count(c) for o, c in ("（）", "()", "“”"))
+        depth = max(depth, 0)
+    return clauses
+
+
 def brief_content(text: str, rules: BriefRules) -> BriefContent:
     content = BriefContent()
     kept: list[str] = []
-    for raw in _CLAUSES.findall(_QUOTED_LINE.sub(_said, text.strip())):
+    for raw in _clauses(_QUOTED_LINE.sub(_said, text.strip())):
         clause = raw.strip()
         body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
         label, colon, rest = body.partition("：")
-        if colon and len(label) <= LABEL_MAX_CHARS and rest.strip():
+        asked = False
+        if colon and rest.strip() and (len(label) <= LABEL_MAX_CHARS or (
+                len(label) <= LONG_LABEL_MAX_CHARS and any(p.search(label) for p in rules.label))):
             # "破冰话题：邀请茶友……": a label that names the task is the editor's, not the members';
             # another label ("上新预告：") stays, and what follows it is read as a clause of its own.
-            if any(pattern.search(label) for pattern in rules.label) or any(p.match(label) for p in rules.drop):
+            said_label = _label_text(label, rules)
+            if said_label != label:
                 content.dropped.append(label)
-                body = _clause(rest.strip(), rules, content)
-            else:
-                rest = _clause(rest.strip(), rules, content)
-                body = f"{_bare_label(label, rules)}：{rest}" if rest else ""
+            rest, asked = _clause(rest.strip(), rules, content)
+            if rest:
+                body = f"{said_label}：{rest}" if said_label else rest
+            else:  # "欢迎新进群的香友：先介绍一下麓麓" still welcomes
+                body = said_label if said_label == label else ""
         else:
-            body = _clause(body, rules, content)
+            body, asked = _clause(body, rules, content)
         if not body or body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
             kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
-        if end not in "！!？?" and re.search(r"(?:吗|呢|好不好|怎么样|如何)$", body):  # 问问最近皮肤还好吗 asks
+        if end not in "！!？?" and (asked or _QUESTION_END.search(body)):  # 问问最近皮肤还好吗 asks
             end = "？"
         kept.append(body + (end if end and end in "。！!？?" else "，"))
     message = _balanced_quotes("".join(kept).rstrip("，,"))
@@ -145,6 +178,48 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
         message += "。"
     content.message = re.sub(r"：，", "：", message)
     return content
+
+
+def audience_tags(names: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """What names each segment in a clause: "星河会员" and "萤火会员" by "星河" and "萤火" (the ending they
+    share says nothing of whom), "活跃香友" by its whole name."""
+    tags = {}
+    for name in names:
+        shared = max((_shared_ending(name, other) for other in names if other != name), default=0)
+        tag = name[:len(name) - shared] if len(name) - shared >= 2 else name
+        tags[name] = tag.rstrip("的")
+    return tags
+
+
+def _shared_ending(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def addressed_to(message: str, segment_name: str, audience: tuple[str, ...]) -> str:
+    """The brief's message as one segment of several should read it: a clause that speaks of other
+    segments of the brief only ("星河会员别忘了每年有2次免费名额") is not told to this one.  Empty when
+    every clause is for others."""
+    if len(audience) < 2 or segment_name not in audience:
+        return message
+    tags = audience_tags(list(audience))
+    own = tags[segment_name]
+    others = [tag for name, tag in tags.items() if name != segment_name and tag not in segment_name]
+    kept: list[str] = []
+    skipped = False
+    for clause in _SENTENCE_CLAUSES.findall(message):
+        if own not in clause and any(tag in clause for tag in others):
+            skipped = True
+            if clause[-1] in "。！!？?" and kept and kept[-1][-1] in "，,":
+                kept[-1] = kept[-1][:-1] + clause[-1]
+            continue
+        if skipped:  # "其他香友10月3日开放" once the members' own date is not told
+            clause = re.sub(r"^(?:其他|其余|其它)(?=[\u4e00-\u9fff]{2})", "", clause)
+        kept.append(clause)
+        skipped = False
+    return "".join(kept)
 
 
 def _balanced_quotes(text: str) -> str:
@@ -161,10 +236,15 @@ def _balanced_quotes(text: str) -> str:
     return "".join(out)
 
 
-def instruction_leaks(body: str, rules: BriefRules, brief: str = "", persona_name: str = "") -> list[str]:
+def instruction_leaks(body: str, rules: BriefRules, brief: str = "", persona_name: str = "",
+                      catchphrases: tuple[str, ...] = ()) -> list[str]:
     """Clauses of a post that read as instructions to its writer ("介绍……", "语气温柔"): a brief echoed.
     A clause copied from the brief that still begins with any instruction the rules rewrite ("最后邀请大家…")
-    counts too, and so does one that asks the persona to do something (请球球一步一步教大家…)."""
+    counts too, and so does one that asks the persona to do something (请球球一步一步教大家…).
+    The persona's own catchphrases are its voice, whatever they sound like ("慢一点，香才闻得清")."""
+    for line in sorted(catchphrases, key=len, reverse=True):
+        if len(line) >= 2:
+            body = body.replace(line, "。")
     strip_only = [pattern for pattern, replacement in rules.rewrite if not replacement]
     rewritten = [(pattern, replacement) for pattern, replacement in rules.rewrite if replacement]
     plain_brief = re.sub(r"\s", "", brief)
@@ -177,7 +257,9 @@ def instruction_leaks(body: str, rules: BriefRules, brief: str = "", persona_nam
             asked = bool(persona_name) and bool(re.search(
                 rf"(?:请|麻烦){re.escape(persona_name)}|让{re.escape(persona_name)}(?:先|来|再)?(?:做|写|介绍|讲|说|教|发|聊)",
                 clause))
-            if asked or any(p.match(clause) for p in (*rules.drop, *rules.topic, *strip_only)) or (
+            # "顺便说一句，" alone is a transition; "顺便说一下会员日" tells the writer what to say
+            governs = any((m := p.match(clause)) and len(clause) - m.end() >= 2 for p in strip_only)
+            if asked or governs or any(p.match(clause) for p in (*rules.drop, *rules.topic)) or (
                     copied and any(_instructed(p.match(clause), clause, replacement) for p, replacement in rewritten)):
                 found.append(clause)
                 break

@@ -41,7 +41,7 @@ class Material:
     max_chars: int = 300
     taboo: tuple[str, ...] = ()
     seed: str = ""  # different segments of one brief get different wordings
-    rotation: int = 0  # the stage's place in the lifecycle: which of the top facts it leads with
+    rotation: int = 0  # the variant's place among the brief's, or its stage's: which top fact it leads with
     proven: tuple[str, ...] = ()  # script lines ("script:…") the segment's best posts used: tried first
 
 

@@ -35,14 +35,16 @@ def brand_context(brand: Brand) -> BrandContext:
 
 
 def written_brief(goal: str, key_message: str, products: Iterable[str] | None,
-                  event_date: date | None) -> DraftBrief:
+                  event_date: date | None, audience: Iterable[str] = ()) -> DraftBrief:
     """A brief as an editor writes it; its text is the goal and the key message together."""
     return DraftBrief(key_message=key_message, goal=goal, products=tuple(products or ()),
-                      event_date=event_date, text=" ".join(part for part in (goal, key_message) if part))
+                      event_date=event_date, text=" ".join(part for part in (goal, key_message) if part),
+                      audience=tuple(audience))
 
 
 def brief_for_prompt(brief: Brief) -> DraftBrief:
-    return written_brief(brief.goal, brief.key_message, brief.products, brief.event_date)
+    return written_brief(brief.goal, brief.key_message, brief.products, brief.event_date,
+                         [post.segment.name for post in brief.posts])
 
 
 def persona_for_prompt(persona: Persona) -> PersonaProfile:

@@ -108,7 +108,8 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
         products = [name for name in _product_names(brand.id) if name in item["brief"]] + data.products
         options = post_lint.lint_options(brand, persona, channel)
         limit = options.get("max_chars")
-        brief = DraftBrief(key_message=data.key_message, products=tuple(data.products), text=data.key_message)
+        brief = DraftBrief(key_message=data.key_message, products=tuple(data.products), text=data.key_message,
+                           audience=tuple(segment.name for segment in segments))
         voice = persona_for_prompt(persona)
         variants: list[ComposedVariant] = []
         for segment in segments:
@@ -132,7 +133,8 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                         "supported": editor_checks.unsupported_sentences(body, [
                             *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
                             voice.name, *voice.catchphrases, *voice.examples, *given]),
-                        "no_instruction": instruction_leaks(body, rules, item["brief"], voice.name)}
+                        "no_instruction": instruction_leaks(body, rules, item["brief"], voice.name,
+                                                                tuple(voice.catchphrases))}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,

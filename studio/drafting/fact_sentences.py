@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.loaders import column_base
 from prompts import Fact
 from prompts.loader import PromptTemplateError, render_text
 from prompts.scripts_library import read_rules, rules_version
 from studio.drafting.record_checks import ProductRecord
 
+PRODUCT_SENTENCE_MAX_CHARS = 110
+_UNIT_AFTER_VALUE = re.compile(r"\$\{value\}(?:克|千克|元|毫升|个月|天|小时|g|ml)")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _FIELD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?[^\s：:，。]{1,24}[：:]")
 _ANSWER = re.compile(r"^\s*(?:[-*•]\s*)?(?:答|A)[：:]\s*")
@@ -96,20 +99,36 @@ def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSayi
                      rejects: Callable[[str], bool] = lambda text: False) -> str:
     """"福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，售价168元。" — only the fields the stage uses,
     and none that ``rejects`` (a phrase a reader could take for the wrong figure)."""
-    fields = {name.strip().lower(): value.strip() for name, value in record.fields.items()}
+    fields = {}
+    for name, value in record.fields.items():
+        fields[name.strip().lower()] = value.strip()
+        fields.setdefault(column_base(name), value.strip())
     phrases = []
     for saying in sayings:
         if saying.stages and stage not in saying.stages:
             continue
-        value = next((fields[name] for name in saying.names if fields.get(name)), "")
-        phrase = render_text(saying.say, {"value": value.rstrip("。")}, name="products.yaml") if value else ""
+        value = next((fields[name] for name in saying.names if fields.get(name)), "").rstrip("。")
+        phrase = render_text(_say_unit_once(saying.say, value), {"value": value},
+                             name="products.yaml") if value else ""
         if phrase and not rejects(f"{record.name}{phrase}"):
             phrases.append(phrase)
     if not phrases:
         return ""
     first, rest = phrases[0], phrases[1:]
     joiner = "" if first.startswith(("是", "属于")) else "，"
-    return f"{record.name}{joiner}{first}" + "".join(f"，{phrase}" for phrase in rest) + "。"
+    sentence = f"{record.name}{joiner}{first}"
+    for phrase in rest:
+        # A row with many long cells would make one sentence the whole post: later fields wait.
+        if len(sentence) + len(phrase) < PRODUCT_SENTENCE_MAX_CHARS:
+            sentence += f"，{phrase}"
+    return sentence + "。"
+
+
+def _say_unit_once(say: str, value: str) -> str:
+    """"净含量${value}克" for a cell that already reads "200g" drops its own unit."""
+    if not value or value[-1].isdigit():
+        return say
+    return _UNIT_AFTER_VALUE.sub("${value}", say, count=1)
 
 
 def rank_sentences(sentences: list[FactSentence], *, topic_text: str, subjects: list[str],

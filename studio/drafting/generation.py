@@ -217,7 +217,8 @@ def draft_post(post_id: int, token: str | None = None) -> None:
 def draft_variants_now(data: BriefInput) -> list[ComposedVariant]:
     """Draft every segment's variant in this process, concurrently, without storing anything."""
     brand, persona, channel, segments = resolve_brief(data)
-    brief = written_brief(data.goal, data.key_message, data.products, data.event_date)
+    brief = written_brief(data.goal, data.key_message, data.products, data.event_date,
+                          [segment.name for segment in segments])
     context = (brand_context(brand), persona_for_prompt(persona), channel.type)
     app = current_app._get_current_object()
 

@@ -12,7 +12,7 @@ from prompts import LIFECYCLE_STAGES, DraftBrief, Fact, PersonaProfile, SegmentP
 from prompts.loader import read_template, template_exists
 from prompts.scripts_library import stage_scripts
 from studio.drafting import record_checks
-from studio.drafting.brief_clauses import brief_content, brief_rules
+from studio.drafting.brief_clauses import addressed_to, brief_content, brief_rules
 from studio.drafting.composer import Material
 from studio.drafting.context import BrandContext
 from studio.drafting.editor_checks import loops
@@ -25,6 +25,7 @@ from studio.drafting.fact_sentences import (
 )
 
 _PLAIN = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+_GIVEN_AWAY = re.compile(r"(?:送|赠|抽|奖|领)[一两\d]*[份袋盒罐包支瓶个张]?$")
 _DEICTIC = re.compile(r"(?:这|那|该|此)一?(?:款|支|个|种|批|袋|盒|罐|瓶|份)")
 PRODUCT_LINE_SCORE = 2.0  # the row of the product a brief names is about its subject by construction
 
@@ -56,12 +57,21 @@ def max_chars(channel_type: str, overrides_dir: Path | None) -> int:
     return template.meta_int("max_chars", 300)
 
 
-def subject_products(text: str, records: list[record_checks.ProductRecord],
-                     aliases: dict[str, set[str]]) -> list[record_checks.ProductRecord]:
-    """The products a brief names, by any name no other product shares."""
+def named_products(text: str, records: list[record_checks.ProductRecord],
+                   aliases: dict[str, set[str]]) -> tuple[list[record_checks.ProductRecord], set[str]]:
+    """The products a brief names, by any name no other product shares, in the order it names them, and
+    the keys of those it only gives away ("结束后抽2位送经典七日装"): those come after the ones it is about."""
     plain = _PLAIN.sub("", text)
-    # "白牡丹2024" names one row; a bare "白牡丹" that two rows share names neither.
-    return [r for r in records if any(_PLAIN.sub("", alias) in plain for alias in aliases[r.key] if alias)]
+    found = []
+    for record in records:
+        # "白牡丹2024" names one row; a bare "白牡丹" that two rows share names neither.
+        places = [m.start() for alias in aliases[record.key] if (name := _PLAIN.sub("", alias))
+                  for m in re.finditer(re.escape(name), plain)]
+        if places:
+            given = all(_GIVEN_AWAY.search(plain[max(0, at - 8):at]) for at in places)
+            found.append((given, min(places), record))
+    ordered = sorted(found, key=lambda item: item[:2])
+    return [record for _given, _at, record in ordered], {record.key for given, _at, record in ordered if given}
 
 
 def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfile, segment: SegmentProfile,
@@ -70,12 +80,13 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     stage = normalize_stage(segment.lifecycle_stage)
     scripts = stage_scripts(stage, channel_type, overrides)
     content = brief_content(brief.key_message or brief.text, brief_rules(overrides))
+    content.message = addressed_to(content.message, segment.name, brief.audience) or content.message
     if brief.goal and brief.goal not in (brief.key_message or ""):
         content.topics.append(brief.goal)
     records = kit_products(brand.kit_path)
     subject_text = " ".join([brief.text, *brief.products])
     aliases = record_checks.product_aliases(records)
-    subjects = subject_products(subject_text, records, aliases)
+    subjects, given = named_products(subject_text, records, aliases)
     # A product is named by any name no other product shares ("正山小种" for 正山小种·2025).
     subject_names = [*brief.products, *content.topics, *(alias for r in subjects for alias in aliases[r.key])]
     others = [r.name for r in records if r not in subjects]
@@ -87,8 +98,13 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
                  for text in passage_sentences(fact)
                  if not _DEICTIC.search(text) or any(alias in _PLAIN.sub("", fact.text) for alias in subject_aliases)]
     sayings = product_sayings(overrides)
+    # The products the brief is about take turns to be told first; one only given away is told last.
+    told = [record for record in subjects if record.key not in given]
+    if told and segment.name in brief.audience:
+        turn = list(brief.audience).index(segment.name) % len(told)
+        told = told[turn:] + told[:turn]
     product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
-                     for record in subjects
+                     for record in [*told, *(record for record in subjects if record.key in given)]
                      if (line := product_sentence(record, stage, sayings,
                                                   lambda text: _misleading(text, records, subject_text)))
                      and not loops(content.message + line)]
@@ -97,7 +113,9 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     # product it names; a post only carries sentences the product records agree with.
     # Nor one that would make the post say the same words a third time.
     catchphrases = [c for c in persona.catchphrases if c]
+    # Nor one that speaks to another segment of the brief ("星河会员也可以报名做领读人" to 萤火会员).
     usable = [s for s in sentences if not any(word in s.text for word in (*taboo, *catchphrases))
+              and addressed_to(s.text, segment.name, brief.audience) == s.text
               and not record_checks.contradictions(s.text, records) and not loops(content.message + s.text)]
     ranked = rank_sentences(usable,
                             topic_text=" ".join(topic_words) or subject_text, subjects=subject_names,
@@ -106,7 +124,7 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
                     facts=ranked, product_lines=product_lines,
                     product_rows=[_row_fact(r, sayings) for r in subjects],
                     max_chars=max_chars(channel_type, overrides), taboo=taboo,
-                    seed=f"{brief.text}/{segment.slug}", rotation=_stage_index(stage))
+                    seed=f"{brief.text}/{segment.slug}", rotation=_rotation(brief, segment, stage))
 
 
 def _misleading(phrase: str, records, brief_text: str) -> bool:
@@ -127,6 +145,14 @@ def _row_fact(record: record_checks.ProductRecord, sayings) -> dict:
     said = product_sentence(record, "", tuple(replace(s, stages=()) for s in sayings))
     lines = "\n".join(f"{name}：{value}" for name, value in record.fields.items())
     return {"doc_id": record.key, "title": record.name, "text": f"{said}\n{lines}"}
+
+
+def _rotation(brief: DraftBrief, segment: SegmentProfile, stage: str) -> int:
+    """Which of the best facts and subject products a variant leads with: its place among the brief's
+    segments, so the variants of one brief each tell another; the stage's place when drafted alone."""
+    if segment.name in brief.audience:
+        return list(brief.audience).index(segment.name)
+    return _stage_index(stage)
 
 
 def _stage_index(stage: str) -> int:

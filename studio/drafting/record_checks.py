@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from knowledge.loaders import NAME_COLUMNS, column_base
 from studio.compliance.figures import normalize
 
 _FIELD_LINE = re.compile(r"^\s*-?\s*([^：:\n]{1,40})[：:]\s*(.+?)\s*$", re.M)
-_NAME_FIELDS = ("name", "名称", "品名", "title")
 _PUNCTUATION = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _SENTENCES = re.compile(r"[^。！？!?\n；;]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -26,7 +26,7 @@ NUMERIC_KINDS = (
     # "18元/杯" or "18元每杯" is a rate for a serving, not the product's price.
     ("price", re.compile(r"price|价"), re.compile(r"(\d+(?:\.\d+)?)元(?![/每])")),
     ("weight", re.compile(r"weight|重|_g$|净含量"), re.compile(r"(\d+(?:\.\d+)?)(?:g|克)")),
-    ("volume", re.compile(r"volume|容量|_ml$"), re.compile(r"(\d+(?:\.\d+)?)(?:ml|毫升)")),
+    ("volume", re.compile(r"volume|容量|_ml$|毫升"), re.compile(r"(\d+(?:\.\d+)?)(?:ml|毫升)")),
 )
 
 
@@ -44,7 +44,7 @@ def product_records(documents: Iterable) -> list[ProductRecord]:
         if getattr(document, "type", "") != "product_fact" or not str(document.source).endswith(".csv"):
             continue
         fields = {name.strip(): value for name, value in _FIELD_LINE.findall(document.text)}
-        name = next((fields[key] for key in fields if key.lower() in _NAME_FIELDS), document.title)
+        name = next((fields[key] for key in fields if column_base(key) in NAME_COLUMNS), document.title)
         records.append(ProductRecord(document.doc_id, name, fields))
     return records
 
@@ -67,7 +67,8 @@ def _labels(records: list[ProductRecord]) -> dict[str, set[str]]:
     values: dict[str, set[str]] = {}
     for record in records:
         for field_name, value in record.fields.items():
-            if not re.search(r"\d", value) and len(value) <= LABEL_MAX_CHARS and field_name.lower() not in _NAME_FIELDS:
+            if (not re.search(r"\d", value) and len(value) <= LABEL_MAX_CHARS
+                    and column_base(field_name) not in NAME_COLUMNS):
                 values.setdefault(field_name, set()).add(value)
     return {name: found for name, found in values.items() if len(found) >= 2}
 

@@ -21,6 +21,25 @@ from studio.drafting.brief_clauses import brief_content, brief_rules, instructio
     ("说一下每周三晚8点有答疑夜。别写成广告，像朋友打招呼那样。", "每周三晚8点有答疑夜。"),
     ("语气轻松一点，像老朋友打招呼，千万别像催债。给老会员发一条：问问最近好不好，不要推具体商品。", "最近好不好？"),
     ("发12月9日会员日的预告，数字写准：当天下单双倍积分。", "12月9日会员日的预告，当天下单双倍积分。"),
+    # a bracket is never cut, so an instruction takes its aside with it
+    ("先让豆豆自我介绍一下（山里长大的咖啡豆，每天早上8点发“今日一杯”），再说说周六品鉴会。", "周六品鉴会。"),
+    # a label that is only the task goes; one that names a subject keeps the subject; a count is no subject
+    ("最后告诉大家：新人可以9.9元领试饮装。", "新人可以9.9元领试饮装。"),
+    ("介绍冬季限定礼盒：12月1日开订，199元。", "冬季限定礼盒：12月1日开订，199元。"),
+    ("再提醒两句：取消要提前一天，小朋友要家长陪同。", "温馨提示：取消要提前一天，小朋友要家长陪同。"),
+    ("顺带两句用火安全：离开房间前吹灭。", "用火安全：离开房间前吹灭。"),
+    ("给还没参加过的朋友讲清楚怎么参加：拍一张照片发到群里，打卡积10分。", "拍一张照片发到群里，打卡积10分。"),
+    ("本周主题“冬天的汤”：周四晚上一起做。", "本周主题“冬天的汤”：周四晚上一起做。"),
+    # a question to put to the group is asked, whatever word ends it
+    ("结尾问大家一句：你家冬天最爱喝什么汤？", "你家冬天最爱喝什么汤？"),
+    ("结尾可以问一句大家年夜饭都吃什么。", "大家年夜饭都吃什么？"),
+    ("帮忙写一条召回消息，发给半年没下单的老朋友。问问最近还喝咖啡不、天冷了还好吧。", "最近还喝咖啡不、天冷了还好吧？"),
+    # how to write it, where to put it and what not to say stay with the editor
+    ("会员日预告，写短点：双倍积分。写清楚就好，不要有“最后机会”这种催人的说法，整条别超过150字。",
+     "会员日预告，双倍积分。"),
+    ("写给老会员的一条：谢谢大家这一年的陪伴，顺带说年卡15日前寄出。然后讲新春礼盒：1月8日上线。不用太热闹。",
+     "谢谢大家这一年的陪伴，年卡15日前寄出。新春礼盒：1月8日上线。"),
+    ("顺手提醒一句开封后冷藏。", "温馨提示：开封后冷藏。"),
 ])
 def test_the_lines_to_say_are_kept_and_the_instructions_taken_off(brief, message):
     assert brief_content(brief, brief_rules()).message == message
@@ -41,3 +60,22 @@ def test_a_post_that_asks_its_own_persona_to_do_something_echoes_the_brief():
     assert instruction_leaks("球球来巡群啦~今天教大家7天换粮。", brief_rules(), "", "球球") == []
     assert instruction_leaks("回个“1”让球球认识一下你呀~", brief_rules(), "", "球球") == []
     assert instruction_leaks("先让球球做个自我介绍。", brief_rules(), "", "球球") == ["先让球球做个自我介绍"]
+
+
+def test_a_catchphrase_is_the_persona_speaking_whatever_it_sounds_like():
+    body = "今天的香单是金桂。慢一点，香才闻得清。"
+    assert instruction_leaks(body, brief_rules()) == ["慢一点"]
+    assert instruction_leaks(body, brief_rules(), catchphrases=("慢一点，香才闻得清",)) == []
+
+
+def test_a_clause_about_other_segments_of_the_brief_is_not_told_to_this_one():
+    from studio.drafting.brief_clauses import addressed_to
+    message = ("周六烛光课报名：每人168元。星河会员10月1日优先接龙，其他香友10月3日开放，"
+               "星河会员别忘了每年有2次免费名额。可以和萤火95折、星河9折叠加。")
+    audience = ("活跃香友", "萤火会员", "星河会员")
+    assert addressed_to(message, "星河会员", audience) == message
+    assert addressed_to(message, "萤火会员", audience) == \
+        "周六烛光课报名：每人168元。香友10月3日开放。可以和萤火95折、星河9折叠加。"
+    assert addressed_to(message, "活跃香友", audience) == "周六烛光课报名：每人168元。香友10月3日开放。"
+    # a brief for one segment tells it everything, other tiers included ("满2500元升级为星河会员")
+    assert addressed_to(message, "萤火会员", ("萤火会员",)) == message

@@ -51,11 +51,20 @@ def test_a_product_row_is_said_with_its_figures_as_recorded():
     [record] = [r for r in record_checks.product_records(load_brand_kit(KIT, strict=False).documents)
                 if r.key == "BM-2024"]
     sayings = product_sayings()
-    assert product_sentence(record, "转化", sayings) == \
-        "福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，净含量100克，售价168元。"
+    assert product_sentence(record, "转化", sayings) == "福鼎白牡丹·2024春是一款白茶，净含量100克，售价168元。"
+    # each stage says other fields, so the variants of one brief differ in what they tell
+    assert "产自福建福鼎磻溪镇" in product_sentence(record, "留存", sayings)
     assert "168元" not in product_sentence(record, "破冰", sayings)  # a price is for the stages that sell
     assert product_sentence(record, "转化", sayings, rejects=lambda text: "净含量" in text) == \
-        "福鼎白牡丹·2024春是一款白茶，产自福建福鼎磻溪镇，售价168元。"
+        "福鼎白牡丹·2024春是一款白茶，售价168元。"
+
+
+def test_a_row_under_headers_with_units_is_said_once_with_each_unit():
+    record = record_checks.ProductRecord("XL-C01", "伊犁晚风蜡烛", {
+        "货号": "XL-C01", "品名": "伊犁晚风蜡烛", "分类": "香薰蜡烛", "原料产地": "新疆伊犁",
+        "净含量": "200g", "售价_元": "128", "说明": "手工灌装"})
+    assert product_sentence(record, "转化", product_sayings()) == \
+        "伊犁晚风蜡烛是一款香薰蜡烛，净含量200g，售价128元。"
 
 
 def test_only_prose_sentences_that_stand_on_their_own_are_facts():

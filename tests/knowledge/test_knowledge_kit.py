@@ -65,10 +65,18 @@ def test_kit_with_csv_row_missing_sku_names_the_row(make_kit):
     assert problems == ["knowledge/products.csv row 4: missing sku / 缺少 sku"]
 
 
-def test_csv_whose_first_column_is_not_sku_is_rejected(make_kit):
-    problems = problems_of(make_kit({"products.csv": "name,sku\n白牡丹,BM-2024\n"}))
+def test_csv_without_a_key_column_is_rejected_naming_its_header(make_kit):
+    problems = problems_of(make_kit({"products.csv": "name,price\n白牡丹,168\n"}))
     assert len(problems) == 1
-    assert problems[0] == "knowledge/products.csv: first column must be 'sku', found 'name'"
+    assert problems[0].startswith("knowledge/products.csv: no product key column")
+    assert "'name', 'price'" in problems[0]
+
+
+def test_csv_key_and_name_columns_go_by_their_chinese_headers_anywhere(make_kit):
+    kit = load_brand_kit(make_kit({"products.csv": "品名,货号,零售价（元）\n白牡丹,BM-2024,168\n"}))
+    [row] = kit.documents
+    assert (row.doc_id, row.title, row.products) == ("BM-2024", "白牡丹", ["BM-2024"])
+    assert "零售价（元）：168" in row.text
 
 
 def test_non_utf8_file_is_reported(make_kit):
