@@ -46,21 +46,22 @@ def score_cache() -> ScoreCache:
     return _score_caches[path]
 
 
-def warm_up(settings: LLMSettings) -> None:
-    """Open the index, the lint's dictionary and the ranking model: what a drafting process loads once."""
+def warm_up(settings: LLMSettings, brand_slug: str | None = None) -> None:
+    """Open the index, the lint's dictionary and the ranking model: what a drafting process loads once;
+    and score the script lines of every brand, or of one."""
     started = time.monotonic()
     try:
         get_index()
         lint_text("预热：最近第一次")
         scorer = fluency_scorer(settings)
         if isinstance(scorer, LocalScorer):
-            prescore_scripts(scorer)
+            prescore_scripts(scorer, brand_slug)
     except Exception:  # a draft will meet the same problem and report it; warming up must not stop a worker
         log.warning("warming up for drafting failed", exc_info=True)
     log.info("ready to draft in %.1f s", time.monotonic() - started)
 
 
-def prescore_scripts(scorer: FluencyScorer) -> int:
+def prescore_scripts(scorer: FluencyScorer, brand_slug: str | None = None) -> int:
     """Score the script lines of every brand, persona, stage and channel not scored yet, so the first
     briefs wait only for their facts. Returns how many lines were scored.
 
@@ -70,14 +71,15 @@ def prescore_scripts(scorer: FluencyScorer) -> int:
     with open(f"{cache.path or Path(current_app.config['STUDIO_DATA_DIR']) / 'ranking-scores'}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return _prescore(scorer, cache)
+            return _prescore(scorer, cache, brand_slug)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _prescore(scorer: FluencyScorer, cache: ScoreCache) -> int:
+def _prescore(scorer: FluencyScorer, cache: ScoreCache, brand_slug: str | None) -> int:
     scored = 0
-    for brand in db.session.scalars(db.select(Brand)):
+    brands = db.select(Brand) if brand_slug is None else db.select(Brand).where(Brand.slug == brand_slug)
+    for brand in db.session.scalars(brands):
         context = brand_context(brand)
         prefix = PREFIX.format(brand=brand.name)
         for persona in brand.personas:

@@ -86,6 +86,9 @@ def test_draft_eval_reports_the_editor_checks_and_lists_each_failing_variant(tmp
                                                                              ("same-post", "lapsed")]
         assert all("distinct_segments" in f["failed"] for f in report["failures"])
         assert "小茶来啦" in report["failures"][0]["body"]
+        # the slowest variant is named, and the drafter's start-up work is timed apart from the variants
+        assert report["slowest"]["brief"] == "same-post" and report["slowest"]["segment"] in ("vip", "lapsed")
+        assert report["slowest"]["seconds"] >= report["p50_s"] and report["warm_up_s"] >= 0
         text = app.test_cli_runner().invoke(args=["draft", "eval", str(briefs), "--brand", "chayun"]).output
         assert "✗ same-post / vip:" in text and "distinct_segments" in text
     finally:

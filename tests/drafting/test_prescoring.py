@@ -23,3 +23,20 @@ def test_script_lines_are_scored_once_before_the_first_brief(tmp_path):
         assert rankers.prescore_scripts(scorer) == 0  # all stored
         stored = rankers.score_cache().get("fake:model", PREFIX.format(brand="茶韵山房"), asked)
         assert len(stored) == len(asked)
+
+
+def test_one_brand_s_script_lines_can_be_scored_alone(tmp_path):
+    from studio.drafting import rankers
+
+    asked = []
+
+    def scorer(prefix, texts, budget_s):
+        asked.append(prefix)
+        return [-3.0] * len(texts)
+
+    scorer.name = "fake:model"
+    app = demo_app(tmp_path / "prescore-one")
+    with app.app_context():
+        assert rankers.prescore_scripts(scorer, "no-such-brand") == 0 and asked == []
+        assert rankers.prescore_scripts(scorer, "chayun") > 40
+        assert set(asked) == {"茶韵山房社群消息：\n"}
