@@ -1,16 +1,12 @@
 """Entry point for `celery -A workers.make_celery worker|beat`: the studio's Celery app with its tasks."""
-import logging
 import os
 import threading
 
 from celery import signals
 
 from studio import create_app
-from studio.compliance import tagging
 from studio.drafting import generation, rankers
-from studio.knowledge_base import warm_up as knowledge_warm_up
 
-logger = logging.getLogger(__name__)
 # No warm-up thread in the parent: the index must be opened after the pool forks (worker_process_init).
 flask_app = create_app({"STUDIO_WARM_UP": False})
 celery_app = flask_app.extensions["celery"]
@@ -30,10 +26,4 @@ def warm_up_drafting(**kwargs) -> None:
 
 def _warm_up() -> None:
     with flask_app.app_context():
-        # The facts first: a brief's retrieval needs the index and jieba before any ranking.
-        try:
-            knowledge_warm_up.warm_up_index()
-            tagging.tokenizer()
-        except Exception as exc:  # noqa: BLE001  e.g. a database not migrated yet; drafts still work cold
-            logger.warning("knowledge warm-up failed: %s", exc)
-        rankers.warm_up(generation.llm_settings())
+        rankers.warm_up_drafting(generation.llm_settings())

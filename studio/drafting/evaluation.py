@@ -95,10 +95,10 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
     """Draft every variant of every brief in turn and score each against the checks."""
     rows, seconds, pair_similarities, failures = [], [], [], []
     fragments, records, aliases, rules = scaffold_fragments(), {}, {}, brief_rules()
-    # Timed as the drafter worker drafts: it loads the index, the lint and the ranking model and scores
-    # the script lines when it starts, before any brief arrives. What that takes is reported apart.
+    # Timed as the drafter worker drafts: it opens the index and jieba, loads the lint and the ranking model
+    # and scores the script lines when it starts, before any brief arrives. That time is reported apart.
     started = time.monotonic()
-    rankers.warm_up(llm_settings(), brand_slug)
+    rankers.warm_up_drafting(llm_settings(), brand_slug)
     warm_up_s = time.monotonic() - started
     slowest = {"seconds": 0.0}
     # What a model is given to write from, besides the facts: the wording of every prompt template.

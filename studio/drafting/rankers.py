@@ -12,12 +12,13 @@ from flask import current_app
 from prompts import LIFECYCLE_STAGES
 from prompts.scripts_library import stage_scripts
 from studio import localmodel
-from studio.compliance import lint_text
+from studio.compliance import lint_text, tagging
 from studio.drafting.composer import Material, script_parts
 from studio.drafting.context import brand_context, persona_for_prompt
 from studio.drafting.model_client import LLMSettings
 from studio.drafting.ranking import PREFIX, EndpointScorer, FluencyScorer, LocalScorer, ScoreCache
 from studio.extensions import db
+from studio.knowledge_base import warm_up as knowledge_warm_up
 from studio.knowledge_base.index import get_index
 from studio.models import Brand
 
@@ -44,6 +45,17 @@ def score_cache() -> ScoreCache:
     if path not in _score_caches:
         _score_caches[path] = ScoreCache(Path(path))
     return _score_caches[path]
+
+
+def warm_up_drafting(settings: LLMSettings, brand_slug: str | None = None) -> None:
+    """All a drafting process loads before its first brief, as the drafter worker does when it starts:
+    the facts first (a brief's retrieval needs the index and jieba before any ranking), then the ranking."""
+    try:
+        knowledge_warm_up.warm_up_index(brand_slug)
+        tagging.tokenizer()
+    except Exception as exc:  # noqa: BLE001  e.g. a database not migrated yet; drafts still work cold
+        log.warning("knowledge warm-up failed: %s", exc)
+    warm_up(settings, brand_slug)
 
 
 def warm_up(settings: LLMSettings, brand_slug: str | None = None) -> None:

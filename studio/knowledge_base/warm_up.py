@@ -21,8 +21,8 @@ from studio.models import Brand
 log = logging.getLogger(__name__)
 
 
-def warm_up_index() -> dict[str, float]:
-    """Run one search per brand in the current app context; seconds per brand, by slug.
+def warm_up_index(brand_slug: str | None = None) -> dict[str, float]:
+    """Run one search per brand (or for one brand) in the current app context; seconds per brand, by slug.
 
     A brand whose index cannot be searched (built by another embedder, never imported) is skipped: its
     first real search gives the reason to the person who asked."""
@@ -30,7 +30,10 @@ def warm_up_index() -> dict[str, float]:
 
     tokenize("预热")  # jieba's dictionary, also when no brand has an index yet
     timings = {}
-    for slug in db.session.scalars(db.select(Brand.slug).order_by(Brand.slug)):
+    slugs = db.select(Brand.slug).order_by(Brand.slug)
+    if brand_slug is not None:
+        slugs = slugs.where(Brand.slug == brand_slug)
+    for slug in db.session.scalars(slugs):
         started = time.perf_counter()
         try:
             with index_errors():
