@@ -2,17 +2,22 @@
 from tests.support.app import demo_app
 
 
+def recording_scorer(asked: list, record=lambda prefix, texts: texts):
+    """A scorer that gives every line the same score and keeps what it was asked."""
+    def scorer(prefix, texts, budget_s):
+        asked.extend(record(prefix, texts))
+        return [-3.0] * len(texts)
+
+    scorer.name = "fake:model"
+    return scorer
+
+
 def test_script_lines_are_scored_once_before_the_first_brief(tmp_path):
     from studio.drafting import rankers
     from studio.drafting.ranking import PREFIX
 
     asked = []
-
-    def scorer(prefix, texts, budget_s):
-        asked.extend(texts)
-        return [-3.0] * len(texts)
-
-    scorer.name = "fake:model"
+    scorer = recording_scorer(asked)
     app = demo_app(tmp_path / "prescore")
     with app.app_context():
         scored = rankers.prescore_scripts(scorer)
@@ -28,15 +33,10 @@ def test_script_lines_are_scored_once_before_the_first_brief(tmp_path):
 def test_one_brand_s_script_lines_can_be_scored_alone(tmp_path):
     from studio.drafting import rankers
 
-    asked = []
-
-    def scorer(prefix, texts, budget_s):
-        asked.append(prefix)
-        return [-3.0] * len(texts)
-
-    scorer.name = "fake:model"
+    prefixes = []
+    scorer = recording_scorer(prefixes, record=lambda prefix, texts: [prefix])
     app = demo_app(tmp_path / "prescore-one")
     with app.app_context():
-        assert rankers.prescore_scripts(scorer, "no-such-brand") == 0 and asked == []
+        assert rankers.prescore_scripts(scorer, "no-such-brand") == 0 and prefixes == []
         assert rankers.prescore_scripts(scorer, "chayun") > 40
-        assert set(asked) == {"茶韵山房社群消息：\n"}
+        assert set(prefixes) == {"茶韵山房社群消息：\n"}
