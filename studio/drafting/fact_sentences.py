@@ -20,6 +20,7 @@ from prompts.scripts_library import read_rules, rules_version
 from studio.drafting.record_checks import ProductRecord
 
 PRODUCT_SENTENCE_MAX_CHARS = 110
+_POINTS_ELSEWHERE = re.compile(r"^(?:见|详见|参见|参考|同上)|以[^，。；]{1,12}为准|视[^，。；]{1,8}而定")
 _UNIT_AFTER_VALUE = re.compile(r"\$\{value\}(?:克|千克|元|毫升|个月|天|小时|g|ml)")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _FIELD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?[^\s：:，。]{1,24}[：:]")
@@ -108,6 +109,8 @@ def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSayi
         if saying.stages and stage not in saying.stages:
             continue
         value = next((fields[name] for name in saying.names if fields.get(name)), "").rstrip("。")
+        if _POINTS_ELSEWHERE.search(value):  # "见盒内各单品" is a note to the reader of the table, not a value
+            value = ""
         phrase = render_text(_say_unit_once(saying.say, value), {"value": value},
                              name="products.yaml") if value else ""
         if phrase and not rejects(f"{record.name}{phrase}"):

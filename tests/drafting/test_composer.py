@@ -65,6 +65,9 @@ def test_a_row_under_headers_with_units_is_said_once_with_each_unit():
         "净含量": "200g", "售价_元": "128", "说明": "手工灌装"})
     assert product_sentence(record, "转化", product_sayings()) == \
         "伊犁晚风蜡烛是一款香薰蜡烛，净含量200g，售价128元。"
+    gift_box = record_checks.ProductRecord("GY12", "丰收礼盒", {
+        "品名": "丰收礼盒", "分类": "礼盒", "配料": "见盒内各单品", "保质期": "以盒内各单品为准，最短6个月"})
+    assert product_sentence(gift_box, "留存", product_sayings()) == "丰收礼盒是一款礼盒。"
 
 
 def test_only_prose_sentences_that_stand_on_their_own_are_facts():
