@@ -100,9 +100,9 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     sayings = product_sayings(overrides)
     # The products the brief is about take turns to be told first; one only given away is told last.
     told = [record for record in subjects if record.key not in given]
+    rotation = _rotation(brief, segment, stage)
     if told and segment.name in brief.audience:
-        turn = list(brief.audience).index(segment.name) % len(told)
-        told = told[turn:] + told[:turn]
+        told = told[rotation % len(told):] + told[:rotation % len(told)]
     product_lines = [FactSentence(line, record.key, f"product:{record.key}", PRODUCT_LINE_SCORE)
                      for record in [*told, *(record for record in subjects if record.key in given)]
                      if (line := product_sentence(record, stage, sayings,
@@ -124,7 +124,7 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
                     facts=ranked, product_lines=product_lines,
                     product_rows=[_row_fact(r, sayings) for r in subjects],
                     max_chars=max_chars(channel_type, overrides), taboo=taboo,
-                    seed=f"{brief.text}/{segment.slug}", rotation=_rotation(brief, segment, stage))
+                    seed=f"{brief.text}/{segment.slug}", rotation=rotation)
 
 
 def _misleading(phrase: str, records, brief_text: str) -> bool:
