@@ -15,14 +15,18 @@ from pathlib import Path
 from prompts.loader import PromptTemplateError
 from prompts.scripts_library import read_rules, rules_version
 
-_CLAUSES = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
-_ENDS = "，,。；;！!？?"
+_CLAUSES = re.compile(r"[^，,。；;！!？?~～\n]+[，,。；;！!？?~～]?")
+_ENDS = "，,。；;！!？?~～"
 _SENTENCE_CLAUSES = re.compile(r"[^，,。；;！!？?]+(?:[，,。；;！!？?]|$)")
 _POST_CLAUSES = re.compile(r"[^，,。；;！!？?\n~～]+")
 LABEL_MAX_CHARS = 16
 LONG_LABEL_MAX_CHARS = 32  # "给刚进群和还没参加过的香友讲清楚怎么参加：" is a label only when it reads as a task
 # What is left of "再提醒两句", "顺带提两件事" once the instruction is off: a count, not a subject.
 _COUNT = re.compile(r"[一二两三四五几\d]+(?:句话?|点|件事|个|条|件)?|一下")
+_NOTICE = re.compile(r"注意|注|提醒|温馨提示|备注|PS|ps|另外|补充|重点|要点")
+_GREETING = re.compile(r"(?:好久不见|你好|您好|大家好|早上好|晚上好|早安|晚安|新年好)(?:啊|呀|哦)?[~～！!。]?$")
+# 米粉开罐后要不要放冰箱: a yes-or-no question
+_EITHER_WAY = re.compile(r"要不要|能不能|可不可以|会不会|有没有|该不该")
 _QUESTION_END = re.compile(r"(?:吗|呢|好不好|怎么样|如何|什么|哪些|哪样|哪一样|哪个)$")
 
 
@@ -32,6 +36,7 @@ class BriefRules:
     topic: tuple[re.Pattern, ...]
     rewrite: tuple[tuple[re.Pattern, str], ...]
     label: tuple[re.Pattern, ...] = ()
+    trim: tuple[re.Pattern, ...] = ()
 
 
 @dataclass
@@ -70,7 +75,8 @@ def _brief_rules(overrides_dir: Path | None, version: tuple) -> BriefRules:
         drop=tuple(_compile(p, f"{name}#drop/{n}") for n, p in enumerate(data.get("drop") or [], 1)),
         topic=tuple(_compile(p, f"{name}#topic/{n}") for n, p in enumerate(data.get("topic") or [], 1)),
         rewrite=tuple(rewrite),
-        label=tuple(_compile(p, f"{name}#label/{n}") for n, p in enumerate(data.get("label") or [], 1)))
+        label=tuple(_compile(p, f"{name}#label/{n}") for n, p in enumerate(data.get("label") or [], 1)),
+        trim=tuple(_compile(p, f"{name}#trim/{n}") for n, p in enumerate(data.get("trim") or [], 1)))
 
 
 def _split_topics(text: str) -> list[str]:
@@ -84,6 +90,11 @@ def _clause(body: str, rules: BriefRules, content: BriefContent) -> tuple[str, b
     if any(pattern.match(body) for pattern in rules.drop):
         content.dropped.append(body)
         return "", False
+    for pattern in rules.trim:  # "可颂面团49元6个可以提一句": what to say, then how much of it
+        found = pattern.search(body)
+        if found and found.start() >= 2 and found.end() == len(body):
+            content.dropped.append(body[found.start():])
+            body = body[:found.start()]
     topic = next((pattern.match(body) for pattern in rules.topic if pattern.match(body)), None)
     if topic:
         content.topics += _split_topics(body[topic.end():])
@@ -92,7 +103,8 @@ def _clause(body: str, rules: BriefRules, content: BriefContent) -> tuple[str, b
     for pattern, replacement in rules.rewrite:
         match = pattern.match(body)
         if match:
-            return (replacement + body[match.end():]).strip(), "问" in match.group(0)
+            rest = body[match.end():]
+            return (replacement + rest).strip(), "问" in match.group(0) and not _GREETING.match(rest)
     return body.strip(), False
 
 
@@ -144,10 +156,25 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
+_ASIDE = re.compile(r"[（(]([^（）()]{1,60})[）)]")
+
+
+def _without_instruction_asides(text: str, rules: BriefRules, content: BriefContent) -> str:
+    """"重点写馅和酥皮（不要写出抢购的感觉）": an aside made only of instructions is the editor's."""
+    def aside(match: re.Match) -> str:
+        inner = [clause.strip().rstrip(_ENDS) for clause in _CLAUSES.findall(match.group(1))]
+        if inner and all(any(p.match(clause) for p in rules.drop) for clause in inner if clause):
+            content.dropped.append(match.group(0))
+            return ""
+        return match.group(0)
+    return _ASIDE.sub(aside, text)
+
+
 def brief_content(text: str, rules: BriefRules) -> BriefContent:
     content = BriefContent()
     kept: list[str] = []
-    for raw in _clauses(_QUOTED_LINE.sub(_said, text.strip())):
+    text = _without_instruction_asides(text.strip(), rules, content)
+    for raw in _clauses(_QUOTED_LINE.sub(_said, text)):
         clause = raw.strip()
         body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
         label, colon, rest = body.partition("：")
@@ -162,17 +189,17 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
             rest, asked = _clause(rest.strip(), rules, content)
             if rest:
                 body = f"{said_label}：{rest}" if said_label else rest
-            else:  # "欢迎新进群的香友：先介绍一下麓麓" still welcomes
-                body = said_label if said_label == label else ""
+            else:  # "欢迎新进群的香友：先介绍一下麓麓" still welcomes; a bare "注意：" says nothing
+                body = said_label if said_label == label and not _NOTICE.fullmatch(label) else ""
         else:
             body, asked = _clause(body, rules, content)
         if not body or body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
             kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
-        if end not in "！!？?" and (asked or _QUESTION_END.search(body)):  # 问问最近皮肤还好吗 asks
+        if end not in "！!？?" and (asked or _QUESTION_END.search(body) or _EITHER_WAY.search(body)):  # 问问最近皮肤还好吗 asks
             end = "？"
-        kept.append(body + (end if end and end in "。！!？?" else "，"))
+        kept.append(body + (end if end and end in "。！!？?~～" else "，"))
     message = _balanced_quotes("".join(kept).rstrip("，,"))
     if message and message[-1] not in "。！!？?~～":
         message += "。"

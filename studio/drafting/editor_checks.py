@@ -84,6 +84,36 @@ def persona_voice(body: str, persona: PersonaProfile) -> list[str]:
             _CONTENT.sub("", body)]
 
 
+# A clause told to the writer, recognised by its grammar rather than by the drafting rules' phrase lists,
+# so the check sees echoes those rules have not learnt yet.
+_WRITER_DIRECTIVE = re.compile(
+    # what not to write: 别写错, 不要写出抢购的感觉, 别放开头 ("不能用在课程上" tells the reader)
+    r"(?:别|不要|不用|不必|勿|避免|千万别)(?:再|太)?(?:写|提|编|堆|搞成|弄成|出现|夸|催)"
+    # where a thing goes: 结尾提一句过敏原, 放在最后
+    r"|(?:开头|结尾|末尾|文末|最后一句)(?:再|要|就)?(?:提|说|写|加|带|补|放|问|点)"
+    r"|(?:放|写|挪)(?:在)?(?:开头|结尾|末尾|最后|前面|后面)|(?:别|不要)(?:放|摆)(?:在)?(?:开头|结尾|前面)"
+    # a question to answer or a detail to cover, by count: 回答两个问题, 这两个时间
+    r"|^(?:回答|解答)|(?:这|那)[一两三四几]个(?:时间|数字|问题|要点|步骤|重点|细节)$"
+    # how much to say: 可以提一句, 带一笔, 说两句
+    r"|(?:提|带|补)(?:一句|一下|两句|几句|一笔)"
+    # what to dwell on or how to write it: 重点写馅和酥皮, 写清楚, 写成通知
+    r"|重点(?:写|说|讲|突出|介绍|放在)|写(?:成|得|出|错|清楚|明白|进去|上去)"
+    # colloquial "一下": 介绍下阿酵, 说下出炉时间
+    r"|^(?:先|再|也|顺便|顺带)?(?:介绍|说|讲|提|聊)下(?![单午周次个面雨班架载来去])"
+    r"|^(?:先|再|也)?(?:介绍|说明|强调|突出)(?:一下)?"
+    r"|招呼一下|语气|口气|口吻|文风|调性")
+_CLAUSE = re.compile(r"[^，,。；;！!？?\n~～（）()]+")
+
+
+def writer_directives(body: str, brief: str) -> list[str]:
+    """Clauses the post copied from the brief that speak to the writer, not the members: "别写错",
+    "重点写馅和酥皮", "可颂面团49元6个可以提一句"."""
+    plain_brief = re.sub(r"\s", "", brief)
+    return [clause for raw in _CLAUSE.findall(body)
+            if len(clause := re.sub(r"\s", "", raw)) >= 3 and clause in plain_brief
+            and _WRITER_DIRECTIVE.search(clause)]
+
+
 def gate_problems(body: str, fact_texts: list[str], records: list) -> list[str]:
     """What a model's draft shows that an editor would not keep: the checks a written draft must pass
     before it is preferred to a composed one."""

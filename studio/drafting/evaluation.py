@@ -143,7 +143,8 @@ def evaluate_briefs(brand_slug: str, briefs: list[dict]) -> dict:
                             *(f["text"] for f in variant.meta.get("facts", [])), item["brief"], *data.products,
                             voice.name, *voice.catchphrases, *voice.examples, *given]),
                         "no_instruction": instruction_leaks(body, rules, item["brief"], voice.name,
-                                                                tuple(voice.catchphrases))}
+                                                                tuple(voice.catchphrases))
+                                          + editor_checks.writer_directives(body, item["brief"])}
             row = {
                 "non_empty": bool(body.strip()) and not variant.error,
                 "chinese": cjk_share(body) >= 0.5,

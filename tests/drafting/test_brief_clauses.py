@@ -40,9 +40,26 @@ from studio.drafting.brief_clauses import brief_content, brief_rules, instructio
     ("写给老会员的一条：谢谢大家这一年的陪伴，顺带说年卡15日前寄出。然后讲新春礼盒：1月8日上线。不用太热闹。",
      "谢谢大家这一年的陪伴，年卡15日前寄出。新春礼盒：1月8日上线。"),
     ("顺手提醒一句开封后冷藏。", "温馨提示：开封后冷藏。"),
+    # what not to get wrong, where a thing goes and how much to say of it are the editor's
+    ("注意：年卡不能和满减同用，别写错。", "注意：年卡不能和满减同用。"),
+    ("重点写香气和回甘（不要写出抢购的感觉）。结尾提一句储存。", ""),
+    ("周日茶会：下午3点开始。小罐装39元可以提一句，但别放开头。", "周日茶会：下午3点开始。小罐装39元。"),
+    ("注意：新来的朋友也招呼一下。", ""),
+    ("结尾提一句会员日是每月9号。", "会员日是每月9号。"),
+    # "介绍下"/"说下" is "介绍一下"; "~" ends a clause; a greeting asked for is said, not asked
+    ("欢迎新朋友~ 介绍下小茶，说下每周五晚8点有品鉴会。", "欢迎新朋友~每周五晚8点有品鉴会。"),
+    ("开头轻轻问一句好久不见，提醒下积分：年底清零。", "好久不见。积分：年底清零。"),
+    # when to send it and a wish for flavour stay with the editor
+    ("新春发货安排（1月10号左右推）：1月20日停发。带点年味。", "新春发货安排：1月20日停发。"),
 ])
 def test_the_lines_to_say_are_kept_and_the_instructions_taken_off(brief, message):
     assert brief_content(brief, brief_rules()).message == message
+
+
+def test_a_subject_to_dwell_on_becomes_a_topic_for_the_facts():
+    content = brief_content("重点写香气和回甘（不要写出抢购的感觉）。", brief_rules())
+    assert content.topics == ["香气", "回甘"]
+    assert "（不要写出抢购的感觉）" in content.dropped
 
 
 def test_an_echoed_instruction_is_a_leak_but_a_notice_label_is_not():

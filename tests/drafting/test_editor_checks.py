@@ -28,6 +28,16 @@ def test_prompt_wording_copied_into_the_post_is_a_scaffold_leak(leak):
     assert editor_checks.scaffold_leaks(leak, scaffold_fragments())
 
 
+def test_clauses_copied_from_the_brief_that_speak_to_the_writer_are_found_by_their_grammar():
+    brief = "周日茶会招人：下午3点开始，39元/人。重点写茶点（别写成广告），小罐装可以提一句，结尾提一句储存，说下报名方式。"
+    post = "小茶来啦~周日茶会招人：下午3点开始，39元/人。重点写茶点，小罐装可以提一句。结尾提一句储存，说下报名方式。"
+    assert editor_checks.writer_directives(post, brief) == ["重点写茶点", "小罐装可以提一句", "结尾提一句储存",
+                                                            "说下报名方式"]
+    # the same words a member is told, or not copied from the brief, are not the writer's
+    assert editor_checks.writer_directives("周日茶会：下午3点开始，39元/人。会员价不能和满减同用。", brief) == []
+    assert editor_checks.writer_directives("顺便说一句，下午3点开始。", brief) == []
+
+
 def test_record_fields_pasted_as_a_list_are_a_field_dump():
     labels = editor_checks.field_labels(FACTS)
     assert {"品名", "SKU", "品类", "价格", "net_weight_g"} <= labels
