@@ -33,6 +33,7 @@ _ANAPHORA = re.compile(r"^(?:它|他|她|这|那|其|该|此|上述|以上|如�
 # "他被请到……": without the sentence before, nobody knows who.
 _PRONOUN = re.compile(r"(?<!其)[他她它]")
 _CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+_ENTITLEMENT = re.compile(r"免费|赠|送|享|名额|优先|折|减|券|积分|礼")
 MIN_CHARS, MAX_CHARS = 10, 70
 REPEATED_SHARE = 0.5  # a sentence half made of what the post already says is left out
 
@@ -53,11 +54,18 @@ def bigrams(text: str) -> set[str]:
 def passage_sentences(fact: Fact) -> list[str]:
     """The prose sentences of a chunk that stand on their own."""
     found = []
+    lead_in = False  # the list below "老面会员另外：" is that tier's
     for line in fact.text.splitlines():
         line = _ANSWER.sub("", line)
+        listed = bool(_LIST_MARK.match(line))
+        if line.strip() and not listed:
+            lead_in = line.rstrip().endswith(("：", ":"))
         if not line.strip() or line.lstrip().startswith(("#", "|", ">", "问", "Q")) or _FIELD_LINE.match(line):
             continue
         line = _LIST_MARK.sub("", line)
+        # "每年有1次免费上课的名额" told out of its list would promise everyone what one tier has.
+        if listed and lead_in and _ENTITLEMENT.search(line):
+            continue
         for sentence in _SENTENCE.findall(line):
             sentence = sentence.strip()
             # A line that does not end like a sentence is a heading or a label ("荣誉与加入茶韵山房").
@@ -109,7 +117,8 @@ def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSayi
         if saying.stages and stage not in saying.stages:
             continue
         value = next((fields[name] for name in saying.names if fields.get(name)), "").rstrip("。")
-        if _POINTS_ELSEWHERE.search(value):  # "见盒内各单品" is a note to the reader of the table, not a value
+        # "见盒内各单品" is a note to the reader of the table, not a value; "燕麦保湿面膜是一款面膜" says nothing
+        if _POINTS_ELSEWHERE.search(value) or (value and value in record.name):
             value = ""
         phrase = render_text(_say_unit_once(saying.say, value), {"value": value},
                              name="products.yaml") if value else ""

@@ -67,12 +67,19 @@ def test_a_row_under_headers_with_units_is_said_once_with_each_unit():
         "伊犁晚风蜡烛是一款香薰蜡烛，净含量200g，售价128元。"
     gift_box = record_checks.ProductRecord("GY12", "丰收礼盒", {
         "品名": "丰收礼盒", "分类": "礼盒", "配料": "见盒内各单品", "保质期": "以盒内各单品为准，最短6个月"})
-    assert product_sentence(gift_box, "留存", product_sayings()) == "丰收礼盒是一款礼盒。"
+    # a cell pointing elsewhere says nothing, nor does a category the name already says
+    assert product_sentence(gift_box, "留存", product_sayings()) == ""
 
 
 def test_only_prose_sentences_that_stand_on_their_own_are_facts():
     fact = Fact(1, "d", "t", "## 基本信息\n- 产地：福鼎\n它很香。\n问：要不要放冰箱？\n答：常温避光密封保存就很好。")
     assert passage_sentences(fact) == ["常温避光密封保存就很好。"]
+
+
+def test_a_benefit_listed_under_a_lead_in_is_not_told_on_its_own():
+    fact = Fact(1, "d", "t", "金卡会员全场商品享受9折优惠。另外：\n- 每年有1次免费上品鉴课的名额。\n- 课前一天在群里提醒大家。\n"
+                            "\n冲泡步骤：\n1. 先用90℃的水温杯。")
+    assert passage_sentences(fact) == ["金卡会员全场商品享受9折优惠。", "课前一天在群里提醒大家。", "先用90℃的水温杯。"]
 
 
 def test_every_sentence_of_a_composition_is_material_people_wrote(kit_facts):
