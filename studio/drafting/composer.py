@@ -21,6 +21,7 @@ PROVEN_PLANS = 2  # how many of the candidate plans use the segment's proven lin
 LEADS = 4  # the best facts the stages take turns to lead with
 FACT_MIN_SCORE = 0.8  # below this a sentence shares little more than common words with the brief
 FACT_FLOOR_SCORE = 0.35  # a sentence sharing a few words with the brief: used when nothing better is there
+RELATED_FLOOR_SCORE = 0.15  # retrieved for the brief and touching what its message tells (see fact_sentences)
 SECOND_FACT_MIN_SCORE = 1.5  # about what naming the brief's subject scores (see fact_sentences.rank_sentences)
 _END = "。！？!?~～…"
 # A catchphrase that greets ("小茶来啦~") opens a post; the others ("喝口好茶，慢慢来") close it.
@@ -130,14 +131,21 @@ class _Picker:
 
 
 def _fact_sets(material: Material) -> list[list[FactSentence]]:
-    """The fact choices of the plans.  Every plan leads with the stage's fact: each stage takes another
-    of the best few, so the variants of one brief differ in substance, not only in greeting.  A second
-    fact comes from below those."""
+    """The fact choices of the plans.  Every plan leads with the variant's fact: each variant of a brief
+    takes another of the best few, so they differ in substance, not only in greeting.  A second fact
+    comes from below those."""
     products = material.product_lines[:1]
-    facts = [fact for fact in material.facts if fact.score >= FACT_MIN_SCORE]
-    # With a single fact about the brief every stage would lead with it: the next one that is not
-    # off-topic gives a second stage something else to say.
-    facts += [fact for fact in material.facts if FACT_FLOOR_SCORE <= fact.score < FACT_MIN_SCORE][:2 - len(facts)]
+    # The variants of a brief take turns over one ranking, the brief's, without what each stage adds to
+    # it: were each to take its turn over its own stage's ranking, two could land on the same fact.
+    ranking = sorted(material.facts, key=lambda fact: (-_brief_score(fact), fact.text))
+    facts = [fact for fact in ranking if _brief_score(fact) >= FACT_MIN_SCORE]
+    # With a single fact about the brief every stage would lead with it: the next ones that are not
+    # off-topic give the other variants of the brief something else to say.
+    wanted = max(2, material.rotation + 1)
+    facts += [fact for fact in ranking if FACT_FLOOR_SCORE <= _brief_score(fact) < FACT_MIN_SCORE][:wanted - len(facts)]
+    if len(facts) <= material.rotation:  # a third segment of a brief takes a fact that only touches it
+        facts += [fact for fact in ranking
+                  if RELATED_FLOOR_SCORE <= _brief_score(fact) < FACT_FLOOR_SCORE][:wanted - len(facts)]
     top = min(LEADS, len(facts))
     lead = facts[material.rotation % top: material.rotation % top + 1] if top else []
     if top == 1 and material.rotation % 2:  # one fact to tell: every other stage tells it
@@ -146,6 +154,10 @@ def _fact_sets(material: Material) -> list[list[FactSentence]]:
     second = [fact for fact in facts[LEADS:LEADS + 1] if fact.score >= SECOND_FACT_MIN_SCORE]
     sets = [lead, [*lead, *second], [*products, *lead], products or lead]
     return [s for s in sets if s] or [[]]
+
+
+def _brief_score(fact: FactSentence) -> float:
+    return round(fact.score - fact.stage_fit, 3)
 
 
 def compose(material: Material, count: int = CANDIDATES) -> list[Composition]:

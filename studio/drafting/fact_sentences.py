@@ -35,7 +35,8 @@ _PRONOUN = re.compile(r"(?<!其)[他她它]")
 _CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _ENTITLEMENT = re.compile(r"免费|赠|送|享|名额|优先|折|减|券|积分|礼")
 MIN_CHARS, MAX_CHARS = 10, 70
-REPEATED_SHARE = 0.5  # a sentence half made of what the post already says is left out
+REPEATED_SHARE = 0.5
+RELATED_WEIGHT = 2.0  # a sentence half made of what the post already says is left out
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class FactSentence:
     doc_id: str  # what the post cites for it
     source: str  # "fact:<doc_id>" or "product:<sku>", for the generation record
     score: float = 0.0
+    stage_fit: float = 0.0  # the part of the score the stage gave: variants share one ranking without it
 
 
 def bigrams(text: str) -> set[str]:
@@ -161,9 +163,13 @@ def rank_sentences(sentences: list[FactSentence], *, topic_text: str, subjects: 
         score = 2.0 * any(subject and _CONTENT.sub("", subject) in plain for subject in subjects)
         score += len(pairs & wanted) / len(pairs) ** 0.5
         # The stage only breaks near ties: the stages take turns over one ranking (see the composer).
-        score += 0.1 * min(4, sum(word in sentence.text for word in stage_words))
+        stage_fit = 0.1 * min(4, sum(word in sentence.text for word in stage_words))
+        score += stage_fit
         score -= 4.0 * max(0.0, repeated - 0.25)  # says again what the brief already says
+        # Touching what the message tells (its 答疑夜, its 积分) without saying it again adds to it.
+        score += RELATED_WEIGHT * min(repeated, 0.25)
         if subjects and any(_CONTENT.sub("", name) in plain for name in other_products):
             score -= 3.0
-        ranked.append(FactSentence(sentence.text, sentence.doc_id, sentence.source, round(score, 3)))
+        ranked.append(FactSentence(sentence.text, sentence.doc_id, sentence.source, round(score, 3),
+                                   round(stage_fit, 3)))
     return sorted(ranked, key=lambda s: -s.score)

@@ -105,6 +105,21 @@ def test_the_stages_of_one_brief_lead_with_different_facts(kit_facts):
     assert len(set(leads.values())) >= 3, leads
 
 
+def test_the_segments_of_a_brief_that_tells_everything_each_add_another_fact():
+    brief = "周五品鉴会预告：20:00在群里开始，陈师傅讲白牡丹2024怎么泡，周四晚8点接龙报名，到场签到积30分。"
+    facts = [Fact(1, "faq", "积分与活动", "每消费1元积1分，参加品鉴会签到再积30分。\n"
+                                         "品鉴会前30分钟讲当周主题，后30分钟答疑。\n"
+                                         "积分有效期12个月，到期前30天会在群里提醒。\n"
+                                         "来不了的朋友，品鉴会结束后小茶会在群里发当天的要点。")]
+    audience = ("活跃茶友", "银叶会员", "金叶会员")
+    leads = []
+    for name, stage in zip(audience, ("促活", "转化", "留存")):
+        made = build_material(DraftBrief(key_message=brief, text=brief, audience=audience), BRAND, PERSONA,
+                              SegmentProfile(slug=name, name=name, lifecycle_stage=stage), "wecom", facts)
+        leads.append([part.text for part in compose(made)[0].parts if part.source.startswith("fact:")])
+    assert all(leads) and len({tuple(lead) for lead in leads}) == 3, leads
+
+
 def test_a_named_product_brings_its_row_and_the_row_is_cited(kit_facts):
     made = material(kit_facts, "转化", brief="白牡丹2024上新，欢迎来群里聊聊。")
     assert made.product_lines and made.product_lines[0].doc_id == "BM-2024"
