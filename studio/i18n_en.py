@@ -369,6 +369,9 @@ MESSAGES: dict[str, str] = {
     "改写失败，原文未改动：{reason}": "The rewrite failed and the text is unchanged: {reason}",
     "排序模型不可用（{kind}），按资料相关度选稿":
         "The ranking model was unavailable ({kind}); the draft was chosen by relevance to the material",
+    "简报正文占了这条消息的大半篇幅，几个分群的版本差别不大；想让各群读到不同的内容，可以把简报写短些，或分群分别写":
+        "The brief's own words fill most of this message, so the segments' versions differ little; for "
+        "each group to read something different, write a shorter brief or one brief per segment",
     "排序模型超时，按资料相关度选稿": "The ranking model timed out; the draft was chosen by relevance to the material",
     "模型没有写出可用的稿子（{reason}）": "The model wrote no usable draft ({reason})",
     "{segments}的变体还没有批准": "the variant for {segments} is not approved yet",

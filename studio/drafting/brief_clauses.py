@@ -199,8 +199,8 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
             kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
         if end not in "！!？?" and (asked or _QUESTION_END.search(body) or _EITHER_WAY.search(body)):  # 问问最近皮肤还好吗 asks
             end = "？"
-        kept.append(body + (end if end and end in "。！!？?~～" else "，"))
-    message = _balanced_quotes("".join(kept).rstrip("，,"))
+        kept.append(body + (end if end and end in "。！!？?~～" else "；" if end in "；;" else "，"))
+    message = _balanced_quotes("".join(kept).rstrip("，,；;"))
     if message and message[-1] not in "。！!？?~～":
         message += "。"
     content.message = re.sub(r"：，", "：", message)

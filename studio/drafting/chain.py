@@ -88,6 +88,15 @@ def drafting_chain(retriever: BaseRetriever, settings: LLMSettings, *, model: Ba
             | RunnablePassthrough.assign(variant=RunnableLambda(best_variant, name="model_and_parser")))
 
 
+CROWDED_NOTE = "简报正文占了这条消息的大半篇幅，几个分群的版本差别不大；想让各群读到不同的内容，可以把简报写短些，或分群分别写"
+CROWDED_SHARE = 0.7  # of the channel's length: what is left is about an opening, a closing and one fact
+
+
+def crowded(material, brief) -> bool:
+    """Whether the brief's own words leave its segments' variants little room to differ."""
+    return len(brief.audience) > 1 and len(material.message) > CROWDED_SHARE * material.max_chars
+
+
 def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, budget_s: float,
                     cache: ScoreCache | None = None) -> Runnable:
     """{"query", "brief", "brand", "persona", "segment", "channel_type"} → the same plus "documents",
@@ -114,6 +123,8 @@ def composing_chain(retriever: BaseRetriever, scorer: FluencyScorer | None, *, b
             meta["playbook"] = {"segment": hint.segment, "written_at": hint.written_at, "posts": list(hint.posts),
                                 "lines_used": [p.source for p in best.parts if p.source in hint.lines]}
         variant = Variant(text=best.text, citations=best.citations, score=round(best.score, 3), meta=meta)
+        if crowded(values["material"], values["brief"]):
+            note = "；".join(part for part in (note, CROWDED_NOTE) if part)
         return {"compositions": compositions, "variant": variant, "note": note}
 
     return (RunnablePassthrough.assign(documents=itemgetter("query") | retriever)

@@ -120,7 +120,7 @@ def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSayi
             continue
         value = next((fields[name] for name in saying.names if fields.get(name)), "").rstrip("。")
         # "见盒内各单品" is a note to the reader of the table, not a value; "燕麦保湿面膜是一款面膜" says nothing
-        if _POINTS_ELSEWHERE.search(value) or (value and value in record.name):
+        if _POINTS_ELSEWHERE.search(value) or _said_by_name(value, record.name):
             value = ""
         phrase = render_text(_say_unit_once(saying.say, value), {"value": value},
                              name="products.yaml") if value else ""
@@ -136,6 +136,11 @@ def product_sentence(record: ProductRecord, stage: str, sayings: tuple[FieldSayi
         if len(sentence) + len(phrase) < PRODUCT_SENTENCE_MAX_CHARS:
             sentence += f"，{phrase}"
     return sentence + "。"
+
+
+def _said_by_name(value: str, name: str) -> bool:
+    """"冷冻面团" for 冷冻酵种欧包面团, "即食板栗" for 镇安板栗仁·即食: the name already says it."""
+    return len(value) >= 2 and all(char in name for char in value)
 
 
 def _say_unit_once(say: str, value: str) -> str:

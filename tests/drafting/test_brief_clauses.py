@@ -49,6 +49,8 @@ from studio.drafting.brief_clauses import brief_content, brief_rules, instructio
     # "介绍下"/"说下" is "介绍一下"; "~" ends a clause; a greeting asked for is said, not asked
     ("欢迎新朋友~ 介绍下小茶，说下每周五晚8点有品鉴会。", "欢迎新朋友~每周五晚8点有品鉴会。"),
     ("开头轻轻问一句好久不见，提醒下积分：年底清零。", "好久不见。积分：年底清零。"),
+    # a numbered list keeps its semicolons
+    ("直播要点：1）19:00开播；2）问题周三在群里接龙。", "直播要点：1）19:00开播；2）问题周三在群里接龙。"),
     # when to send it and a wish for flavour stay with the editor
     ("新春发货安排（1月10号左右推）：1月20日停发。带点年味。", "新春发货安排：1月20日停发。"),
 ])

@@ -7,6 +7,7 @@ from knowledge.kit import load_brand_kit
 from prompts import DraftBrief, Fact, PersonaProfile, SegmentProfile
 from studio.drafting import record_checks
 from studio.drafting.brief_clauses import brief_content, brief_rules, instruction_leaks
+from studio.drafting.chain import crowded
 from studio.drafting.composer import compose
 from studio.drafting.context import BrandContext
 from studio.drafting.editor_checks import loops
@@ -69,6 +70,8 @@ def test_a_row_under_headers_with_units_is_said_once_with_each_unit():
         "品名": "丰收礼盒", "分类": "礼盒", "配料": "见盒内各单品", "保质期": "以盒内各单品为准，最短6个月"})
     # a cell pointing elsewhere says nothing, nor does a category the name already says
     assert product_sentence(gift_box, "留存", product_sayings()) == ""
+    dough = record_checks.ProductRecord("MZ-D2", "冷冻酵种欧包面团", {"品名": "冷冻酵种欧包面团", "品类": "冷冻面团"})
+    assert product_sentence(dough, "转化", product_sayings()) == ""
 
 
 def test_only_prose_sentences_that_stand_on_their_own_are_facts():
@@ -118,6 +121,19 @@ def test_the_segments_of_a_brief_that_tells_everything_each_add_another_fact():
                               SegmentProfile(slug=name, name=name, lifecycle_stage=stage), "wecom", facts)
         leads.append([part.text for part in compose(made)[0].parts if part.source.startswith("fact:")])
     assert all(leads) and len({tuple(lead) for lead in leads}) == 3, leads
+
+
+def test_a_brief_that_fills_the_post_for_several_segments_is_noted(kit_facts):
+    audience = ("活跃茶友", "银叶会员")
+    long_brief = ("周五品鉴会预告：12月19日20:00在群里开始，陈师傅带大家对比白牡丹2024和白牡丹2021，从干茶、汤色到叶底"
+                  "一样一样看。要点：1）开始前半小时备好盖碗和90℃的水；2）每人准备3克茶，冲泡三次，每次出汤前在群里说说香气；"
+                  "3）问题周四晚10点前接龙，陈师傅按接龙顺序回答；4）结束时抽5位送白牡丹2024小罐装一罐，中奖名单周六上午公布；"
+                  "5）到场签到积30分，晒出第三泡的汤色再积10分，积分可以在会员日兑换茶点和小样；6）来不了的茶友，"
+                  "周六会在群里发当晚的笔记和回放链接。")
+    for brief, noted in ((long_brief, True), ("周五品鉴会预告：20:00在群里开始。", False)):
+        made = material(kit_facts, brief=brief)
+        assert crowded(made, DraftBrief(key_message=brief, text=brief, audience=audience)) is noted
+        assert not crowded(made, DraftBrief(key_message=brief, text=brief, audience=audience[:1]))
 
 
 def test_a_named_product_brings_its_row_and_the_row_is_cited(kit_facts):
