@@ -20,9 +20,11 @@ _ENDS = "，,。；;！!？?~～"
 _SENTENCE_CLAUSES = re.compile(r"[^，,。；;！!？?]+(?:[，,。；;！!？?]|$)")
 _POST_CLAUSES = re.compile(r"[^，,。；;！!？?\n~～]+")
 LABEL_MAX_CHARS = 16
+ORPHAN_MAX_CHARS = 5  # a clause this short after one told to another segment only finishes that one
 LONG_LABEL_MAX_CHARS = 32  # "给刚进群和还没参加过的香友讲清楚怎么参加：" is a label only when it reads as a task
 # What is left of "再提醒两句", "顺带提两件事" once the instruction is off: a count, not a subject.
 _COUNT = re.compile(r"[一二两三四五几\d]+(?:句话?|点|件事|个|条|件)?|一下")
+_LIST_ITEM = re.compile(r"[-*•·]\s*\S|\d{1,2}[.、)）]\s*\D")
 _NOTICE = re.compile(r"注意|注|提醒|温馨提示|备注|PS|ps|另外|补充|重点|要点")
 _GREETING = re.compile(r"(?:好久不见|你好|您好|大家好|早上好|晚上好|早安|晚安|新年好)(?:啊|呀|哦)?[~～！!。]?$")
 # 米粉开罐后要不要放冰箱: a yes-or-no question
@@ -81,6 +83,7 @@ def _brief_rules(overrides_dir: Path | None, version: tuple) -> BriefRules:
 
 def _split_topics(text: str) -> list[str]:
     """"小茶和群里每周五的品鉴会" → ["小茶", "群里每周五的品鉴会"]."""
+    text = re.sub(r"(?:就好|就行|即可|就够了?)$", "", text)
     return [part.strip() for part in re.split(r"和|与|及|以及|、", text) if len(part.strip()) >= 2]
 
 
@@ -156,17 +159,27 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
-_ASIDE = re.compile(r"[（(]([^（）()]{1,60})[）)]")
+_ASIDE = re.compile(r"[（(]([^（）()]{1,80})[）)]")
 
 
 def _without_instruction_asides(text: str, rules: BriefRules, content: BriefContent) -> str:
     """"重点写馅和酥皮（不要写出抢购的感觉）": an aside made only of instructions is the editor's."""
     def aside(match: re.Match) -> str:
-        inner = [clause.strip().rstrip(_ENDS) for clause in _CLAUSES.findall(match.group(1))]
-        if inner and all(any(p.match(clause) for p in rules.drop) for clause in inner if clause):
-            content.dropped.append(match.group(0))
+        kept = []
+        for clause in _CLAUSES.findall(match.group(1)):
+            body = clause.strip().rstrip(_ENDS)
+            label, colon, rest = body.partition("：")
+            if body and (any(p.match(body) or (colon and p.match(rest)) for p in rules.drop)
+                         or any(p.match(body) for p in rules.trim)):
+                content.dropped.append(body)
+            elif body:
+                kept.append(clause.strip())
+        if not kept:
             return ""
-        return match.group(0)
+        # "（注意：这是手工的样子，千万别写成“微瑕款”）" keeps what it tells the reader; an aside that
+        # is a sentence of its own ("。（周花季订也能用券，可以顺手提一句）") is said as one
+        said = "".join(kept).rstrip("，,；;")
+        return f"{said}。" if match.start() == 0 or text[match.start() - 1] in "。！!？?\n" else f"（{said}）"
     return _ASIDE.sub(aside, text)
 
 
@@ -176,6 +189,8 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
     text = _without_instruction_asides(text.strip(), rules, content)
     for raw in _clauses(_QUOTED_LINE.sub(_said, text)):
         clause = raw.strip()
+        # "- 1月23日两期周花加银柳" on a line of its own: a list keeps its lines
+        listed = bool(_LIST_ITEM.match(clause)) and f"\n{clause[:12]}" in f"\n{text}"
         body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
         label, colon, rest = body.partition("：")
         asked = False
@@ -196,11 +211,14 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
         if not body or body.endswith("：") or len(re.sub(r"\W", "", body)) < 2:
             continue
         if "：" in body[:8] and kept:  # "温馨提示：…" opens a sentence of its own
-            kept[-1] = kept[-1].rstrip("，") + ("" if kept[-1].rstrip("，")[-1:] in "。！!？?~～" else "。")
+            kept[-1] = kept[-1].rstrip("，；") + ("" if kept[-1].rstrip("，；")[-1:] in "。！!？?~～" else "。")
         if end not in "！!？?" and (asked or _QUESTION_END.search(body) or _EITHER_WAY.search(body)):  # 问问最近皮肤还好吗 asks
             end = "？"
+        if listed:
+            kept.append(f"\n{body}" + (end if end and end in "。！!？?~～，," else "；"))
+            continue
         kept.append(body + (end if end and end in "。！!？?~～" else "；" if end in "；;" else "，"))
-    message = _balanced_quotes("".join(kept).rstrip("，,；;"))
+    message = _balanced_quotes("".join(kept).strip().rstrip("，,；;"))
     if message and message[-1] not in "。！!？?~～":
         message += "。"
     content.message = re.sub(r"：，", "：", message)
@@ -242,6 +260,8 @@ def addressed_to(message: str, segment_name: str, audience: tuple[str, ...]) -> 
             if clause[-1] in "。！!？?" and kept and kept[-1][-1] in "，,":
                 kept[-1] = kept[-1][:-1] + clause[-1]
             continue
+        if skipped and len(re.sub(r"\W", "", clause)) <= ORPHAN_MAX_CHARS:
+            continue  # "别浪费了~" after "盛放会员每月能免费上1节，" goes with it
         if skipped:  # "其他香友10月3日开放" once the members' own date is not told
             clause = re.sub(r"^(?:其他|其余|其它)(?=[\u4e00-\u9fff]{2})", "", clause)
         kept.append(clause)
