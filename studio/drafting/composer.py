@@ -44,6 +44,7 @@ class Material:
     seed: str = ""  # different segments of one brief get different wordings
     rotation: int = 0  # the variant's place among the brief's, or its stage's: which top fact it leads with
     proven: tuple[str, ...] = ()  # script lines ("script:…") the segment's best posts used: tried first
+    own_facts: list[FactSentence] = field(default_factory=list)  # about this segment alone ("盛放会员每月…")
 
 
 @dataclass
@@ -150,6 +151,8 @@ def _fact_sets(material: Material) -> list[list[FactSentence]]:
     lead = facts[material.rotation % top: material.rotation % top + 1] if top else []
     if top == 1 and material.rotation % 2:  # one fact to tell: every other stage tells it
         lead = []
+    own = [fact for fact in material.own_facts if _brief_score(fact) >= FACT_FLOOR_SCORE]
+    lead = own[:1] or lead
     # A second fact only when it is about the brief too, not merely the next one retrieved.
     second = [fact for fact in facts[LEADS:LEADS + 1] if fact.score >= SECOND_FACT_MIN_SCORE]
     sets = [lead, [*lead, *second], [*products, *lead], products or lead]

@@ -12,7 +12,7 @@ from prompts import LIFECYCLE_STAGES, DraftBrief, Fact, PersonaProfile, SegmentP
 from prompts.loader import read_template, template_exists
 from prompts.scripts_library import stage_scripts
 from studio.drafting import record_checks
-from studio.drafting.brief_clauses import addressed_to, brief_content, brief_rules
+from studio.drafting.brief_clauses import addressed_to, audience_tags, brief_content, brief_rules
 from studio.drafting.composer import Material
 from studio.drafting.context import BrandContext
 from studio.drafting.editor_checks import loops
@@ -117,11 +117,18 @@ def build_material(brief: DraftBrief, brand: BrandContext, persona: PersonaProfi
     usable = [s for s in sentences if not any(word in s.text for word in (*taboo, *catchphrases))
               and addressed_to(s.text, segment.name, brief.audience) == s.text
               and not record_checks.contradictions(s.text, records) and not loops(content.message + s.text)]
-    ranked = rank_sentences(usable,
-                            topic_text=" ".join(topic_words) or subject_text, subjects=subject_names,
-                            stage_words=scripts.stage_words, other_products=others, said=content.message)
+    # A sentence naming a segment of the brief ("盛放会员每月可以免费上1节") is that segment's own to lead
+    # with; the others take turns over the rest, which every segment of the brief sees alike.
+    tags = audience_tags(list(brief.audience)) if segment.name in brief.audience and len(brief.audience) > 1 else {}
+    own = [s for s in usable if tags and tags[segment.name] in s.text]
+    shared = [s for s in usable if not any(tag in s.text for tag in tags.values())]
+
+    def ranking(sentences):
+        return rank_sentences(sentences, topic_text=" ".join(topic_words) or subject_text, subjects=subject_names,
+                              stage_words=scripts.stage_words, other_products=others, said=content.message)
+    ranked, own_ranked = ranking(shared), ranking(own)
     return Material(scripts=scripts, persona=persona, brand_name=brand.name, message=content.message,
-                    facts=ranked, product_lines=product_lines,
+                    facts=ranked, own_facts=own_ranked[:1], product_lines=product_lines,
                     product_rows=[_row_fact(r, sayings) for r in subjects],
                     max_chars=max_chars(channel_type, overrides), taboo=taboo,
                     seed=f"{brief.text}/{segment.slug}", rotation=rotation)
