@@ -121,7 +121,7 @@ def _label_text(label: str, rules: BriefRules) -> str:
         match = pattern.match(label)
         if match and match.end():
             rest = label[match.end():]
-            if len(rest) >= 2 and not _COUNT.fullmatch(rest):
+            if len(rest) >= 2 and not _COUNT.fullmatch(rest) and rest not in ("自己", "大家", "一下"):
                 return rest
             return replacement.rstrip("：:")
     if "“" not in label and any(pattern.search(label) for pattern in rules.label):
@@ -131,9 +131,9 @@ def _label_text(label: str, rules: BriefRules) -> str:
 
 # 问一句“好久不见，最近在喝什么”: the words in quotes are what the post says.
 # 文案里请用上这句：“…”: so are the words a post is asked to use.
-_QUOTED_LINE = re.compile(r"(?:(?:文案|正文|帖子|结尾|最后|开头|先)(?:里|中|处)?(?:再)?)?(?:请|要|记得|务必)?"
+_QUOTED_LINE = re.compile(r"(?:(?:文案|正文|帖子|结尾|最后|开头|先)(?:里|中|处)?(?:再|就|只)?)?(?:请|要|记得|务必)?"
                           r"(?:温和|轻松|轻轻|温柔|简单|亲切|自然|随口)?地?"
-                          r"(?:问|问候|问一问|说|加|写|带|用|用上|引用|放上|加上|带上|写上)"
+                          r"(?<![别不勿免禁])(?:问|问候|问一问|说|加|写|带|用|用上|引用|放|放上|加上|带上|写上|(?=一句))"
                           r"(?:一句|一下|一声|大家|这句话?|这一句|这段话?)?[：:]?“([^”]{2,80})”")
 _ASKING = re.compile(r"吗|呢|什么|怎么|哪|多少|几[点个次天]|是不是|有没有")
 
@@ -193,6 +193,8 @@ def brief_content(text: str, rules: BriefRules) -> BriefContent:
         listed = bool(_LIST_ITEM.match(clause)) and f"\n{clause[:12]}" in f"\n{text}"
         body, end = clause.rstrip(_ENDS), clause[len(clause.rstrip(_ENDS)):]
         label, colon, rest = body.partition("：")
+        if not colon:  # "写清楚这几条——价格1599": a dash labels what follows it too
+            label, colon, rest = body.partition("——")
         asked = False
         if colon and rest.strip() and (len(label) <= LABEL_MAX_CHARS or (
                 len(label) <= LONG_LABEL_MAX_CHARS and any(p.search(label) for p in rules.label))):

@@ -56,6 +56,12 @@ from studio.drafting.brief_clauses import addressed_to, brief_content, brief_rul
     ("温和点，问一句“最近还好吗”。可以提：积分年底清零。这批人一个月就发这一次。", "最近还好吗？积分年底清零。"),
     # a list written on lines keeps its lines
     ("国庆安排合成一条发：\n- 10月1日到3日停发\n- 10月4日恢复，按付款顺序发", "- 10月1日到3日停发；\n- 10月4日恢复，按付款顺序发。"),
+    # a dash labels what follows it; a negated "use these words" is no line to say
+    ("上新：竹椅，9月9日上。写清楚这几条——价格299，首发259（这句一定要有）。别用“最轻”“最稳”这类词。",
+     "上新：竹椅，9月9日上。价格299，首发259。"),
+    ("开头就一句“好久不见，最近还好吗”。然后给点换季收纳的干货：毛毯晒干再收。不要发券，10月底发。温暖一点。",
+     "好久不见，最近还好吗？毛毯晒干再收。"),
+    ("破冰题，你最爱哪道菜？一个问题就够，不带产品不带链接，别一股客服腔。", "你最爱哪道菜？"),
     # a numbered list keeps its semicolons
     ("直播要点：1）19:00开播；2）问题周三在群里接龙。", "直播要点：1）19:00开播；2）问题周三在群里接龙。"),
     # when to send it and a wish for flavour stay with the editor
