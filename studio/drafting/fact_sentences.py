@@ -35,7 +35,7 @@ _PRONOUN = re.compile(r"(?<!其)[他她它]")
 _CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _ENTITLEMENT = re.compile(r"免费|赠|送|享|名额|优先|折|减|券|积分|礼")
 MIN_CHARS, MAX_CHARS = 10, 70
-REPEATED_SHARE = 0.5  # a sentence half made of what the post already says is left out
+REPEATED_SHARE = 0.28  # a sentence this much made of what the post already says restates it: left out
 RELATED_WEIGHT = 2.0  # per share of the message a sentence touches, up to a quarter of it
 
 
