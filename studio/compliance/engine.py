@@ -30,7 +30,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import outcomes, structure
-from .rules import Entry, Group, RuleSet, fold, load_rules
+from .claim_model import ClaimModel, clause_features, clauses, load_model
+from .rules import DEFAULT_RULES_DIR, Entry, Group, RuleSet, fold, load_rules
 from .shown import shown_text
 from .tagging import tokenizer
 
@@ -39,6 +40,10 @@ _WINDOW = 16  # characters looked at before a match for allow_before and negatio
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 _BLOCK_REACH = 400  # a run longer than this is cut from this far before the match
 _SEVERITY_RANK = {"block": 2, "warn": 1}
+_LAW_RULES = ("absolute.", "conduct.", "education.", "health.")  # the model judges these, not taboo or length
+MODEL_MESSAGE = "这句读来像在宣称效果、比较或保证（模型判断，把握约{share}%），规则里没有对应的说法，请核对有无依据"
+MODEL_SUGGESTION = "改成可以核实的事实描述，或删去这句"
+
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,9 @@ def lint_text(text: str, *, persona_taboo=(), brand_allow=(), brand_deny=(), max
     findings += scan.word_findings(_words(brand_deny), rules.context.brand_deny)
     if not announcement:
         findings += scan.mention_findings()
+    model = load_model(Path(rules_dir) if rules_dir is not None else DEFAULT_RULES_DIR)
+    if model is not None:
+        findings = scan.second_opinion(model, findings)
     if max_chars is not None:
         findings += scan.length_findings(max_chars)
     return sorted(_one_per_span(findings), key=lambda f: (f.start, -f.end, f.rule))
@@ -205,6 +213,38 @@ class _Scan:
             findings.append(self._finding(hit.start, hit.end, hit.group.id, severity, hit.message, hit.suggestion,
                                           negatable))
         return findings
+
+    def second_opinion(self, model: ClaimModel, found: list[Finding]) -> list[Finding]:
+        """The rule findings the claim model does not overrule, plus a warn for each clause it is confident
+        makes a claim that no rule finding touches.
+
+        A rule word in a clause the model is all but sure claims nothing (最 in 最近到店的会员, 治疗 in a
+        notice to see a doctor) is dropped: on text nobody tuned the rules on, most of what they flag
+        wrongly is such a clause, and little of what they catch rightly.
+        """
+        scored = [(start, end, model.probability(clause_features(self.text, start, end)))
+                  for start, end in clauses(self.text)]
+
+        def clause_probability(start: int, end: int) -> float:
+            return max((p for s, e, p in scored if s < end and start < e), default=1.0)
+
+        kept = [f for f in found if not f.rule.startswith(_LAW_RULES)
+                or clause_probability(f.start, f.end) >= model.overrule_below]
+        # a clause a finding already names needs no second warning, nor does a word the brand allowed
+        named = [(f.start, f.end) for f in kept] + self._allowed
+        for start, end, probability in scored:
+            if probability < model.threshold:
+                continue
+            start += len(self.text[start:end]) - len(self.text[start:end].lstrip())
+            end -= len(self.text[start:end]) - len(self.text[start:end].rstrip())
+            if any(s < end and start < e for s, e in named):
+                continue
+            sentences = self._sentences
+            if sentences.asked(start) or sentences.disowned(start) or sentences.outside_claims(start):
+                continue  # a question, praise reported and disowned, a notice or advice naming nothing offered
+            kept.append(Finding(start, end, self.text[start:end], "likely_claim", "warn",
+                                MODEL_MESSAGE.format(share=round(probability * 100)), MODEL_SUGGESTION))
+        return kept
 
     def _term_hits(self, group: Group) -> list[_Hit]:
         matches = [(entry, m.start(), m.end()) for entry in group.entries

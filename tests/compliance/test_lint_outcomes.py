@@ -1,19 +1,20 @@
 """Outcome claims found by structure (a measure moved after a use, a use with an immediate result), the
-education rules, and the questions, advice and rankings that claim nothing."""
+education rules, and the questions, advice and rankings that claim nothing. The rules alone: the learned
+claim model beside them is tested in test_claim_model.py."""
 from __future__ import annotations
 
 import pytest
 
 from studio.compliance import RulesError, lint_text, load_rules
-from tests.support.rules import copy_rules
+from tests.support.rules import copy_rules, rules_only
 
 
 def found(text: str) -> list[tuple[str, str]]:
-    return [(f.text, f.rule) for f in lint_text(text)]
+    return [(f.text, f.rule) for f in lint_text(text, rules_dir=rules_only())]
 
 
 def spans(text: str) -> list[str]:
-    return [f.text for f in lint_text(text)]
+    return [f.text for f in lint_text(text, rules_dir=rules_only())]
 
 
 # -- a measure moved the hoped-for way after a use --------------------------------------------

@@ -1,13 +1,15 @@
-"""Promises, rates, everyday health outcomes and denied claims are judged by structure, not by list."""
+"""Promises, rates, everyday health outcomes and denied claims are judged by structure, not by list.
+The rules alone: the learned claim model beside them is tested in test_claim_model.py."""
 from __future__ import annotations
 
 import pytest
 
 from studio.compliance import DEFAULT_RULES_DIR, lint_text
-from tests.support.rules import copy_rules
+from tests.support.rules import copy_rules, rules_only
 
 
 def found(text: str, **kwargs) -> list[tuple[str, str, str]]:
+    kwargs.setdefault("rules_dir", rules_only())
     return [(f.text, f.rule, f.severity) for f in lint_text(text, **kwargs)]
 
 

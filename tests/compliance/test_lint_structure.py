@@ -1,5 +1,6 @@
 """The lint judges by structure: the part of speech after 最 and 第一, health effects as verb + body
-object, and whether a sentence claims anything about something offered."""
+object, and whether a sentence claims anything about something offered. The rules alone: the learned claim
+model beside them is tested in test_claim_model.py."""
 from __future__ import annotations
 
 import subprocess
@@ -10,13 +11,14 @@ import pytest
 
 from studio.compliance import DEFAULT_RULES_DIR, RulesError, lint_text, load_rules
 from studio.compliance.evaluation import load_cases, score_cases
-from tests.support.rules import copy_rules
+from tests.support.rules import copy_rules, rules_only
 
 DEV_CASES = Path(__file__).resolve().parent.parent / "data" / "lint_dev_cases.jsonl"
 REPO = Path(__file__).resolve().parents[2]
 
 
 def found(text: str, **kwargs) -> list[tuple[str, str, str]]:
+    kwargs.setdefault("rules_dir", rules_only())
     return [(f.text, f.rule, f.severity) for f in lint_text(text, **kwargs)]
 
 
