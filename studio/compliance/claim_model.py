@@ -1,7 +1,7 @@
 """A learned second opinion for the lint: how likely a clause makes a claim the law restricts.
 
 The rules find what they have words and shapes for; copywriters keep finding new ways to say 用一次就见效
-or 比医院还专业. This model reads each clause as character n-grams and gives the probability that a
+or 比医院还专业. This model reads each clause as character n-grams (and its neighbours' edges) and gives the probability that a
 reviewer would flag it, learned by logistic regression from labeled cases (`studio.compliance.claim_training`).
 The engine adds a ``warn`` for a clause the model is confident about and no rule has already flagged, and
 drops a rule finding in a clause the model is all but sure makes no claim.
@@ -26,6 +26,7 @@ DEFAULT_OVERRULE_BELOW = 0.0
 _CLAUSE_END = re.compile(r"[，。！？；!?;\n…～~]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _QUESTION_MARKS = "？?"
+_NEIGHBOUR = 4  # characters read on each side of a clause
 _KEEP_WEIGHT = 1e-3  # smaller weights change no decision and only bloat the file
 
 
@@ -42,10 +43,14 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 def clause_features(text: str, start: int, end: int) -> set[str]:
-    """Character 1–3-grams of the clause, with its edges marked and every number read as 0, and
-    whether a question mark ends it (a member's question quoted is not the brand's claim)."""
+    """Character 1–3-grams of the clause, with its edges marked and every number read as 0; the character
+    pairs just before and after it (论口碑，我们就是第一 needs its lead-in); and whether a question mark
+    ends it (a member's question quoted is not the brand's claim)."""
     clause = "^" + _NUMBER.sub("0", text[start:end].strip().lower()) + "$"
     features = {clause[i:i + n] for n in (1, 2, 3) for i in range(len(clause) - n + 1)}
+    before, after = text[max(0, start - _NEIGHBOUR):start], text[end:end + _NEIGHBOUR]
+    features.update("<" + before[i:i + 2] for i in range(len(before) - 1))
+    features.update(">" + after[i:i + 2] for i in range(len(after) - 1))
     if text[end:end + 1] in _QUESTION_MARKS:
         features.add("#question")
     return features

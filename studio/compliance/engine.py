@@ -239,8 +239,8 @@ class _Scan:
             end -= len(self.text[start:end]) - len(self.text[start:end].rstrip())
             if any(s < end and start < e for s, e in named):
                 continue
-            sentences = self._sentences
-            if sentences.asked(start) or sentences.disowned(start) or sentences.outside_claims(start):
+            sentences, last = self._sentences, end - 1  # judged where the clause's claim ends, after any 问：
+            if sentences.asked(last) or sentences.disowned(last) or sentences.outside_claims(last):
                 continue  # a question, praise reported and disowned, a notice or advice naming nothing offered
             kept.append(Finding(start, end, self.text[start:end], "likely_claim", "warn",
                                 MODEL_MESSAGE.format(share=round(probability * 100)), MODEL_SUGGESTION))
