@@ -204,6 +204,19 @@ def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_it
     assert page.locator("input[name=note]").count() == 0, "a reviewer cannot save, so is not asked for a note"
 
 
+def test_a_claim_only_the_model_reads_is_marked_as_a_warning_with_its_reason(app, live_server, browser):
+    with app.app_context():
+        post_id = drafted_post(body="小茶来啦~ 这款枕头睡一晚，颈椎就舒服多了。周六下午三点品鉴会见。").id
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    login(page, live_server, "editor")
+    page.goto(f"{live_server}/posts/{post_id}")
+    page.wait_for_selector("#marked mark.warn")
+    assert page.locator("#marked mark").all_inner_texts() == ["颈椎就舒服多了"]
+    finding = page.locator("#findings li.warn").first.inner_text()
+    assert "[提示]" in finding and "模型判断" in finding
+    shot(page, "lint-model-warning")
+
+
 def test_brief_progress_shows_failures_in_red_and_ended_variants_without_a_reload(app, live_server, browser):
     from studio.extensions import db
     from studio.models import Post
