@@ -174,12 +174,19 @@ def test_editor_watches_a_draft_grow_rewrites_a_selection_and_checks_each_channe
         assert get_post(post_id).current_revision.body.startswith("小茶来啦~\n白牡丹2024用90℃左右的水泡就好")
 
 
-def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_its_clause(app, live_server, browser):
+def editor_on_a_post(app, live_server, browser, body: str):
+    """The editor's page on a drafted post with ``body``, and the post's id."""
     with app.app_context():
-        post_id = drafted_post(body="小茶来啦~ 每天一杯，帮助改善睡眠，大家试试。\n这是最好的白牡丹2024。").id
+        post_id = drafted_post(body=body).id
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
     login(page, live_server, "editor")
     page.goto(f"{live_server}/posts/{post_id}")
+    return page, post_id
+
+
+def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_its_clause(app, live_server, browser):
+    page, post_id = editor_on_a_post(app, live_server, browser,
+                                     "小茶来啦~ 每天一杯，帮助改善睡眠，大家试试。\n这是最好的白牡丹2024。")
     page.wait_for_selector("#marked mark.block")
     # The marks lie under the textarea's own text: same box, same font and padding, inside the textarea.
     area, backdrop = page.locator("#body").bounding_box(), page.locator("#marked").bounding_box()
@@ -205,11 +212,7 @@ def test_findings_are_marked_where_the_editor_types_and_a_deleted_claim_takes_it
 
 
 def test_a_claim_only_the_model_reads_is_marked_as_a_warning_with_its_reason(app, live_server, browser):
-    with app.app_context():
-        post_id = drafted_post(body="小茶来啦~ 这款枕头睡一晚，颈椎就舒服多了。周六下午三点品鉴会见。").id
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    login(page, live_server, "editor")
-    page.goto(f"{live_server}/posts/{post_id}")
+    page, _ = editor_on_a_post(app, live_server, browser, "小茶来啦~ 这款枕头睡一晚，颈椎就舒服多了。周六下午三点品鉴会见。")
     page.wait_for_selector("#marked mark.warn")
     assert page.locator("#marked mark").all_inner_texts() == ["颈椎就舒服多了"]
     finding = page.locator("#findings li.warn").first.inner_text()
