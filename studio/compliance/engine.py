@@ -19,6 +19,8 @@ this module only knows how to apply them:
   stands alone; a longer one is not flagged when jieba puts it inside another word, and a word that
   is also a rule term inherits that term's harmless contexts);
 * the brand's allow list: a finding lying inside an allowed span is dropped;
+* a learned second opinion (`studio.compliance.claim_model`, kept beside the rules): a ``warn`` for a clause
+  it takes for a claim that no finding names;
 * negation (``别熬夜``, ``不要说最便宜``) turns a finding into a ``warn``;
 * mass mentions (``@所有人`` …) unless the post is an announcement, and the channel length limit
   (non-whitespace characters, as the drafting pipeline counts them).
@@ -43,7 +45,6 @@ _SEVERITY_RANK = {"block": 2, "warn": 1}
 _LAW_RULES = ("absolute.", "conduct.", "education.", "health.")  # the model judges these, not taboo or length
 MODEL_MESSAGE = "这句读来像在宣称效果、比较或保证（模型判断，把握约{share}%），规则里没有对应的说法，请核对有无依据"
 MODEL_SUGGESTION = "改成可以核实的事实描述，或删去这句"
-
 
 
 @dataclass(frozen=True)
@@ -218,9 +219,9 @@ class _Scan:
         """The rule findings the claim model does not overrule, plus a warn for each clause it is confident
         makes a claim that no rule finding touches.
 
-        A rule word in a clause the model is all but sure claims nothing (最 in 最近到店的会员, 治疗 in a
-        notice to see a doctor) is dropped: on text nobody tuned the rules on, most of what they flag
-        wrongly is such a clause, and little of what they catch rightly.
+        A law rule's finding in a clause scored below the model's ``overrule_below`` is dropped (0, the
+        default, drops none): the rules' false flags on unseen text are mostly such clauses, but so are a
+        few short claims they judge on purpose.
         """
         scored = [(start, end, model.probability(clause_features(self.text, start, end)))
                   for start, end in clauses(self.text)]
