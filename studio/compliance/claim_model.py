@@ -57,6 +57,11 @@ def clause_features(text: str, start: int, end: int) -> set[str]:
     return features
 
 
+def sigmoid(score: float) -> float:
+    """The probability a logistic score stands for, clamped so that no score overflows."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+
 @dataclass(frozen=True)
 class ClaimModel:
     bias: float
@@ -65,8 +70,7 @@ class ClaimModel:
     overrule_below: float = DEFAULT_OVERRULE_BELOW
 
     def probability(self, features) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in features)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+        return sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features))
 
     def to_dict(self) -> dict:
         weights = {f: round(w, 4) for f, w in sorted(self.weights.items()) if abs(w) >= _KEEP_WEIGHT}

@@ -13,7 +13,7 @@ import random
 import sys
 from pathlib import Path
 
-from .claim_model import DEFAULT_THRESHOLD, MODEL_FILE, ClaimModel, clause_features, clauses
+from .claim_model import DEFAULT_THRESHOLD, MODEL_FILE, ClaimModel, clause_features, clauses, sigmoid
 from .evaluation import load_cases
 from .rules import DEFAULT_RULES_DIR
 
@@ -62,7 +62,7 @@ def train(cases, *, threshold: float = DEFAULT_THRESHOLD, harmless_weight: float
         for i in order:
             active = [*sorted(features[i]), bias_key]  # a fixed order sums to the same float every run
             score = sum(weights.get(f, 0.0) for f in active)
-            error = (1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))) - labels[i]) * counts[i]
+            error = (sigmoid(score) - labels[i]) * counts[i]
             for f in active:
                 gradient = error + _L2 * weights.get(f, 0.0)
                 squared[f] = squared.get(f, 0.0) + gradient * gradient
